@@ -1,0 +1,45 @@
+import { Command, CommanderError } from 'commander';
+import { registerToolchainCommand } from './commands/toolchain';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors';
+
+/** Builds the program; each verb lives in its own file under commands/. */
+export function buildProgram(): Command {
+  const program = new Command('kms-retire')
+    .description('Retire AWS KMS keys safely: check last usage, disable, watch CloudTrail over a soak, then delete or re-enable.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerToolchainCommand(program);
+  return program;
+}
+
+/** The one place where errors become exit codes: 0 success, 1 operational failure, 2 bad usage. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through exitOverride with code 0.
+      return err.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`kms-retire: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`kms-retire: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_FAILURE;
+  }
+}
+
+if (require.main === module || process.argv[1]?.endsWith('kms-retire.js')) {
+  main(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

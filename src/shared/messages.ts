@@ -1,0 +1,64 @@
+/**
+ * The names by which clients talk to a running retirement. The CLI, the webhook and the workflow
+ * all import these definitions, so a rename cannot split them apart.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { RetirementOutcome, RetirementPhase, TimelineEntry, UsageEvent } from './types';
+
+/** Workflow type names, for clients that start workflows by name. */
+export const RETIRE_KEY_WORKFLOW = 'retireKey';
+export const CLOUDTRAIL_WATCHER_WORKFLOW = 'cloudTrailWatcher';
+
+export interface DecisionInput {
+  /** Who decided (a person, or "jira:PROJ-123"). */
+  by?: string;
+  reason?: string;
+}
+
+export interface ExtendSoakInput {
+  /** Extra soak time, such as "7d". */
+  by: string;
+  reason?: string;
+}
+
+/** What `status` answers: enough for a table row and for the Web UI's details. */
+export interface RetirementStatus {
+  keyArn: string;
+  phase: RetirementPhase;
+  outcome?: RetirementOutcome;
+  reason?: string;
+  ticketId?: string;
+  disabledAt?: string;
+  soakEndsAt?: string;
+  /** How far CloudTrail coverage reaches for this key (the watcher's report). */
+  coveredUntil?: string;
+  deletionDate?: string;
+  usageEvents: UsageEvent[];
+  timeline: TimelineEntry[];
+}
+
+export const statusQuery = defineQuery<RetirementStatus>('status');
+export const approveUpdate = defineUpdate<RetirementStatus, [DecisionInput]>('approve');
+export const rejectUpdate = defineUpdate<RetirementStatus, [DecisionInput]>('reject');
+export const cancelUpdate = defineUpdate<RetirementStatus, [DecisionInput]>('cancel');
+export const extendSoakUpdate = defineUpdate<RetirementStatus, [ExtendSoakInput]>('extendSoak');
+
+/** Watcher → key workflow: events that concern the key, and how far coverage reaches. */
+export interface TrailReport {
+  events: UsageEvent[];
+  /** Every event with eventTime ≤ coveredUntil has been delivered (ISO time). */
+  coveredUntil: string;
+}
+export const trailReportSignal = defineSignal<[TrailReport]>('trailReport');
+
+/** Key workflow → watcher. */
+export interface WatchRegistration {
+  workflowId: string;
+  keyArn: string;
+  /** Collect from here (ISO time), usually the moment the key was disabled. */
+  from: string;
+  /** What to look for: DisabledException while soaking, pending-deletion KMSInvalidStateException after. */
+  watchFor: 'disabled' | 'pending-deletion';
+}
+export const registerKeySignal = defineSignal<[WatchRegistration]>('registerKey');
+export const deregisterKeySignal = defineSignal<[{ workflowId: string }]>('deregisterKey');

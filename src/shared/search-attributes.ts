@@ -1,0 +1,32 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+// The contract of ../shared/DESIGN.md: other tools query these names.
+export const KmsKeyArn = defineSearchAttributeKey('KmsKeyArn', SearchAttributeType.KEYWORD);
+export const KmsAccount = defineSearchAttributeKey('KmsAccount', SearchAttributeType.KEYWORD);
+export const KmsRegion = defineSearchAttributeKey('KmsRegion', SearchAttributeType.KEYWORD);
+export const RetirementPhaseAttr = defineSearchAttributeKey('RetirementPhase', SearchAttributeType.KEYWORD);
+export const TicketId = defineSearchAttributeKey('TicketId', SearchAttributeType.KEYWORD);
+export const SoakEndsAt = defineSearchAttributeKey('SoakEndsAt', SearchAttributeType.DATETIME);
+
+/** Every custom search attribute, for registering with a server (`--search-attribute NAME=TYPE`). */
+export const SEARCH_ATTRIBUTES = [KmsKeyArn, KmsAccount, KmsRegion, RetirementPhaseAttr, TicketId, SoakEndsAt] as const;
+
+/** The CLI spelling of a search attribute type, as `temporal server start-dev --search-attribute` takes it. */
+export function cliTypeName(type: SearchAttributeType): string {
+  switch (type) {
+    case SearchAttributeType.KEYWORD:
+      return 'Keyword';
+    case SearchAttributeType.DATETIME:
+      return 'Datetime';
+    case SearchAttributeType.TEXT:
+      return 'Text';
+    case SearchAttributeType.INT:
+      return 'Int';
+    case SearchAttributeType.DOUBLE:
+      return 'Double';
+    case SearchAttributeType.BOOL:
+      return 'Bool';
+    case SearchAttributeType.KEYWORD_LIST:
+      return 'KeywordList';
+  }
+}

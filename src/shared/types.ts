@@ -1,0 +1,77 @@
+/**
+ * The vocabulary of a retirement, shared by the workflow, the CLI, the webhook and the tests.
+ * Pure data: safe inside workflows.
+ */
+
+export const PHASES = ['Preflight', 'Disabling', 'Soaking', 'AwaitingApproval', 'Scheduling', 'PendingDeletion', 'Done'] as const;
+export type RetirementPhase = (typeof PHASES)[number];
+
+export const OUTCOMES = ['Deleted', 'Reenabled', 'RolledBack', 'Refused', 'Cancelled', 'Interfered', 'Failed'] as const;
+export type RetirementOutcome = (typeof OUTCOMES)[number];
+
+export type ApprovalMode = 'none' | 'required';
+
+/** start's options as the CLI and webhooks take them (durations as strings such as "14d"). */
+export interface RetirementOptionsInput {
+  soak?: string;
+  trailLag?: string;
+  pendingWindowDays?: number;
+  minIdle?: string;
+  approval?: ApprovalMode;
+  /** Allow keys whose material is imported or which live in a custom key store. */
+  allowExternalMaterial?: boolean;
+  /** Accept a key whose idle time is only proven since TrackingStartDate (GetKeyLastUsage case 3). */
+  acceptUnknownBeforeTracking?: boolean;
+}
+
+/** Resolved options, durations in milliseconds. */
+export interface RetirementOptions {
+  soakMs: number;
+  trailLagMs: number;
+  pendingWindowDays: number;
+  minIdleMs: number;
+  approval: ApprovalMode;
+  allowExternalMaterial: boolean;
+  acceptUnknownBeforeTracking: boolean;
+}
+
+export const DEFAULT_OPTIONS: RetirementOptions = {
+  soakMs: 14 * 86_400_000,
+  trailLagMs: 15 * 60_000,
+  pendingWindowDays: 30,
+  minIdleMs: 90 * 86_400_000,
+  approval: 'none',
+  allowExternalMaterial: false,
+  acceptUnknownBeforeTracking: false,
+};
+
+export interface TicketRef {
+  id: string;
+  url?: string;
+  source?: 'cli' | 'generic' | 'jira' | 'servicenow';
+}
+
+export interface RetireKeyInput {
+  keyArn: string;
+  options: RetirementOptions;
+  ticket?: TicketRef;
+  requestedBy?: string;
+}
+
+/** A CloudTrail event that concerns a key: someone tried to use it. */
+export interface UsageEvent {
+  eventId: string;
+  eventTime: string;
+  eventName: string;
+  errorCode?: string;
+  errorMessage?: string;
+  principalArn?: string;
+  sourceIPAddress?: string;
+  userAgent?: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  phase: RetirementPhase;
+  note: string;
+}

@@ -1,0 +1,21 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/** Pinned versions: later CLI tags carry a replace directive that `go install` refuses (DESIGN.md). */
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+export const TEST_SERVER_VERSION = '1.38.0';
+
+/** The cache survives between runs and lives outside the tracked files. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.KMS_RETIRE_CACHE_DIR) return path.resolve(env.KMS_RETIRE_CACHE_DIR);
+  const base = env.XDG_CACHE_HOME ? path.resolve(env.XDG_CACHE_HOME) : path.join(os.homedir(), '.cache');
+  return path.join(base, 'kms-retire');
+}
+
+export function cachedCliPath(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(cacheDir(env), `temporal-cli-${TEMPORAL_CLI_VERSION}`, 'temporal');
+}
+
+export function cachedTestServerDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(cacheDir(env), `temporal-test-server-${TEST_SERVER_VERSION}`);
+}
