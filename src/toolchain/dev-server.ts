@@ -47,7 +47,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const server = startServerProcess(cli.path, args);
   const address = `127.0.0.1:${port}`;
   await waitForPort(server, port, 'the Temporal dev server', 60_000);
-  await waitForNamespace(address, namespace, server.output);
+  await waitForNamespace(address, namespace, () => server.output());
   return { address, namespace, uiUrl, pid: server.child.pid ?? -1, stop: () => server.stop() };
 }
 

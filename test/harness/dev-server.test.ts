@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { devServerConnections, uniqueTaskQueue } from '../helpers/temporal';
@@ -17,7 +18,7 @@ describe('the suite dev server', () => {
     const worker = await Worker.create({
       connection: conns.nativeConnection,
       taskQueue,
-      workflowsPath: require.resolve('../fixtures/harness-workflows'),
+      workflowsPath: path.resolve(__dirname, '../fixtures/harness-workflows.ts'),
     });
     const suffix = Math.random().toString(16).slice(2, 10).padEnd(8, '0');
     const keyArn = `arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234${suffix}`;

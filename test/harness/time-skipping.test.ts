@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { timeSkippingEnv, type TimeSkippingEnv } from '../helpers/temporal';
@@ -17,7 +18,7 @@ describe('the time-skipping test server', () => {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: 'time-skipping-harness',
-      workflowsPath: require.resolve('../fixtures/harness-workflows'),
+      workflowsPath: path.resolve(__dirname, '../fixtures/harness-workflows.ts'),
     });
     const wallStart = Date.now();
     const workflowMs = await worker.runUntil(
