@@ -1,0 +1,109 @@
+/**
+ * Starting and steering retirements: the one client-side API that the CLI and the webhook share.
+ */
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { parseKeyArn } from '../shared/arn';
+import { retirementWorkflowId } from '../shared/ids';
+import {
+  approveUpdate,
+  cancelUpdate,
+  extendSoakUpdate,
+  rejectUpdate,
+  RETIRE_KEY_WORKFLOW,
+  statusQuery,
+  type DecisionInput,
+  type RetirementStatus,
+} from '../shared/messages';
+import { resolveOptions } from '../shared/options';
+import { KmsAccount, KmsKeyArn, KmsRegion, RetirementPhaseAttr, TicketId } from '../shared/search-attributes';
+import type { RetireKeyInput, RetirementOptionsInput, TicketRef } from '../shared/types';
+
+export interface StartRequest {
+  keyArn: string;
+  options?: RetirementOptionsInput;
+  ticket?: TicketRef;
+  requestedBy?: string;
+}
+
+export interface StartResult {
+  workflowId: string;
+  runId?: string;
+  /** False when a retirement of this key was already running: nothing new was started. */
+  started: boolean;
+}
+
+export class UnknownRetirementError extends Error {
+  static readonly type = 'UnknownRetirement';
+  constructor(workflowId: string) {
+    super(`no retirement ${workflowId} is known to the Temporal server; check the key ARN (and the namespace).`);
+    this.name = UnknownRetirementError.type;
+  }
+}
+
+/** Builds the workflow input, validating the key and the options before anything is sent. */
+export function buildInput(request: StartRequest): RetireKeyInput {
+  const key = parseKeyArn(request.keyArn);
+  return {
+    keyArn: key.arn,
+    options: resolveOptions(request.options),
+    ticket: request.ticket,
+    requestedBy: request.requestedBy,
+  };
+}
+
+/**
+ * Starts the retirement of one key. The workflow id is derived from the key, so a second start
+ * (a duplicate webhook delivery, a repeated CLI call) names the running retirement instead of
+ * starting another.
+ */
+export async function startRetirement(client: Client, taskQueue: string, request: StartRequest): Promise<StartResult> {
+  const input = buildInput(request);
+  const key = parseKeyArn(input.keyArn);
+  const workflowId = retirementWorkflowId(key);
+  try {
+    const handle = await client.workflow.start(RETIRE_KEY_WORKFLOW, {
+      taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+      staticSummary: `Retire KMS key ${key.keyId} (${key.account}, ${key.region})${input.ticket ? ` for ${input.ticket.id}` : ''}`,
+      typedSearchAttributes: [
+        { key: KmsKeyArn, value: key.arn },
+        { key: KmsAccount, value: key.account },
+        { key: KmsRegion, value: key.region },
+        { key: RetirementPhaseAttr, value: 'Preflight' },
+        ...(input.ticket ? [{ key: TicketId, value: input.ticket.id }] : []),
+      ],
+    });
+    return { workflowId, runId: handle.firstExecutionRunId, started: true };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
+    throw err;
+  }
+}
+
+export type Decision = 'approve' | 'reject' | 'cancel';
+
+const DECISION_UPDATES = { approve: approveUpdate, reject: rejectUpdate, cancel: cancelUpdate } as const;
+
+/** Sends approve / reject / cancel; the workflow's validator refuses what makes no sense now. */
+export async function decide(client: Client, workflowId: string, decision: Decision, input: DecisionInput): Promise<RetirementStatus> {
+  return withKnownWorkflow(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(DECISION_UPDATES[decision], { args: [input] }));
+}
+
+export async function extendSoak(client: Client, workflowId: string, by: string, reason?: string): Promise<RetirementStatus> {
+  return withKnownWorkflow(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(extendSoakUpdate, { args: [{ by, reason }] }));
+}
+
+export async function retirementStatus(client: Client, workflowId: string): Promise<RetirementStatus> {
+  return withKnownWorkflow(workflowId, () => client.workflow.getHandle(workflowId).query(statusQuery));
+}
+
+async function withKnownWorkflow<T>(workflowId: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new UnknownRetirementError(workflowId);
+    throw err;
+  }
+}
