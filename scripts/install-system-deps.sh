@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # System packages the tests need that a fresh machine may lack, from Debian's archive.
+# chromium: the browser test of the Web UI; docker-compose: a static check of docker-compose.yml.
 # Idempotent: installs only what is missing. Java and Maven (time-skipping test server) and Go
 # (Temporal CLI build) are expected on the machine; the toolchain step explains what to do if not.
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "system packages: nothing missing"
