@@ -1,0 +1,13 @@
+/**
+ * What the receiver needs from Temporal, as a small interface: the app is tested in-process
+ * against an in-memory double and end to end against the real server through the same shape.
+ */
+import type { Decision, StartRequest, StartResult } from '../client/retirements';
+import type { DecisionInput, RetirementStatus } from '../shared/messages';
+
+export interface RetirementService {
+  /** Starts a retirement; `started: false` names the one already running for the key. */
+  start(request: StartRequest): Promise<StartResult>;
+  /** Sends approve / reject / cancel to the retirement with this workflow id. */
+  decide(workflowId: string, decision: Decision, input: DecisionInput): Promise<Pick<RetirementStatus, 'phase' | 'outcome'>>;
+}

@@ -1,0 +1,50 @@
+/** The Temporal-backed RetirementService: src/client/retirements.ts plus error translation and deadlines. */
+import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { decide, startRetirement } from '../client/retirements';
+import { DecisionRefusedError, ServiceUnavailableError } from './errors';
+import type { RetirementService } from './service';
+
+export interface TemporalServiceOptions {
+  /** How long one call to Temporal may take before the sender is told 503 (default 10 s). */
+  callTimeoutMs?: number;
+}
+
+// gRPC status codes: 4 DEADLINE_EXCEEDED, 8 RESOURCE_EXHAUSTED, 14 UNAVAILABLE.
+const TRANSIENT_GRPC_CODES = new Set([4, 8, 14]);
+
+export function createTemporalService(client: Client, taskQueue: string, options: TemporalServiceOptions = {}): RetirementService {
+  const timeout = options.callTimeoutMs ?? 10_000;
+  const call = <T>(fn: () => Promise<T>): Promise<T> => translate(() => client.withDeadline(Date.now() + timeout, fn));
+  return {
+    start: (request) => call(() => startRetirement(client, taskQueue, request)),
+    decide: async (workflowId, decision, input) => {
+      const status = await call(() => decide(client, workflowId, decision, input));
+      return { phase: status.phase, outcome: status.outcome };
+    },
+  };
+}
+
+async function translate<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      throw new DecisionRefusedError(err.cause?.message ?? err.message);
+    }
+    if (isTransient(err)) {
+      throw new ServiceUnavailableError(`Temporal did not answer (${describe(err)}); retry later.`);
+    }
+    throw err;
+  }
+}
+
+function isTransient(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  const grpc = err instanceof ServiceError ? err.cause : err;
+  return isGrpcServiceError(grpc) && TRANSIENT_GRPC_CODES.has(grpc.code);
+}
+
+function describe(err: unknown): string {
+  const cause = err instanceof ServiceError && err.cause ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -1,0 +1,2 @@
+export * from '../../../src/webhook';
+export { parseSecret } from '../../../src/webhook/secrets';
