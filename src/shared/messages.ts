@@ -3,7 +3,8 @@
  * all import these definitions, so a rename cannot split them apart.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { RetirementOutcome, RetirementPhase, TimelineEntry, UsageEvent } from './types';
+import type { PreflightEvidence } from './preflight';
+import type { ApprovalMode, RetirementOutcome, RetirementPhase, TimelineEntry, UsageEvent } from './types';
 
 /** Workflow type names, for clients that start workflows by name. */
 export const RETIRE_KEY_WORKFLOW = 'retireKey';
@@ -35,6 +36,9 @@ export interface RetirementStatus {
   deletionDate?: string;
   usageEvents: UsageEvent[];
   timeline: TimelineEntry[];
+  approval?: ApprovalMode;
+  /** What preflight saw and decided (absent until preflight ran). */
+  evidence?: PreflightEvidence;
 }
 
 export const statusQuery = defineQuery<RetirementStatus>('status');
@@ -59,6 +63,12 @@ export interface WatchRegistration {
   from: string;
   /** What to look for: DisabledException while soaking, pending-deletion KMSInvalidStateException after. */
   watchFor: 'disabled' | 'pending-deletion';
+  /** The key's CloudTrail delivery allowance; the watcher covers at least this much lag. */
+  trailLagMs?: number;
+  /** Report coverage as soon as it reaches this time (ISO), e.g. the soak's end. */
+  reportCoverageAt?: string;
+  /** Alias names (alias/…) by which callers may have named the key. */
+  aliases?: string[];
 }
 export const registerKeySignal = defineSignal<[WatchRegistration]>('registerKey');
 export const deregisterKeySignal = defineSignal<[{ workflowId: string }]>('deregisterKey');

@@ -2,6 +2,7 @@
  * The vocabulary of a retirement, shared by the workflow, the CLI, the webhook and the tests.
  * Pure data: safe inside workflows.
  */
+import type { PreflightEvidence, Refusal } from './preflight';
 
 export const PHASES = ['Preflight', 'Disabling', 'Soaking', 'AwaitingApproval', 'Scheduling', 'PendingDeletion', 'Done'] as const;
 export type RetirementPhase = (typeof PHASES)[number];
@@ -74,4 +75,30 @@ export interface TimelineEntry {
   at: string;
   phase: RetirementPhase;
   note: string;
+}
+
+/** The key as it was before kms-retire touched it; cancel puts it back so. */
+export interface PriorKeyState {
+  keyState: string;
+  /** Values of kms-retire's own tags before they were set (absent: the tag was not there). */
+  tags: Record<string, string>;
+}
+
+/** What a retirement returns. */
+export interface RetirementResult {
+  workflowId: string;
+  keyArn: string;
+  outcome: RetirementOutcome;
+  /** The phase in which the outcome was decided. */
+  phase: RetirementPhase;
+  reason?: string;
+  /** Preflight's evidence and, if refused, every refusal. */
+  evidence?: PreflightEvidence;
+  refusals?: Refusal[];
+  usageEvents: UsageEvent[];
+  timeline: TimelineEntry[];
+  priorState?: PriorKeyState;
+  disabledAt?: string;
+  soakEndsAt?: string;
+  deletionDate?: string;
 }

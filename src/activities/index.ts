@@ -1,0 +1,26 @@
+import type { AwsClients } from './clients';
+import { createCloudTrailActivities } from './cloudtrail';
+import { createKmsActivities } from './kms';
+import type { Pacer } from './pacer';
+import { createWatcherRegistryActivities, type WatcherRegistryDeps } from './watcher-registry';
+
+export { ClientFactory, type AwsClients, type ClientFactoryOptions } from './clients';
+export { createCloudTrailActivities } from './cloudtrail';
+export { createKmsActivities } from './kms';
+export { createWatcherRegistryActivities } from './watcher-registry';
+
+export interface ActivityDeps extends WatcherRegistryDeps {
+  clients: AwsClients;
+  pacer?: Pacer;
+}
+
+/** Every activity kms-retire registers, by name. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createKmsActivities(deps.clients),
+    ...createCloudTrailActivities(deps.clients, deps.pacer),
+    ...createWatcherRegistryActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,53 @@
+/**
+ * Registering a key with its account and Region's CloudTrail watcher. Workflows cannot
+ * signal-with-start, so an activity does it through a Temporal Client: the first key that begins
+ * to soak starts the watcher, every later one joins it.
+ */
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { watcherWorkflowId } from '../shared/ids';
+import { CLOUDTRAIL_WATCHER_WORKFLOW, deregisterKeySignal, registerKeySignal, type WatchRegistration } from '../shared/messages';
+import type { WatcherConfig, WatcherInput } from '../shared/watcher-config';
+
+export interface WatcherRegistryDeps {
+  client: Client;
+  /** The watcher's settings when this call starts it; a running watcher keeps its own. */
+  watcherConfig?: Partial<WatcherConfig>;
+  /** Defaults to the task queue of the calling activity. */
+  taskQueue?: string;
+}
+
+export interface RegisterInput {
+  account: string;
+  region: string;
+  registration: WatchRegistration;
+}
+
+export function createWatcherRegistryActivities(deps: WatcherRegistryDeps) {
+  return {
+    async registerWithWatcher({ account, region, registration }: RegisterInput): Promise<{ watcherWorkflowId: string }> {
+      const workflowId = watcherWorkflowId(account, region);
+      const input: WatcherInput = { account, region, config: deps.watcherConfig ?? {} };
+      await deps.client.workflow.signalWithStart(CLOUDTRAIL_WATCHER_WORKFLOW, {
+        workflowId,
+        taskQueue: deps.taskQueue ?? Context.current().info.taskQueue,
+        args: [input],
+        signal: registerKeySignal,
+        signalArgs: [registration],
+        staticSummary: `CloudTrail watcher for KMS keys in ${account} ${region}`,
+      });
+      return { watcherWorkflowId: workflowId };
+    },
+
+    async deregisterFromWatcher({ account, region, workflowId }: { account: string; region: string; workflowId: string }): Promise<void> {
+      try {
+        await deps.client.workflow.getHandle(watcherWorkflowId(account, region)).signal(deregisterKeySignal, { workflowId });
+      } catch (err) {
+        // A watcher that is gone has nothing to forget.
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+    },
+  };
+}
+
+export type WatcherRegistryActivities = ReturnType<typeof createWatcherRegistryActivities>;

@@ -1,0 +1,19 @@
+/**
+ * Stable failure type names (ApplicationFailure.type). Bundling may mangle class names, so every
+ * failure a workflow or a caller handles is named here, once.
+ */
+
+/** AWS answers that retrying cannot change. */
+export const NON_RETRYABLE_AWS_TYPES = ['NotFound', 'InvalidArn', 'AccessDenied', 'Validation', 'UnsupportedOperation', 'InvalidState', 'Disabled'] as const;
+
+/** A re-check before an irreversible step found the key changed by someone else. */
+export const KEY_CHANGED = 'KeyChanged';
+
+/** The workflow's own input was bad (any client may start it). */
+export const INVALID_INPUT = 'InvalidInput';
+
+/** Every type the activities' retry policy must not retry. */
+export const NON_RETRYABLE_TYPES: string[] = [...NON_RETRYABLE_AWS_TYPES, KEY_CHANGED, INVALID_INPUT];
+
+/** Retried with backoff: throttling, KMS dependency timeouts and internal errors, 5xx, the network. */
+export const RETRYABLE_AWS_TYPES = ['Throttling', 'DependencyTimeout', 'KMSInternal', 'ServiceUnavailable', 'Network'] as const;

@@ -1,0 +1,146 @@
+/**
+ * Preflight: may this key be retired? A pure function of the facts, the options and `now`, so every
+ * refusal of DESIGN.md has a row in a table test.
+ */
+import { formatDuration } from './duration';
+import { TAG_PROTECT, TAG_WORKFLOW_ID, tagValue, type KeyFacts } from './key-facts';
+import { readLastUsage, type LastUsageReading } from './last-usage';
+import type { RetirementOptions } from './types';
+
+export type RefusalCode =
+  | 'AwsManaged'
+  | 'PendingDeletion'
+  | 'UnusableState'
+  | 'PrimaryWithReplicas'
+  | 'RecentlyUsed'
+  | 'UnknownBeforeTracking'
+  | 'Protected'
+  | 'ExternalMaterial'
+  | 'UnderAnotherRetirement';
+
+export interface Refusal {
+  code: RefusalCode;
+  reason: string;
+}
+
+export interface PreflightEvidence {
+  checkedAt: string;
+  keyArn: string;
+  keyState: string;
+  keyManager: string;
+  origin: string;
+  customKeyStoreId?: string;
+  multiRegion: boolean;
+  multiRegionKeyType?: string;
+  lastUsage: LastUsageReading;
+  minIdle: string;
+  aliases: string[];
+  grantCount: number;
+  grantees: string[];
+  tags: Record<string, string>;
+  /** Overrides that this decision relied on. */
+  overridesUsed: string[];
+  notes: string[];
+}
+
+export interface PreflightDecision {
+  eligible: boolean;
+  refusals: Refusal[];
+  evidence: PreflightEvidence;
+}
+
+const USABLE_STATES = new Set(['Enabled', 'Disabled']);
+
+export function decidePreflight(facts: KeyFacts, options: RetirementOptions, now: number, ownWorkflowId: string): PreflightDecision {
+  const { key } = facts;
+  const reading = readLastUsage(facts.lastUsage, key.creationDate, now);
+  const refusals: Refusal[] = [];
+  const overridesUsed: string[] = [];
+  const notes: string[] = [];
+  const refuse = (code: RefusalCode, reason: string): void => {
+    refusals.push({ code, reason });
+  };
+
+  // AWS-managed keys (aws/s3, aws/ebs, …) cannot be disabled or deleted by customers.
+  if (key.keyManager === 'AWS') refuse('AwsManaged', 'the key is AWS managed; AWS rotates and keeps these keys, customers cannot disable or delete them.');
+
+  if (key.keyState === 'PendingDeletion' || key.keyState === 'PendingReplicaDeletion') {
+    refuse('PendingDeletion', `the key is already ${key.keyState}${key.deletionDate ? ` (deletion on ${key.deletionDate})` : ''}; there is nothing to retire.`);
+  } else if (!USABLE_STATES.has(key.keyState)) {
+    refuse('UnusableState', `the key is ${key.keyState}; only Enabled or Disabled keys can be retired.`);
+  }
+
+  // AWS KMS Developer Guide, "Deleting multi-Region keys": a primary with replicas cannot be
+  // deleted until its replicas are; retire the replicas first.
+  if (key.multiRegionKeyType === 'PRIMARY' && key.replicaArns.length > 0) {
+    refuse('PrimaryWithReplicas', `the key is a multi-Region primary with replicas (${key.replicaArns.join(', ')}); retire the replicas first.`);
+  }
+  if (key.multiRegion) {
+    notes.push('multi-Region key: usage is tracked for this key only, not for the other keys of its set (ReEncrypt counts for both).');
+  }
+
+  const minIdle = formatDuration(options.minIdleMs);
+  if (reading.provenIdleMs < options.minIdleMs) {
+    const proven = formatDuration(reading.provenIdleMs);
+    if (reading.case === 'unknown-before-tracking') {
+      if (options.acceptUnknownBeforeTracking) {
+        overridesUsed.push('acceptUnknownBeforeTracking');
+        notes.push(`${reading.summary}; accepted by override although only ${proven} of idle time is proven.`);
+      } else {
+        refuse(
+          'UnknownBeforeTracking',
+          `${reading.summary}: only ${proven} of idle time is proven, less than the required ${minIdle}. ` +
+            'Check CloudTrail history (LookupEvents reaches 90 days back) and pass acceptUnknownBeforeTracking, or wait.',
+        );
+      }
+    } else {
+      refuse('RecentlyUsed', `${reading.summary}: idle for ${proven}, less than the required ${minIdle}.`);
+    }
+  }
+
+  if (tagValue(facts.tags, TAG_PROTECT) !== undefined) refuse('Protected', `the key is tagged ${TAG_PROTECT}; remove the tag to allow its retirement.`);
+
+  const external = key.origin !== 'AWS_KMS' || key.customKeyStoreId !== undefined;
+  if (external) {
+    const what = key.customKeyStoreId ? `lives in custom key store ${key.customKeyStoreId}` : `has key material of origin ${key.origin}`;
+    if (options.allowExternalMaterial) {
+      overridesUsed.push('allowExternalMaterial');
+      notes.push(`the key ${what}; allowed by override.`);
+    } else {
+      refuse('ExternalMaterial', `the key ${what}; deleting it may not be recoverable outside AWS. Pass allowExternalMaterial to retire it anyway.`);
+    }
+  }
+
+  const owner = tagValue(facts.tags, TAG_WORKFLOW_ID);
+  if (owner !== undefined && owner !== ownWorkflowId) {
+    refuse('UnderAnotherRetirement', `the key is already under retirement ${owner} (tag ${TAG_WORKFLOW_ID}).`);
+  }
+
+  return {
+    eligible: refusals.length === 0,
+    refusals,
+    evidence: {
+      checkedAt: new Date(now).toISOString(),
+      keyArn: key.arn,
+      keyState: key.keyState,
+      keyManager: key.keyManager,
+      origin: key.origin,
+      customKeyStoreId: key.customKeyStoreId,
+      multiRegion: key.multiRegion,
+      multiRegionKeyType: key.multiRegionKeyType,
+      lastUsage: reading,
+      minIdle,
+      aliases: facts.aliases,
+      grantCount: facts.grants.length,
+      grantees: [...new Set(facts.grants.map((g) => g.granteePrincipal).filter((p): p is string => p !== undefined))],
+      tags: Object.fromEntries(facts.tags.map((t) => [t.key, t.value])),
+      overridesUsed,
+      notes,
+    },
+  };
+}
+
+/** One line for people: every refusal reason. */
+export function refusalText(refusals: readonly Refusal[]): string {
+  return refusals.map((r) => `${r.code}: ${r.reason}`).join(' ');
+}

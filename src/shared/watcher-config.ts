@@ -1,0 +1,58 @@
+/** The CloudTrail watcher's settings and carried state. Pure data: safe inside workflows. */
+import type { WatchRegistration } from './messages';
+
+export interface WatcherConfig {
+  /** Time between LookupEvents sweeps. */
+  pollIntervalMs: number;
+  /** LookupEvents budget for this account and Region (AWS allows 2 per second). */
+  maxRequestsPerSecond: number;
+  /** Pages per activity call; a longer sweep continues in the next call. */
+  maxPagesPerCall: number;
+  /** CloudTrail delivery allowance at least assumed; a key's own trailLagMs may raise it. */
+  minLagMs: number;
+  /** Each key hears how far coverage reaches at least this often, even with nothing to report. */
+  coverageReportIntervalMs: number;
+  /** Sweeps before continue-as-new (earlier if Temporal suggests it). */
+  sweepsPerRun: number;
+}
+
+export const DEFAULT_WATCHER_CONFIG: WatcherConfig = {
+  pollIntervalMs: 5 * 60_000,
+  maxRequestsPerSecond: 1,
+  maxPagesPerCall: 50,
+  minLagMs: 15 * 60_000,
+  coverageReportIntervalMs: 86_400_000,
+  sweepsPerRun: 500,
+};
+
+export interface WatchedKey extends WatchRegistration {
+  /** When coverage was last reported to this key (ISO), and whether reportCoverageAt was reached. */
+  lastReportAt?: string;
+  deadlineReported?: boolean;
+}
+
+export interface WatcherCarry {
+  keys: WatchedKey[];
+  /** Every event with eventTime ≤ coveredUntil has been delivered to the keys it concerns. */
+  coveredUntil?: string;
+  /** Ids of events already delivered whose eventTime is after coveredUntil (the sweeps overlap). */
+  recentEventIds: string[];
+}
+
+export interface WatcherInput {
+  account: string;
+  region: string;
+  config?: Partial<WatcherConfig>;
+  /** Set by continue-as-new. */
+  carry?: WatcherCarry;
+}
+
+export function resolveWatcherConfig(config: Partial<WatcherConfig> = {}): WatcherConfig {
+  const merged = { ...DEFAULT_WATCHER_CONFIG, ...config };
+  for (const [name, value] of Object.entries(merged)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`watcher setting ${name} must be a non-negative number, got ${String(value)}.`);
+  }
+  if (merged.maxRequestsPerSecond <= 0) throw new Error('watcher setting maxRequestsPerSecond must be above zero.');
+  if (merged.pollIntervalMs < 1000) throw new Error('watcher setting pollIntervalMs must be at least 1s.');
+  return merged;
+}

@@ -1,0 +1,100 @@
+/**
+ * The kms-retire worker: registers the workflows and the activities on the task queue. A factory
+ * for tests and embedding (createWorker) and a thin run() for `kms-retire worker`.
+ */
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection} from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { ClientFactory, type AwsClients } from './activities/clients';
+import type { Pacer } from './activities/pacer';
+import { connectClient, connectWorkerConnection, temporalSettings } from './client/connection';
+import type { WatcherConfig } from './shared/watcher-config';
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  /** Signal-with-start of the CloudTrail watcher goes through this client. */
+  client: Client;
+  taskQueue: string;
+  namespace?: string;
+  clients: AwsClients;
+  /** Settings of a watcher this worker starts (poll interval, LookupEvents budget, …). */
+  watcher?: Partial<WatcherConfig>;
+  pacer?: Pacer;
+  /** A bundle made once (tests); otherwise the workflows are bundled from workflowsPath. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  workflowsPath?: string;
+  /** Anything else Worker.create takes. */
+  workerOptions?: Partial<WorkerOptions>;
+}
+
+/**
+ * The workflows' entry file beside this one: index.ts when running from sources (tests, tsx),
+ * index.js when running from dist/ (the built CLI).
+ */
+export function defaultWorkflowsPath(): string {
+  return path.join(__dirname, 'workflows', `index${path.extname(__filename) === '.ts' ? '.ts' : '.js'}`);
+}
+
+export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  const activities = createActivities({ clients: options.clients, client: options.client, watcherConfig: options.watcher, pacer: options.pacer });
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? options.client.options.namespace,
+    taskQueue: options.taskQueue,
+    activities,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: options.workflowsPath ?? defaultWorkflowsPath() }),
+    ...options.workerOptions,
+  });
+}
+
+/** Watcher settings from the environment: KMS_RETIRE_WATCH_INTERVAL (e.g. 5m), KMS_RETIRE_LOOKUP_RPS. */
+export function watcherSettingsFromEnv(env = process.env): Partial<WatcherConfig> {
+  const out: Partial<WatcherConfig> = {};
+  if (env.KMS_RETIRE_WATCH_INTERVAL_MS) out.pollIntervalMs = Number(env.KMS_RETIRE_WATCH_INTERVAL_MS);
+  if (env.KMS_RETIRE_LOOKUP_RPS) out.maxRequestsPerSecond = Number(env.KMS_RETIRE_LOOKUP_RPS);
+  return out;
+}
+
+export interface RunOptions {
+  watcher?: Partial<WatcherConfig>;
+  /** Called once the worker polls (the CLI prints where it runs). */
+  onReady?: (info: { address: string; namespace: string; taskQueue: string }) => void;
+}
+
+/**
+ * Runs a worker from the standard Temporal environment (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, …,
+ * KMS_RETIRE_TASK_QUEUE) and the AWS SDK's default chain, until SIGINT or SIGTERM.
+ */
+export async function run(options: RunOptions = {}): Promise<void> {
+  const settings = temporalSettings();
+  const temporal = await connectClient(settings);
+  const connection = await connectWorkerConnection(settings);
+  const clients = new ClientFactory();
+  try {
+    const worker = await createWorker({
+      connection,
+      client: temporal.client,
+      namespace: settings.namespace,
+      taskQueue: settings.taskQueue,
+      clients,
+      watcher: { ...watcherSettingsFromEnv(), ...options.watcher },
+    });
+    options.onReady?.({ address: settings.address, namespace: settings.namespace, taskQueue: settings.taskQueue });
+    // The SDK's Runtime shuts every worker down gracefully on SIGINT and SIGTERM (its default
+    // shutdownSignals): polling stops, running tasks finish, then run() resolves.
+    await worker.run();
+  } finally {
+    clients.destroy();
+    await connection.close();
+    await temporal.close();
+  }
+}
+
+if (require.main === module) {
+  run().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

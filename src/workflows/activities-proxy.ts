@@ -1,0 +1,29 @@
+/** The activities as workflows see them: types only, with one retry policy for all AWS calls. */
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { NON_RETRYABLE_TYPES } from '../shared/error-types';
+
+export const ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  // Throttling and AWS outages are retried with backoff for hours; answers that cannot change
+  // (NotFound, AccessDenied, a key changed by hand, …) are not retried at all.
+  scheduleToCloseTimeout: '6 hours',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
+};
+
+export const LOOKUP_OPTIONS: ActivityOptions = {
+  ...ACTIVITY_OPTIONS,
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+};
+
+export const acts = proxyActivities<Activities>(ACTIVITY_OPTIONS);
+export const lookupActs = proxyActivities<Activities>(LOOKUP_OPTIONS);
+
+type Acts = typeof acts;
+
+/** Calls an activity with a summary for the Web UI ("DisableKey 1234abcd…"). */
+export function call<K extends keyof Acts>(name: K, summary: string, ...args: Parameters<Acts[K]>): ReturnType<Acts[K]> {
+  const fn = acts[name] as unknown as { executeWithOptions(o: ActivityOptions, a: unknown[]): ReturnType<Acts[K]> };
+  return fn.executeWithOptions({ ...ACTIVITY_OPTIONS, summary }, args);
+}

@@ -1,0 +1,81 @@
+/**
+ * cloudTrailWatcher: one per account and Region. Keys register and deregister; the watcher alone
+ * calls LookupEvents — one sweep of KMS events per poll, not one call per key — paced under a
+ * budget, and tells each key workflow what concerns it and how far coverage reaches.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { deregisterKeySignal, registerKeySignal, trailReportSignal, type TrailReport } from '../shared/messages';
+import type { TrailCandidate } from '../shared/trail-events';
+import { resolveWatcherConfig, type WatcherConfig, type WatcherInput } from '../shared/watcher-config';
+import { lookupActs } from './activities-proxy';
+import { WatcherBook } from './watcher-book';
+
+export async function cloudTrailWatcher(input: WatcherInput): Promise<{ sweeps: number; lookupCalls: number }> {
+  const config = resolveWatcherConfig(input.config);
+  const book = new WatcherBook(config, input.carry);
+  setHandler(registerKeySignal, (reg) => book.register(reg));
+  setHandler(deregisterKeySignal, ({ workflowId }) => book.deregister(workflowId));
+
+  let sweeps = 0;
+  let lookupCalls = 0;
+  for (;;) {
+    // Idle with nobody to watch for a whole interval: stop; the next key starts a new watcher.
+    const someone = await condition(() => book.keys.size > 0, book.keys.size > 0 ? 1 : config.pollIntervalMs);
+    if (!someone) break;
+    await condition(() => false, config.pollIntervalMs).catch(() => undefined);
+    if (book.keys.size === 0) continue;
+    const now = Date.now();
+    const { candidates, calls } = await sweep(input, config, book.sweepRange(now));
+    lookupCalls += calls;
+    sweeps += 1;
+    await deliver(book, book.afterSweep(candidates, now));
+    if (sweeps >= config.sweepsPerRun || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof cloudTrailWatcher>({ ...input, carry: book.carry() });
+    }
+  }
+  await condition(allHandlersFinished);
+  return { sweeps, lookupCalls };
+}
+
+async function sweep(
+  input: WatcherInput,
+  config: WatcherConfig,
+  range: { startTime: string; endTime: string },
+): Promise<{ candidates: TrailCandidate[]; calls: number }> {
+  const candidates: TrailCandidate[] = [];
+  let nextToken: string | undefined;
+  let calls = 0;
+  do {
+    const out = await lookupActs.lookupKmsEvents.executeWithOptions(
+      { startToCloseTimeout: '10 minutes', heartbeatTimeout: '1 minute', summary: `LookupEvents kms.amazonaws.com ${range.startTime} → ${range.endTime}` },
+      [{ account: input.account, region: input.region, ...range, nextToken, maxRequestsPerSecond: config.maxRequestsPerSecond, maxPages: config.maxPagesPerCall }],
+    );
+    calls += out.pages;
+    candidates.push(...out.candidates);
+    nextToken = out.nextToken;
+  } while (nextToken);
+  return { candidates, calls };
+}
+
+async function deliver(book: WatcherBook, reports: Map<string, TrailReport>): Promise<void> {
+  await Promise.all(
+    [...reports].map(async ([workflowId, report]) => {
+      try {
+        await getExternalWorkflowHandle(workflowId).signal(trailReportSignal, report);
+      } catch (err) {
+        // The key's workflow is gone (finished, terminated): stop watching for it.
+        log.warn('dropping a key whose workflow cannot be signalled', { workflowId, error: String(err) });
+        book.deregister(workflowId);
+      }
+    }),
+  );
+}

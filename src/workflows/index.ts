@@ -1,0 +1,2 @@
+export { retireKey } from './retire-key';
+export { cloudTrailWatcher } from './cloudtrail-watcher';

@@ -1,0 +1,87 @@
+/**
+ * The watcher's bookkeeping: registered keys, how far CloudTrail is covered, which events were
+ * already delivered, and who to tell what after a sweep. No I/O; the workflow does the calls.
+ */
+import type { TrailReport, WatchRegistration } from '../shared/messages';
+import { concernsKey, toUsageEvent, type TrailCandidate } from '../shared/trail-events';
+import type { WatchedKey, WatcherCarry, WatcherConfig } from '../shared/watcher-config';
+
+export class WatcherBook {
+  readonly keys = new Map<string, WatchedKey>();
+  coveredUntil?: number;
+  private recent = new Set<string>();
+
+  constructor(
+    private readonly config: WatcherConfig,
+    carry?: WatcherCarry,
+  ) {
+    for (const key of carry?.keys ?? []) this.keys.set(key.workflowId, key);
+    this.coveredUntil = carry?.coveredUntil ? Date.parse(carry.coveredUntil) : undefined;
+    this.recent = new Set(carry?.recentEventIds ?? []);
+  }
+
+  register(reg: WatchRegistration): void {
+    const previous = this.keys.get(reg.workflowId);
+    this.keys.set(reg.workflowId, { ...reg });
+    const from = Date.parse(reg.from);
+    // Re-registering (a longer soak, the pending window) never needs a stretch swept again.
+    if (previous && Date.parse(previous.from) <= from) return;
+    // A key that starts before what is covered needs that stretch swept again (a backfill);
+    // events already delivered go out again and the key workflows drop repeats by event id.
+    if (this.coveredUntil === undefined || from < this.coveredUntil) {
+      this.coveredUntil = from;
+      this.recent.clear();
+    }
+  }
+
+  deregister(workflowId: string): void {
+    this.keys.delete(workflowId);
+  }
+
+  /** CloudTrail's delivery allowance for this sweep: the largest any key asked for. */
+  lagMs(): number {
+    return Math.max(this.config.minLagMs, ...[...this.keys.values()].map((k) => k.trailLagMs ?? 0));
+  }
+
+  /** The range of eventTime the next sweep at `now` must look at. */
+  sweepRange(now: number): { startTime: string; endTime: string } {
+    const start = this.coveredUntil ?? now - this.lagMs();
+    return { startTime: new Date(Math.min(start, now)).toISOString(), endTime: new Date(now).toISOString() };
+  }
+
+  /**
+   * Takes a finished sweep that ended at `now`; returns the reports to send, by workflow id.
+   * Events within the lag may still be on their way, so coverage stops at now − lag.
+   */
+  afterSweep(candidates: TrailCandidate[], now: number): Map<string, TrailReport> {
+    const lag = this.lagMs();
+    const covered = Math.max(this.coveredUntil ?? 0, now - lag);
+    const fresh = candidates.filter((c) => !this.recent.has(c.eventId));
+    const reports = new Map<string, TrailReport>();
+    const coveredIso = new Date(covered).toISOString();
+    for (const key of this.keys.values()) {
+      const events = fresh.filter((c) => concernsKey(c, key)).map(toUsageEvent);
+      const deadline = key.reportCoverageAt !== undefined && !key.deadlineReported && covered >= Date.parse(key.reportCoverageAt);
+      const due = key.lastReportAt === undefined || now - Date.parse(key.lastReportAt) >= this.config.coverageReportIntervalMs;
+      if (events.length > 0 || deadline || due) {
+        reports.set(key.workflowId, { events, coveredUntil: coveredIso });
+        key.lastReportAt = new Date(now).toISOString();
+        if (deadline) key.deadlineReported = true;
+      }
+    }
+    for (const c of fresh) this.recent.add(c.eventId);
+    // Keep only ids of events the next sweep can see again (it starts at the new coverage).
+    const stillVisible = new Set(candidates.filter((c) => Date.parse(c.eventTime) >= covered).map((c) => c.eventId));
+    this.recent = new Set([...this.recent].filter((id) => stillVisible.has(id)));
+    this.coveredUntil = covered;
+    return reports;
+  }
+
+  carry(): WatcherCarry {
+    return {
+      keys: [...this.keys.values()],
+      coveredUntil: this.coveredUntil === undefined ? undefined : new Date(this.coveredUntil).toISOString(),
+      recentEventIds: [...this.recent],
+    };
+  }
+}
