@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { TrailCandidate } from '../../src/shared/trail-events';
+import { DEFAULT_WATCHER_CONFIG } from '../../src/shared/watcher-config';
+import { WatcherBook } from '../../src/workflows/watcher-book';
+
+const HOUR = 3_600_000;
+const T0 = Date.parse('2025-06-01T00:00:00Z');
+const arn = (n: number): string => `arn:aws:kms:us-east-1:111122223333:key/0000000${n}-12ab-34cd-56ef-1234567890ab`;
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function failure(eventId: string, key: string, at: number): TrailCandidate {
+  return { eventId, eventTime: iso(at), eventName: 'Decrypt', errorCode: 'DisabledException', errorMessage: `${key} is disabled.`, resources: [key] };
+}
+
+describe('WatcherBook', () => {
+  const config = { ...DEFAULT_WATCHER_CONFIG, minLagMs: 15 * 60_000, coverageReportIntervalMs: 24 * HOUR };
+
+  it('sweeps from the earliest registration and covers up to now minus the lag', () => {
+    const book = new WatcherBook(config);
+    book.register({ workflowId: 'a', keyArn: arn(1), from: iso(T0), watchFor: 'disabled' });
+    expect(book.sweepRange(T0 + HOUR)).toEqual({ startTime: iso(T0), endTime: iso(T0 + HOUR) });
+    const reports = book.afterSweep([], T0 + HOUR);
+    expect(reports.get('a')?.coveredUntil).toBe(iso(T0 + HOUR - 15 * 60_000));
+    // The next sweep starts where coverage ends, so late events in the lag are seen again.
+    expect(book.sweepRange(T0 + 2 * HOUR).startTime).toBe(iso(T0 + 45 * 60_000));
+  });
+
+  it('uses the largest lag any key asks for', () => {
+    const book = new WatcherBook(config);
+    book.register({ workflowId: 'a', keyArn: arn(1), from: iso(T0), watchFor: 'disabled', trailLagMs: 2 * HOUR });
+    book.afterSweep([], T0 + 5 * HOUR);
+    expect(book.coveredUntil).toBe(T0 + 3 * HOUR);
+  });
+
+  it('sends each key only its own events, once, and coverage only when due', () => {
+    const book = new WatcherBook(config);
+    book.register({ workflowId: 'a', keyArn: arn(1), from: iso(T0), watchFor: 'disabled', reportCoverageAt: iso(T0 + 3 * HOUR) });
+    book.register({ workflowId: 'b', keyArn: arn(2), from: iso(T0), watchFor: 'disabled' });
+    const ev = failure('e1', arn(1), T0 + HOUR - 60_000);
+    let reports = book.afterSweep([ev], T0 + HOUR);
+    expect(reports.get('a')?.events.map((e) => e.eventId)).toEqual(['e1']);
+    expect(reports.get('b')?.events).toEqual([]); // first coverage report
+    // The overlapping sweep finds e1 again: not sent twice; nothing is due for either key.
+    reports = book.afterSweep([ev], T0 + 2 * HOUR);
+    expect(reports.size).toBe(0);
+    // Coverage passes a's deadline: a hears of it, b does not.
+    reports = book.afterSweep([], T0 + 3 * HOUR + 15 * 60_000);
+    expect([...reports.keys()]).toEqual(['a']);
+    // A day later, both hear how far coverage reaches.
+    reports = book.afterSweep([], T0 + 28 * HOUR);
+    expect([...reports.keys()].sort()).toEqual(['a', 'b']);
+  });
+
+  it('backfills for a key registered before the coverage, and survives continue-as-new', () => {
+    const book = new WatcherBook(config);
+    book.register({ workflowId: 'a', keyArn: arn(1), from: iso(T0 + 10 * HOUR), watchFor: 'disabled' });
+    book.afterSweep([], T0 + 12 * HOUR);
+    book.register({ workflowId: 'b', keyArn: arn(2), from: iso(T0 + 2 * HOUR), watchFor: 'disabled' });
+    expect(book.sweepRange(T0 + 13 * HOUR).startTime).toBe(iso(T0 + 2 * HOUR));
+    const again = new WatcherBook(config, book.carry());
+    expect([...again.keys.keys()].sort()).toEqual(['a', 'b']);
+    expect(again.sweepRange(T0 + 13 * HOUR).startTime).toBe(iso(T0 + 2 * HOUR));
+    again.deregister('a');
+    expect([...again.keys.keys()]).toEqual(['b']);
+  });
+});
