@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerToolchainCommand } from './commands/toolchain';
+import { registerEmulatorCommand } from './commands/emulator';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors';
 
 /** Builds the program; each verb lives in its own file under commands/. */
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerToolchainCommand(program);
+  registerEmulatorCommand(program);
   return program;
 }
 

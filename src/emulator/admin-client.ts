@@ -1,0 +1,107 @@
+import type { PrincipalSpec } from './admin/principals';
+import type { SeedKeySpec } from './admin/seed-key';
+import type { CallCounts } from './calls';
+import type { FaultTable } from './faults';
+import type { Principal } from './state';
+
+/** What `seedKey` returns: DescribeKey's metadata with ISO-8601 times, plus Region and TrackingStartDate. */
+export interface SeededKey {
+  KeyId: string;
+  Arn: string;
+  AWSAccountId: string;
+  Region: string;
+  KeyState: string;
+  KeyManager: string;
+  Enabled: boolean;
+  CreationDate: string;
+  TrackingStartDate: string;
+  DeletionDate?: string;
+  MultiRegion: boolean;
+  MultiRegionConfiguration?: {
+    MultiRegionKeyType: 'PRIMARY' | 'REPLICA';
+    PrimaryKey: { Arn: string; Region: string };
+    ReplicaKeys: { Arn: string; Region: string }[];
+  };
+  [field: string]: unknown;
+}
+
+export interface ClockReading {
+  now: string;
+  nowMs: number;
+  offsetMs: number;
+}
+
+export class EmulatorAdminError extends Error {
+  static readonly type = 'EmulatorAdminError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = EmulatorAdminError.type;
+  }
+}
+
+/** A small typed client for the emulator's /_emulator/ endpoints. */
+export class EmulatorAdmin {
+  constructor(
+    readonly url: string,
+    private readonly defaults: { account?: string; region?: string } = {},
+  ) {}
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.url.replace(/\/$/, '')}/_emulator/${path}`, {
+      method,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const parsed = (await res.json());
+    if (!res.ok) {
+      const err = parsed as { __type?: string; message?: string };
+      throw new EmulatorAdminError(err.__type ?? 'Error', `${method} /_emulator/${path}: ${err.message ?? res.statusText}`, res.status);
+    }
+    return parsed as T;
+  }
+
+  /** Forgets keys, aliases, grants, events, principals, faults, call counts and the clock offset. */
+  async reset(): Promise<void> {
+    await this.call('POST', 'reset');
+  }
+
+  async seedKey(spec: SeedKeySpec = {}): Promise<SeededKey> {
+    const body = { account: this.defaults.account, region: this.defaults.region, ...spec };
+    return (await this.call<{ KeyMetadata: SeededKey }>('POST', 'keys', body)).KeyMetadata;
+  }
+
+  /** Moves the emulator's clock forward by milliseconds or a duration such as "9d". */
+  async advanceClock(by: number | string): Promise<ClockReading> {
+    return this.call('POST', 'clock', typeof by === 'number' ? { advanceMs: by } : { advance: by });
+  }
+
+  async setClock(to: Date | string): Promise<ClockReading> {
+    return this.call('POST', 'clock', { set: typeof to === 'string' ? to : to.toISOString() });
+  }
+
+  async clock(): Promise<ClockReading> {
+    return this.call('GET', 'clock');
+  }
+
+  /** Replaces the fault table; `{}` clears it. */
+  async setFaults(table: FaultTable): Promise<FaultTable> {
+    return this.call('POST', 'faults', table);
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.setFaults({});
+  }
+
+  async calls(): Promise<CallCounts> {
+    return this.call('GET', 'calls');
+  }
+
+  /** Registers an access key id as a named IAM user or assumed-role session for CloudTrail. */
+  async registerPrincipal(spec: PrincipalSpec): Promise<Principal> {
+    return this.call('POST', 'principals', spec);
+  }
+}

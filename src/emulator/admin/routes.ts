@@ -1,0 +1,80 @@
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import type { EmulatorCore } from '../core';
+import { AwsError } from '../errors';
+import type { FaultTable } from '../faults';
+import type { PrincipalSpec } from './principals';
+import { registerPrincipal } from './principals';
+import { seedKey, seededView } from './seed-key';
+
+export interface AdminDefaults {
+  account: string;
+  region: string;
+}
+
+async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (!text.trim()) return {};
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new AwsError('ValidationException', 'The body must be a JSON object.');
+}
+
+/**
+ * The emulator's own endpoints (DESIGN.md, Contracts): reset, keys, clock, faults, calls, and
+ * principals. Errors come back as `{"__type", "message"}` with status 400.
+ */
+export function adminRoutes(core: EmulatorCore, defaults: AdminDefaults): Hono {
+  const app = new Hono();
+
+  app.onError((err, c) => {
+    if (err instanceof AwsError) return c.json(err.toBody(), err.status as 400);
+    return c.json({ __type: 'InternalFailure', message: err.message }, 500);
+  });
+
+  app.get('/health', (c) => c.json({ ok: true }));
+
+  app.post('/reset', (c) => {
+    core.reset();
+    return c.json({ ok: true });
+  });
+
+  app.post('/keys', async (c) => {
+    const now = await core.clock.now();
+    const key = seedKey(core.store, (await jsonBody(c)), now, defaults);
+    core.changed();
+    return c.json({ KeyMetadata: seededView(key) });
+  });
+
+  app.get('/clock', async (c) => {
+    const now = await core.clock.now();
+    return c.json({ now: new Date(now).toISOString(), nowMs: now, offsetMs: core.clock.offsetMs });
+  });
+
+  app.post('/clock', async (c) => {
+    const now = await core.clock.apply(await jsonBody(c));
+    core.changed();
+    return c.json({ now: new Date(now).toISOString(), nowMs: now, offsetMs: core.clock.offsetMs });
+  });
+
+  app.get('/faults', (c) => c.json(core.faults.get()));
+
+  app.post('/faults', async (c) => {
+    core.faults.set((await jsonBody(c)) as FaultTable);
+    return c.json(core.faults.get());
+  });
+
+  app.get('/calls', (c) => c.json(core.calls.snapshot()));
+
+  app.post('/principals', async (c) => {
+    const principal = registerPrincipal(core.store, (await jsonBody(c)) as unknown as PrincipalSpec, await core.clock.now());
+    core.changed();
+    return c.json(principal);
+  });
+
+  return app;
+}

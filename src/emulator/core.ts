@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { BaseClock } from './clock';
+import { EmulatorClock } from './clock';
+import { CallCounter } from './calls';
+import { lookupEvents } from './cloudtrail/lookup-events';
+import { kmsEvent } from './cloudtrail/record';
+import { AwsError } from './errors';
+import { Faults } from './faults';
+import { camelCase } from './kms/keys';
+import type { KmsContext } from './kms/context';
+import { purgeExpiredKeys } from './kms/deletion';
+import { kmsHandlers } from './kms/handlers';
+import { RateLimiter } from './rate-limit';
+import type { Caller } from './request-context';
+import { identifyCaller } from './request-context';
+import type { EmulatorState } from './state';
+import { Store } from './store';
+
+export interface CoreOptions {
+  clock: BaseClock;
+  trailDelayMs: number;
+  lookupRatePerSecond: number;
+  state?: EmulatorState;
+  /** Called after anything that changes state, so persistence can save it. */
+  onChange?: () => void;
+}
+
+/** What a request brings besides its body. */
+export interface RequestMeta {
+  authorization?: string;
+  sourceIPAddress: string;
+  userAgent: string;
+}
+
+export interface ServiceAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  requestId: string;
+  errorType?: string;
+}
+
+// Fields CloudTrail leaves out of requestParameters because they are secret or bulky.
+const UNLOGGED = new Set(['Plaintext', 'CiphertextBlob', 'Message', 'Signature', 'Mac', 'GrantTokens']);
+
+/** The emulator without HTTP: state, clock, faults, rate limit, call counts, and the services. */
+export class EmulatorCore {
+  readonly store: Store;
+  readonly clock: EmulatorClock;
+  readonly faults = new Faults();
+  readonly calls = new CallCounter();
+  readonly lookupLimiter: RateLimiter;
+  trailDelayMs: number;
+  private seq = 0;
+
+  constructor(private readonly options: CoreOptions) {
+    this.store = new Store(options.state);
+    this.clock = new EmulatorClock(options.clock, this.store.clockOffsetMs);
+    this.lookupLimiter = new RateLimiter(options.lookupRatePerSecond);
+    this.trailDelayMs = options.trailDelayMs;
+    this.seq = Math.max(0, ...this.store.toState().events.map((e) => e.seq));
+  }
+
+  changed(): void {
+    this.store.clockOffsetMs = this.clock.offsetMs;
+    this.options.onChange?.();
+  }
+
+  async caller(meta: RequestMeta): Promise<{ caller: Caller; now: number }> {
+    const now = await this.clock.now();
+    return { caller: identifyCaller(this.store, meta.authorization, now), now };
+  }
+
+  /** One KMS call: answer it and record it in CloudTrail, whether it succeeded or failed. */
+  async kms(operation: string, input: Record<string, unknown>, meta: RequestMeta): Promise<ServiceAnswer> {
+    const { caller, now } = await this.caller(meta);
+    this.calls.record(operation, caller.account, caller.region);
+    purgeExpiredKeys(this.store, now);
+    const ctx: KmsContext = { store: this.store, now, caller, requestId: randomUUID(), eventId: randomUUID(), resources: [] };
+    const handler = kmsHandlers[operation];
+    if (!handler) return this.fail(ctx.requestId, new AwsError('UnknownOperationException', `KMS has no operation ${operation}.`));
+    let answer: ServiceAnswer;
+    let error: AwsError | undefined;
+    try {
+      await this.faults.apply(operation);
+      answer = { status: 200, body: await handler(ctx, input), requestId: ctx.requestId };
+    } catch (err) {
+      error = err instanceof AwsError ? err : new AwsError('KMSInternalException', err instanceof Error ? err.message : String(err), 500);
+      answer = this.fail(ctx.requestId, error);
+    }
+    const requestParameters = ctx.requestParameters ?? defaultParameters(input);
+    this.store.eventsOf(caller.account, caller.region).push(
+      kmsEvent({
+        caller,
+        eventName: operation,
+        now,
+        delayMs: this.trailDelayMs,
+        seq: ++this.seq,
+        requestId: ctx.requestId,
+        eventId: ctx.eventId,
+        sourceIPAddress: meta.sourceIPAddress,
+        userAgent: meta.userAgent,
+        requestParameters: Object.keys(requestParameters).length ? dropUndefined(requestParameters) : null,
+        responseElements: ctx.responseElements ?? null,
+        resources: ctx.resources,
+        error,
+      }),
+    );
+    this.changed();
+    return answer;
+  }
+
+  /** CloudTrail: LookupEvents only, under the per account+Region rate limit. */
+  async cloudtrail(operation: string, input: Record<string, unknown>, meta: RequestMeta): Promise<ServiceAnswer> {
+    const { caller, now } = await this.caller(meta);
+    this.calls.record(operation, caller.account, caller.region);
+    const requestId = randomUUID();
+    try {
+      if (operation !== 'LookupEvents') throw new AwsError('UnknownOperationException', `This emulator's CloudTrail answers LookupEvents only, not ${operation}.`);
+      await this.faults.apply(operation);
+      if (!this.lookupLimiter.take(`${caller.account}/${caller.region}`, now)) {
+        throw new AwsError('ThrottlingException', 'Rate exceeded');
+      }
+      return { status: 200, body: lookupEvents(this.store, caller, input, now), requestId };
+    } catch (err) {
+      if (err instanceof AwsError) return this.fail(requestId, err);
+      throw err;
+    }
+  }
+
+  fail(requestId: string, error: AwsError): ServiceAnswer {
+    return { status: error.status, body: error.toBody(), requestId, errorType: error.code };
+  }
+
+  reset(): void {
+    this.store.load({ version: 1, clockOffsetMs: 0, keys: [], aliases: [], grants: [], events: [], principals: [] });
+    this.clock.offsetMs = 0;
+    this.faults.clear();
+    this.calls.reset();
+    this.lookupLimiter.reset();
+    this.changed();
+  }
+}
+
+function defaultParameters(input: Record<string, unknown>): Record<string, unknown> {
+  const kept = Object.fromEntries(Object.entries(input).filter(([k]) => !UNLOGGED.has(k)));
+  return camelCase(kept) as Record<string, unknown>;
+}
+
+function dropUndefined(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}

@@ -1,0 +1,126 @@
+/**
+ * The emulator's whole state as plain JSON-able data, so that `--state FILE` can keep it across a
+ * restart. Times are epoch milliseconds on the emulator's clock.
+ */
+
+export type KeyState =
+  | 'Creating'
+  | 'Enabled'
+  | 'Disabled'
+  | 'PendingDeletion'
+  | 'PendingImport'
+  | 'PendingReplicaDeletion'
+  | 'Unavailable'
+  | 'Updating';
+
+export interface Tag {
+  TagKey: string;
+  TagValue: string;
+}
+
+export interface LastUsage {
+  operation: string;
+  timestamp: number;
+  eventId: string;
+  requestId: string;
+}
+
+export interface KeyRecord {
+  account: string;
+  region: string;
+  keyId: string;
+  arn: string;
+  creationDate: number;
+  trackingStartDate: number;
+  description: string;
+  keyUsage: string;
+  keySpec: string;
+  keyState: KeyState;
+  keyManager: 'AWS' | 'CUSTOMER';
+  origin: string;
+  customKeyStoreId?: string;
+  deletionDate?: number;
+  pendingWindowInDays?: number;
+  multiRegion: boolean;
+  multiRegionKeyType?: 'PRIMARY' | 'REPLICA';
+  /** For a replica: its primary's ARN. For a primary: its replicas' ARNs. */
+  primaryArn?: string;
+  replicaArns: string[];
+  /** Base64 key material: 32 bytes for symmetric and HMAC keys (shared across a multi-Region set). */
+  material: string;
+  lastUsage?: LastUsage;
+  tags: Tag[];
+  policy: string;
+}
+
+export interface AliasRecord {
+  account: string;
+  region: string;
+  aliasName: string;
+  targetKeyId?: string;
+  creationDate: number;
+  lastUpdatedDate: number;
+}
+
+export interface GrantRecord {
+  grantId: string;
+  grantToken: string;
+  keyArn: string;
+  name?: string;
+  granteePrincipal: string;
+  retiringPrincipal?: string;
+  issuingAccount: string;
+  operations: string[];
+  constraints?: Record<string, unknown>;
+  creationDate: number;
+}
+
+export interface TrailEvent {
+  /** Order of arrival, to break ties between events of the same millisecond. */
+  seq: number;
+  account: string;
+  region: string;
+  eventId: string;
+  eventName: string;
+  eventSource: string;
+  eventTime: number;
+  /** When LookupEvents may return it: eventTime plus the configured delivery delay. */
+  visibleAt: number;
+  readOnly: boolean;
+  accessKeyId: string;
+  username: string;
+  resources: { ResourceType: string; ResourceName: string }[];
+  /** The CloudTrail record, as LookupEvents returns it in CloudTrailEvent (a JSON string). */
+  record: Record<string, unknown>;
+}
+
+export type PrincipalType = 'Root' | 'IAMUser' | 'AssumedRole';
+
+export interface Principal {
+  accessKeyId: string;
+  account: string;
+  type: PrincipalType;
+  arn: string;
+  principalId: string;
+  /** CloudTrail's Username: user name, role session name, or "root". */
+  userName: string;
+  /** AssumedRole only: the role and when the session began. */
+  roleArn?: string;
+  roleId?: string;
+  sessionCreated?: number;
+  expiresAt?: number;
+}
+
+export interface EmulatorState {
+  version: 1;
+  clockOffsetMs: number;
+  keys: KeyRecord[];
+  aliases: AliasRecord[];
+  grants: GrantRecord[];
+  events: TrailEvent[];
+  principals: Principal[];
+}
+
+export function emptyState(clockOffsetMs = 0): EmulatorState {
+  return { version: 1, clockOffsetMs, keys: [], aliases: [], grants: [], events: [], principals: [] };
+}

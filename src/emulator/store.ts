@@ -1,0 +1,94 @@
+import type { AliasRecord, EmulatorState, GrantRecord, KeyRecord, Principal, TrailEvent } from './state';
+import { emptyState } from './state';
+
+const scope = (account: string, region: string): string => `${account}/${region}`;
+
+/**
+ * Indexed, in-memory view of EmulatorState. Everything the services touch goes through here so that
+ * persistence sees one consistent snapshot (toState) and a restart rebuilds the same indexes.
+ */
+export class Store {
+  readonly keys = new Map<string, KeyRecord>(); // by key ARN
+  readonly aliases = new Map<string, AliasRecord>(); // by account/region/aliasName
+  grants: GrantRecord[] = [];
+  /** Per account/Region, in the order the calls happened (oldest first). */
+  readonly events = new Map<string, TrailEvent[]>();
+  readonly principals = new Map<string, Principal>(); // by access key id
+  clockOffsetMs = 0;
+
+  constructor(state: EmulatorState = emptyState()) {
+    this.load(state);
+  }
+
+  load(state: EmulatorState): void {
+    this.keys.clear();
+    this.aliases.clear();
+    this.events.clear();
+    this.principals.clear();
+    this.clockOffsetMs = state.clockOffsetMs;
+    for (const key of state.keys) this.keys.set(key.arn, key);
+    for (const alias of state.aliases) this.aliases.set(aliasIndex(alias.account, alias.region, alias.aliasName), alias);
+    this.grants = [...state.grants];
+    for (const event of state.events) this.eventsOf(event.account, event.region).push(event);
+    for (const principal of state.principals) this.principals.set(principal.accessKeyId, principal);
+  }
+
+  toState(): EmulatorState {
+    return {
+      version: 1,
+      clockOffsetMs: this.clockOffsetMs,
+      keys: [...this.keys.values()],
+      aliases: [...this.aliases.values()],
+      grants: this.grants,
+      events: [...this.events.values()].flat(),
+      principals: [...this.principals.values()],
+    };
+  }
+
+  keysIn(account: string, region: string): KeyRecord[] {
+    return [...this.keys.values()].filter((k) => k.account === account && k.region === region);
+  }
+
+  findKeyById(account: string, region: string, keyId: string): KeyRecord | undefined {
+    return this.keys.get(`arn:aws:kms:${region}:${account}:key/${keyId}`);
+  }
+
+  aliasesIn(account: string, region: string): AliasRecord[] {
+    return [...this.aliases.values()].filter((a) => a.account === account && a.region === region);
+  }
+
+  findAlias(account: string, region: string, aliasName: string): AliasRecord | undefined {
+    return this.aliases.get(aliasIndex(account, region, aliasName));
+  }
+
+  putAlias(alias: AliasRecord): void {
+    this.aliases.set(aliasIndex(alias.account, alias.region, alias.aliasName), alias);
+  }
+
+  deleteAlias(alias: AliasRecord): void {
+    this.aliases.delete(aliasIndex(alias.account, alias.region, alias.aliasName));
+  }
+
+  eventsOf(account: string, region: string): TrailEvent[] {
+    const id = scope(account, region);
+    let list = this.events.get(id);
+    if (!list) {
+      list = [];
+      this.events.set(id, list);
+    }
+    return list;
+  }
+
+  /** Removes a key for good (its deletion date passed), with its aliases and grants. */
+  removeKey(key: KeyRecord): void {
+    this.keys.delete(key.arn);
+    for (const alias of this.aliasesIn(key.account, key.region)) {
+      if (alias.targetKeyId === key.keyId) this.deleteAlias(alias);
+    }
+    this.grants = this.grants.filter((g) => g.keyArn !== key.arn);
+  }
+}
+
+function aliasIndex(account: string, region: string, aliasName: string): string {
+  return `${account}/${region}/${aliasName}`;
+}

@@ -1,0 +1,56 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { EmulatorAdmin } from '../../src/emulator/admin-client';
+import type { EmulatorOptions, RunningEmulator } from '../../src/emulator';
+import { startEmulator } from '../../src/emulator';
+
+export const TEST_ACCOUNT = '111122223333';
+export const TEST_REGION = 'us-east-1';
+
+export interface ClientOptions {
+  /** An access key id other than the account (e.g. one registered as a named principal). */
+  accessKeyId?: string;
+  sessionToken?: string;
+  maxAttempts?: number;
+}
+
+export interface TestEmulator {
+  url: string;
+  admin: EmulatorAdmin;
+  emulator: RunningEmulator;
+  /** A real KMSClient against the emulator, signing as `account` (its access key id) in `region`. */
+  kms(account?: string, region?: string, options?: ClientOptions): KMSClient;
+  cloudtrail(account?: string, region?: string, options?: ClientOptions): CloudTrailClient;
+  stop(): Promise<void>;
+}
+
+/** Starts an in-process emulator on a free port with real SDK clients pointed at it. */
+export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
+  const emulator = await startEmulator({ port: 0, defaultAccount: TEST_ACCOUNT, defaultRegion: TEST_REGION, ...options });
+  const clients: { destroy(): void }[] = [];
+  const config = (account: string, region: string, opts: ClientOptions) => ({
+    endpoint: emulator.url,
+    region,
+    maxAttempts: opts.maxAttempts ?? 1,
+    credentials: { accessKeyId: opts.accessKeyId ?? account, secretAccessKey: 'test', sessionToken: opts.sessionToken },
+  });
+  return {
+    url: emulator.url,
+    emulator,
+    admin: new EmulatorAdmin(emulator.url, { account: TEST_ACCOUNT, region: TEST_REGION }),
+    kms(account = TEST_ACCOUNT, region = TEST_REGION, opts = {}) {
+      const client = new KMSClient(config(account, region, opts));
+      clients.push(client);
+      return client;
+    },
+    cloudtrail(account = TEST_ACCOUNT, region = TEST_REGION, opts = {}) {
+      const client = new CloudTrailClient(config(account, region, opts));
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      for (const client of clients) client.destroy();
+      await emulator.stop();
+    },
+  };
+}
