@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerToolchainCommand } from './commands/toolchain';
 import { registerEmulatorCommand } from './commands/emulator';
+import { registerWebhookCommand } from './commands/webhook';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors';
 
 /** Builds the program; each verb lives in its own file under commands/. */
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerToolchainCommand(program);
   registerEmulatorCommand(program);
+  registerWebhookCommand(program);
   return program;
 }
 

@@ -71,7 +71,7 @@ export function verifyHubSignature(key: Buffer, header: string | null, body: Uin
 export function verifyBearer(key: Buffer, header: string | null): void {
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match) throw unauthorized('missing or malformed Authorization header; send "Authorization: Bearer <KMS_RETIRE_SERVICENOW_SECRET>".');
-  if (!constantTimeEqual(Buffer.from(match[1] as string, 'utf8'), key)) throw unauthorized('the bearer secret does not match.');
+  if (!constantTimeEqual(Buffer.from(match[1] as string, 'utf8'), key)) throw unauthorized('the secret in the Authorization header does not match.');
 }
 
 /** A stable id for a delivery that carries none: identical bodies are the same delivery. */
