@@ -54,3 +54,13 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     },
   };
 }
+
+/** The error a call fails with (as the SDK parses it); fails the test if the call succeeds. */
+export async function awsError(call: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await call;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected the AWS call to fail, but it succeeded');
+}

@@ -48,7 +48,8 @@ export function open(key: KeyRecord, blob: Buffer, context: Record<string, strin
 }
 
 export function invalidCiphertext(): AwsError {
-  return new AwsError('InvalidCiphertextException', 'The ciphertext is invalid or was not produced by this key with this encryption context.');
+  // AWS answers with an empty message (LocalStack's test_kms.snapshot.json, decrypt_response_with_invalid_ciphertext).
+  return new AwsError('InvalidCiphertextException', '');
 }
 
 function aad(context: Record<string, string>): Buffer {

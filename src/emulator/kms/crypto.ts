@@ -50,6 +50,7 @@ function keyOfCiphertext(ctx: KmsContext, blob: Buffer, requested: string | unde
 }
 
 const encrypt: KmsHandler = (ctx, input) => {
+  ctx.requestParameters = { keyId: input.KeyId, encryptionAlgorithm: input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT', encryptionContext: input.EncryptionContext };
   const key = encryptionKey(ctx, requireString(input, 'KeyId'), 'Encrypt');
   const plaintext = base64Blob(input, 'Plaintext');
   if (plaintext.length < 1 || plaintext.length > 4096) {
@@ -57,31 +58,31 @@ const encrypt: KmsHandler = (ctx, input) => {
   }
   const alg = algorithm(input);
   const blob = seal(key, plaintext, encryptionContext(input));
-  ctx.requestParameters = { keyId: input.KeyId, encryptionAlgorithm: alg, encryptionContext: input.EncryptionContext };
   markUsed(ctx, key, 'Encrypt');
   return { CiphertextBlob: blob.toString('base64'), KeyId: key.arn, EncryptionAlgorithm: alg };
 };
 
 const decrypt: KmsHandler = (ctx, input) => {
+  ctx.requestParameters = { keyId: input.KeyId, encryptionAlgorithm: input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT', encryptionContext: input.EncryptionContext };
   const blob = base64Blob(input, 'CiphertextBlob');
   const alg = algorithm(input);
   const key = keyOfCiphertext(ctx, blob, optionalString(input, 'KeyId'), 'Decrypt');
   const plaintext = open(key, blob, encryptionContext(input));
-  ctx.requestParameters = { keyId: input.KeyId, encryptionAlgorithm: alg, encryptionContext: input.EncryptionContext };
   markUsed(ctx, key, 'Decrypt');
   return { KeyId: key.arn, Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: alg };
 };
 
 /** Data keys: KeySpec AES_128/AES_256 or NumberOfBytes 1-1024, one of them (AWS KMS API Reference, GenerateDataKey). */
 function dataKey(ctx: KmsContext, input: Input, operation: string): { key: KeyRecord; plaintext: Buffer; blob: Buffer } {
+  ctx.requestParameters = { keyId: input.KeyId, keySpec: input.KeySpec, numberOfBytes: input.NumberOfBytes, encryptionContext: input.EncryptionContext };
   const key = encryptionKey(ctx, requireString(input, 'KeyId'), operation);
   const bytes = optionalInt(input, 'NumberOfBytes', 1, 1024);
   const spec = input.KeySpec === undefined ? undefined : requireOneOf(input, 'KeySpec', ['AES_256', 'AES_128'], 'AES_256');
   if ((bytes === undefined) === (spec === undefined)) {
+    // AWS: "Please specify either number of bytes or key spec." when both or neither are given.
     throw new AwsError('ValidationException', 'Please specify either number of bytes or key spec.');
   }
   const plaintext = randomBytes(bytes ?? (spec === 'AES_128' ? 16 : 32));
-  ctx.requestParameters = { keyId: input.KeyId, keySpec: spec, numberOfBytes: bytes, encryptionContext: input.EncryptionContext };
   return { key, plaintext, blob: seal(key, plaintext, encryptionContext(input)) };
 }
 
@@ -99,6 +100,12 @@ const generateDataKeyWithoutPlaintext: KmsHandler = (ctx, input) => {
 
 /** ReEncrypt decrypts under the source key and encrypts under the destination; both record usage. */
 const reEncrypt: KmsHandler = (ctx, input) => {
+  ctx.requestParameters = {
+    sourceKeyId: input.SourceKeyId,
+    destinationKeyId: input.DestinationKeyId,
+    sourceEncryptionAlgorithm: input.SourceEncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
+    destinationEncryptionAlgorithm: input.DestinationEncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
+  };
   const blob = base64Blob(input, 'CiphertextBlob');
   const sourceAlg = algorithm(input, 'SourceEncryptionAlgorithm');
   const destAlg = algorithm(input, 'DestinationEncryptionAlgorithm');
@@ -106,12 +113,6 @@ const reEncrypt: KmsHandler = (ctx, input) => {
   const destination = encryptionKey(ctx, requireString(input, 'DestinationKeyId'), 'ReEncrypt');
   const plaintext = open(source, blob, encryptionContext(input, 'SourceEncryptionContext'));
   const out = seal(destination, plaintext, encryptionContext(input, 'DestinationEncryptionContext'));
-  ctx.requestParameters = {
-    sourceKeyId: input.SourceKeyId,
-    destinationKeyId: input.DestinationKeyId,
-    sourceEncryptionAlgorithm: sourceAlg,
-    destinationEncryptionAlgorithm: destAlg,
-  };
   markUsed(ctx, source, 'ReEncrypt');
   markUsed(ctx, destination, 'ReEncrypt');
   return {

@@ -4,6 +4,8 @@ import { cryptoHandlers } from './crypto';
 import { deletionHandlers } from './deletion';
 import { grantHandlers } from './grants';
 import { keyHandlers } from './keys';
+import { multiRegionHandlers } from './multi-region';
+import { signingHandlers } from './signing';
 import { tagHandlers } from './tags';
 import { usageHandlers } from './usage';
 
@@ -16,4 +18,6 @@ export const kmsHandlers: Record<string, KmsHandler> = {
   ...tagHandlers,
   ...aliasHandlers,
   ...grantHandlers,
+  ...signingHandlers,
+  ...multiRegionHandlers,
 };

@@ -6,6 +6,7 @@ import type { KeySpec } from './metadata';
 import { KEY_SPECS, DEFAULT_USAGE, keyMetadata, newKey } from './metadata';
 import { pageOf } from './paging';
 import { isPendingDeletion, resolveKey, stateError } from './resolve';
+import { tagsOf } from './tags';
 import { requireOneOf, requireString } from './validate';
 
 /** DescribeKey's metadata, with a replica listing its set's replicas as AWS does. */
@@ -33,6 +34,10 @@ export function requireCustomerManaged(ctx: KmsContext, key: KeyRecord, action: 
 
 const createKey: KmsHandler = (ctx, input) => {
   const keySpec = requireOneOf<KeySpec>(input, 'KeySpec', KEY_SPECS, (optionalString(input, 'CustomerMasterKeySpec') as KeySpec | undefined) ?? 'SYMMETRIC_DEFAULT');
+  // Recorded AWS answer (LocalStack's test_kms.snapshot.json, create-hmac-key-without-key-usage).
+  if (keySpec !== 'SYMMETRIC_DEFAULT' && input.KeyUsage === undefined) {
+    throw new AwsError('ValidationException', 'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.');
+  }
   const keyUsage = requireOneOf(input, 'KeyUsage', ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC'], DEFAULT_USAGE[keySpec]);
   const origin = requireOneOf(input, 'Origin', ['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE'], 'AWS_KMS');
   const description = optionalString(input, 'Description');
@@ -51,7 +56,8 @@ const createKey: KmsHandler = (ctx, input) => {
     customKeyStoreId: optionalString(input, 'CustomKeyStoreId'),
   });
   if (typeof input.Policy === 'string') key.policy = input.Policy;
-  if (Array.isArray(input.Tags)) key.tags = (input.Tags as { TagKey: string; TagValue: string }[]).map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue }));
+  if (input.Tags !== undefined) key.tags = tagsOf(input.Tags);
+  if (key.tags.length > 50) throw new AwsError('TagException', 'Too many tags');
   ctx.store.keys.set(key.arn, key);
   ctx.resources.push(key.arn);
   const meta = describe(ctx, key);

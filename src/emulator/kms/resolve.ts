@@ -31,6 +31,9 @@ export function resolveKey(ctx: KmsContext, keyId: string, options: { aliases?: 
   if (keyId.startsWith('arn:') && !arn) throw new AwsError('InvalidArnException', `ARN ${keyId} is not a valid KMS key ARN.`);
   if (!arn && !KEY_ID.test(keyId)) throw notFound(`Invalid keyId '${keyId}'`);
   const [keyAccount, keyRegion, id] = arn ? [arn[2]!, arn[1]!, arn[3]!] : [account, region, keyId];
+  // A key ARN of another Region: "Invalid arn <region>" (LocalStack's test_kms.snapshot.json, recorded
+  // against AWS: test_get_key_in_different_region).
+  if (keyRegion !== region) throw notFound(`Invalid arn ${keyRegion}`);
   const key = ctx.store.findKeyById(keyAccount, keyRegion, id);
   // AWS: NotFoundException "Key 'arn:aws:kms:<region>:<account>:key/<id>' does not exist".
   if (!key) throw notFound(`Key 'arn:aws:kms:${keyRegion}:${keyAccount}:key/${id}' does not exist`);

@@ -12,9 +12,10 @@ function taggableKey(ctx: KmsContext, keyId: string): KeyRecord {
   return key;
 }
 
-function tagsOf(value: unknown): Tag[] {
+/** Validates a Tags list as AWS does (LocalStack's test_kms.snapshot.json: "Duplicate tag keys", "Too many tags"). */
+export function tagsOf(value: unknown): Tag[] {
   if (!Array.isArray(value)) throw new AwsError('ValidationException', "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
-  return value.map((raw: unknown) => {
+  const tags = value.map((raw: unknown) => {
     const tag = raw as Partial<Tag>;
     if (typeof tag.TagKey !== 'string' || typeof tag.TagValue !== 'string') {
       throw new AwsError('ValidationException', 'Each tag needs a TagKey and a TagValue (strings).');
@@ -23,6 +24,8 @@ function tagsOf(value: unknown): Tag[] {
     if (tag.TagKey.toLowerCase().startsWith('aws:')) throw new AwsError('TagException', 'Tags beginning with aws: are reserved');
     return { TagKey: tag.TagKey, TagValue: tag.TagValue };
   });
+  if (new Set(tags.map((t) => t.TagKey)).size !== tags.length) throw new AwsError('TagException', 'Duplicate tag keys');
+  return tags;
 }
 
 const tagResource: KmsHandler = (ctx, input) => {
@@ -32,7 +35,8 @@ const tagResource: KmsHandler = (ctx, input) => {
     if (existing) existing.TagValue = tag.TagValue;
     else key.tags.push(tag);
   }
-  if (key.tags.length > 50) throw new AwsError('LimitExceededException', 'A KMS key can have at most 50 tags.');
+  // AWS KMS quotas: at most 50 tags per key.
+  if (key.tags.length > 50) throw new AwsError('TagException', 'Too many tags');
   return {};
 };
 
