@@ -62,8 +62,8 @@ export function createWebhookApp(options: WebhookAppOptions): Hono {
           logger.warn({ source: handler.source, code: tooLarge.code, answer: 413 }, 'delivery refused');
           return tooLarge.toResponse();
         },
-      }), (c) =>
-      handleDelivery(c, handler, options.secrets[handler.source], deps),
+      }),
+      (c) => handleDelivery(c, handler, options.secrets[handler.source], deps),
     );
     app.all(path, () => new WebhookError(405, 'method-not-allowed', `use POST for ${path}.`, { allow: 'POST' }).toResponse());
   }

@@ -20,7 +20,7 @@ describe('webhook logs', () => {
     const keyArn = randomKeyArn();
     const signatures: string[] = [];
     const record = (d: ReturnType<typeof genericDelivery>) => {
-      for (const name of ['webhook-signature', 'x-hub-signature']) if (d.headers[name]) signatures.push((d.headers[name] as string).replace(/^(v1,|sha256=)/, ''));
+      for (const name of ['webhook-signature', 'x-hub-signature']) if (d.headers[name]) signatures.push((d.headers[name]).replace(/^(v1,|sha256=)/, ''));
       return d;
     };
     await send(app, record(genericDelivery({ action: 'retire', keyArn })));

@@ -100,7 +100,7 @@ describe('webhook → Temporal (dev server, fixture workflow)', () => {
     const cancelled = await send(receiver, genericDelivery({ action: 'cancel', keyArn: c, reason: 'wrong key' }));
     expect(cancelled).toMatchObject({ status: 202, json: { status: 'cancelled', outcome: 'Cancelled' } });
 
-    const result = await conns.client.workflow.getHandle(cancelled.json.workflowId as string).result();
+    const result: unknown = await conns.client.workflow.getHandle(cancelled.json.workflowId as string).result();
     expect(result).toMatchObject({ outcome: 'Cancelled', reason: 'wrong key' });
     const unknown = await send(receiver, genericDelivery({ action: 'approve', keyArn: randomKeyArn() }));
     expect(unknown).toMatchObject({ status: 404, json: { error: 'unknown-retirement' } });

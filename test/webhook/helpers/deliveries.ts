@@ -78,7 +78,7 @@ export function changeRequest(number: string, keyArn: string, state: string): Re
 export async function send(app: Hono, delivery: Delivery): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await app.request(delivery.path, { method: 'POST', body: delivery.body, headers: delivery.headers });
   const text = await res.text();
-  let json: Record<string, unknown> = {};
+  let json: Record<string, unknown>;
   try {
     json = JSON.parse(text) as Record<string, unknown>;
   } catch {
