@@ -1,5 +1,5 @@
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import type { LookupAttributeKey } from '@aws-sdk/client-cloudtrail';
+import type { LookupAttributeKey, LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import { CreateKeyCommand, DescribeKeyCommand, DisableKeyCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestEmulator } from '../helpers/emulator';
@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(async () => emu.stop());
 
-const lookup = (input: ConstructorParameters<typeof LookupEventsCommand>[0]) => emu.cloudtrail().send(new LookupEventsCommand(input));
+const lookup = (input: LookupEventsCommandInput) => emu.cloudtrail().send(new LookupEventsCommand(input));
 const by = (key: LookupAttributeKey, value: string) => ({ LookupAttributes: [{ AttributeKey: key, AttributeValue: value }] });
 
 describe('LookupEvents', () => {
