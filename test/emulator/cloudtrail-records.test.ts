@@ -26,18 +26,18 @@ describe('CloudTrail records of KMS calls', () => {
     expect(failed).toMatchObject({ EventName: 'Encrypt', EventSource: 'kms.amazonaws.com', ReadOnly: 'true', AccessKeyId: '111122223333', Username: 'root' });
     expect(failed!.Resources).toEqual([{ ResourceType: 'AWS::KMS::Key', ResourceName: arn }]);
     expect(failed!.record).toMatchObject({
-      eventVersion: expect.any(String),
+      eventVersion: expect.any(String) as string,
       userIdentity: { type: 'Root', principalId: '111122223333', arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333', accessKeyId: '111122223333' },
       eventSource: 'kms.amazonaws.com',
       eventName: 'Encrypt',
       awsRegion: 'us-east-1',
       sourceIPAddress: '127.0.0.1',
-      userAgent: expect.stringContaining('aws-sdk-js'),
+      userAgent: expect.stringContaining('aws-sdk-js') as string,
       errorCode: 'DisabledException',
       errorMessage: `${arn} is disabled.`,
       requestParameters: { keyId: arn, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
       responseElements: null,
-      requestID: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      requestID: expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
       eventID: failed!.EventId,
       readOnly: true,
       resources: [{ accountId: '111122223333', type: 'AWS::KMS::Key', ARN: arn }],
@@ -74,7 +74,7 @@ describe('CloudTrail records of KMS calls', () => {
       arn: 'arn:aws:iam::111122223333:user/payments-app',
       accountId: '111122223333',
       userName: 'payments-app',
-      principalId: expect.stringMatching(/^AIDA[A-Z0-9]{17}$/),
+      principalId: expect.stringMatching(/^AIDA[A-Z0-9]{17}$/) as string,
     });
   });
 

@@ -26,7 +26,7 @@ const by = (key: LookupAttributeKey, value: string) => ({ LookupAttributes: [{ A
 describe('LookupEvents', () => {
   it('returns events newest first and honours each of the eight lookup attributes', async () => {
     const all = await lookup(by('ResourceName', arn));
-    expect(all.Events!.map((e) => e.EventName)).toEqual(['DisableKey', ...Array(7).fill('DescribeKey'), 'CreateKey']);
+    expect(all.Events!.map((e) => e.EventName)).toEqual(['DisableKey', ...Array<string>(7).fill('DescribeKey'), 'CreateKey']);
     const times = all.Events!.map((e) => e.EventTime!.getTime());
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     const disable = all.Events![0]!;
