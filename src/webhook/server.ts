@@ -11,7 +11,9 @@ export interface RunningServer {
 
 export function startWebhookServer(app: Hono, options: { port: number; host: string }): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info: AddressInfo) => {
+    // Senders deliver small bodies at once; a client that trickles its request is cut off.
+    const serverOptions = { headersTimeout: 15_000, requestTimeout: 30_000 };
+    const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host, serverOptions }, (info: AddressInfo) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({
         url: `http://${host}:${info.port}`,
