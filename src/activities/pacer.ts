@@ -6,6 +6,8 @@
  * worker process that runs it is enough.
  */
 export type Sleep = (ms: number) => Promise<void>;
+/** A clock; tests pass a time-skipping server's time so that skipped days count as days. */
+export type Now = () => number | Promise<number>;
 
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -13,16 +15,17 @@ export class Pacer {
   private readonly nextAllowed = new Map<string, number>();
 
   constructor(
-    private readonly now: () => number = Date.now,
+    private readonly now: Now = Date.now,
     private readonly sleep: Sleep = realSleep,
   ) {}
 
   /** Waits until a request in `scope` keeps to `perSecond`, and books it. */
   async take(scope: string, perSecond: number): Promise<void> {
     const interval = 1000 / perSecond;
-    const at = Math.max(this.now(), this.nextAllowed.get(scope) ?? 0);
+    const now = await this.now();
+    const at = Math.max(now, this.nextAllowed.get(scope) ?? 0);
     this.nextAllowed.set(scope, at + interval);
-    const wait = at - this.now();
+    const wait = at - now;
     if (wait > 0) await this.sleep(wait);
   }
 }
