@@ -44,6 +44,9 @@ function parseJson(text: string): Record<string, unknown> {
 export function createApp(core: EmulatorCore, defaults: AdminDefaults): Hono {
   const app = new Hono();
   app.route('/_emulator', adminRoutes(core, defaults));
+  app.all('/_emulator/*', (c) =>
+    c.json({ __type: 'NotFound', message: `No emulator endpoint ${c.req.method} ${c.req.path}: try POST reset|keys|clock|faults|principals, GET calls|clock|faults|health.` }, 404),
+  );
 
   app.post('*', async (c) => {
     const target = c.req.header('x-amz-target') ?? '';

@@ -3,7 +3,7 @@ import type { BaseClock } from './clock';
 import { EmulatorClock } from './clock';
 import { CallCounter } from './calls';
 import { lookupEvents } from './cloudtrail/lookup-events';
-import { kmsEvent } from './cloudtrail/record';
+import { EventIds, recordKmsCall } from './cloudtrail/recorder';
 import { AwsError } from './errors';
 import { Faults } from './faults';
 import { camelCase } from './kms/keys';
@@ -75,7 +75,8 @@ export class EmulatorCore {
     const { caller, now } = await this.caller(meta);
     this.calls.record(operation, caller.account, caller.region);
     purgeExpiredKeys(this.store, now);
-    const ctx: KmsContext = { store: this.store, now, caller, requestId: randomUUID(), eventId: randomUUID(), resources: [] };
+    const eventIds = new EventIds(caller.account);
+    const ctx: KmsContext = { store: this.store, now, caller, requestId: randomUUID(), eventId: eventIds.callerEventId, eventIdFor: (a) => eventIds.for(a), resources: [] };
     const handler = kmsHandlers[operation];
     if (!handler) return this.fail(ctx.requestId, new AwsError('UnknownOperationException', `KMS has no operation ${operation}.`));
     let answer: ServiceAnswer;
@@ -88,8 +89,9 @@ export class EmulatorCore {
       answer = this.fail(ctx.requestId, error);
     }
     const requestParameters = ctx.requestParameters ?? defaultParameters(input);
-    this.store.eventsOf(caller.account, caller.region).push(
-      kmsEvent({
+    recordKmsCall(
+      this.store,
+      {
         caller,
         eventName: operation,
         now,
@@ -103,7 +105,8 @@ export class EmulatorCore {
         responseElements: ctx.responseElements ?? null,
         resources: ctx.resources,
         error,
-      }),
+      },
+      eventIds,
     );
     this.changed();
     return answer;

@@ -1,5 +1,5 @@
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { CreateKeyCommand, DisableKeyCommand, EncryptCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, DisableKeyCommand, EncryptCommand, GetKeyLastUsageCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestEmulator } from '../helpers/emulator';
@@ -76,6 +76,21 @@ describe('CloudTrail records of KMS calls', () => {
       userName: 'payments-app',
       principalId: expect.stringMatching(/^AIDA[A-Z0-9]{17}$/) as string,
     });
+  });
+
+  it('logs a cross-account use in both accounts; the key owner sees the caller, and last usage names the owner copy', async () => {
+    const owner = emu.kms();
+    const arn = (await owner.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+    const other = emu.kms('777788889999');
+    await other.send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') }));
+    const [ownerCopy] = await eventsFor(arn);
+    const [callerCopy] = await eventsFor(arn, '777788889999');
+    expect(ownerCopy!.record).toMatchObject({ eventName: 'Encrypt', recipientAccountId: '111122223333', userIdentity: { accountId: '777788889999' } });
+    expect(callerCopy!.record).toMatchObject({ eventName: 'Encrypt', recipientAccountId: '777788889999' });
+    expect(ownerCopy!.record.sharedEventID).toBe(callerCopy!.record.sharedEventID);
+    expect(ownerCopy!.EventId).not.toBe(callerCopy!.EventId);
+    const usage = await owner.send(new GetKeyLastUsageCommand({ KeyId: arn }));
+    expect(usage.KeyLastUsage?.CloudTrailEventId).toBe(ownerCopy!.EventId);
   });
 
   it('STS AssumeRole gives credentials whose calls land in the role account as an AssumedRole', async () => {

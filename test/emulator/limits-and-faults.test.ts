@@ -75,3 +75,17 @@ describe('faults, calls and reset', () => {
     expect(((await res.json()) as { message: string }).message).toMatch(/advanceMs/);
   });
 });
+
+describe('unknown endpoints', () => {
+  it('answers 404 naming the emulator endpoints for an unknown /_emulator/ path', async () => {
+    const res = await fetch(`${emu.url}/_emulator/nope`, { method: 'POST' });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { message: string }).message).toContain('POST reset|keys|clock|faults|principals');
+  });
+
+  it('answers UnknownOperationException for a target no service serves', async () => {
+    const res = await fetch(emu.url, { method: 'POST', headers: { 'x-amz-target': 'Nope.Op', 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { __type: string }).__type).toBe('UnknownOperationException');
+  });
+});

@@ -11,6 +11,8 @@ export interface KmsContext {
   readonly caller: Caller;
   readonly requestId: string;
   readonly eventId: string;
+  /** The CloudTrail event id of this call in a given account's trail (the key owner's, for cross-account use). */
+  readonly eventIdFor: (account: string) => string;
   /** Key ARNs the call named or used: CloudTrail's `resources`. */
   readonly resources: string[];
   /** Set by handlers whose CloudTrail record carries more than the request's own fields. */

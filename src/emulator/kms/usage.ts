@@ -10,7 +10,7 @@ import { requireString } from './validate';
  * calls never do. ReEncrypt records on both its keys.
  */
 export function markUsed(ctx: KmsContext, key: KeyRecord, operation: string): void {
-  key.lastUsage = { operation, timestamp: ctx.now, eventId: ctx.eventId, requestId: ctx.requestId };
+  key.lastUsage = { operation, timestamp: ctx.now, eventId: ctx.eventIdFor(key.account), requestId: ctx.requestId };
 }
 
 /**
