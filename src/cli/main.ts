@@ -2,7 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { registerToolchainCommand } from './commands/toolchain';
 import { registerEmulatorCommand } from './commands/emulator';
 import { registerWebhookCommand } from './commands/webhook';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors';
+import { registerPlanCommand } from './commands/plan';
+import { registerListCommand } from './commands/list';
+import { registerDecisionCommands } from './commands/decide';
+import { registerDemoCommand } from './commands/demo';
+import { EXIT_USAGE } from './errors';
+import { toCliError } from './error-translation';
 
 /** Builds the program; each verb lives in its own file under commands/. */
 export function buildProgram(): Command {
@@ -10,6 +15,10 @@ export function buildProgram(): Command {
     .description('Retire AWS KMS keys safely: check last usage, disable, watch CloudTrail over a soak, then delete or re-enable.')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerPlanCommand(program);
+  registerListCommand(program);
+  registerDecisionCommands(program);
+  registerDemoCommand(program);
   registerToolchainCommand(program);
   registerEmulatorCommand(program);
   registerWebhookCommand(program);
@@ -27,12 +36,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       // --help and --version end through exitOverride with code 0.
       return err.exitCode === 0 ? 0 : EXIT_USAGE;
     }
-    if (err instanceof CliError) {
-      process.stderr.write(`kms-retire: ${err.message}\n`);
-      return err.exitCode;
-    }
-    process.stderr.write(`kms-retire: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_FAILURE;
+    const cliError = toCliError(err);
+    process.stderr.write(`kms-retire: ${cliError.message}\n`);
+    return cliError.exitCode;
   }
 }
 

@@ -23,7 +23,7 @@ export function registerEmulatorCommand(program: Command): void {
   program
     .command('emulator')
     .description('run the local AWS emulator: KMS and CloudTrail LookupEvents (AWS JSON 1.1) and STS AssumeRole on one port')
-    .option('--port <port>', 'port to listen on (0 = a free port)', '4566')
+    .option('--port <port>', 'port to listen on (0 = a free port)', '4599')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--trail-delay <duration>', "delay before a call's CloudTrail event is visible, e.g. 5m (AWS: minutes)", '0s')
     .option('--state <file>', 'keep keys, events and the clock offset in this JSON file across restarts')

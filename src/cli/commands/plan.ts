@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { ClientFactory } from '../../activities/clients';
+import { resolveOptions } from '../../shared/options';
+import { CliError, usageError } from '../errors';
+import { resolveKeyArgs } from '../key-args';
+import { readKeyFile } from '../key-file';
+import { keyIdOf, table, write, writeJson } from '../output';
+import { planKeys, type PlanEntry } from '../plan-run';
+
+interface PlanFlags {
+  from?: string;
+  region?: string;
+  account?: string;
+  minIdle?: string;
+  allowExternalMaterial?: boolean;
+  acceptUnknownBeforeTracking?: boolean;
+  json?: boolean;
+}
+
+/** `kms-retire plan <key>...`: may these keys be retired, and why (not)? Changes nothing. */
+export function registerPlanCommand(program: Command): void {
+  program
+    .command('plan')
+    .description('preflight only: check each key (DescribeKey, GetKeyLastUsage, aliases, tags, grants) and say whether it may be retired, and why; changes nothing')
+    .argument('[keys...]', 'key ARNs (or key ids with --region)')
+    .option('--from <file>', 'read keys from a file: one ARN a line, or the JSON / CSV that scan writes')
+    .option('--region <region>', 'Region of keys given by key id')
+    .option('--account <account>', 'account of keys given by key id (otherwise DescribeKey finds it)')
+    .option('--min-idle <duration>', 'required idle time, measured from the later of last use and creation', '90d')
+    .option('--allow-external-material', 'allow keys with imported material or in a custom key store')
+    .option('--accept-unknown-before-tracking', 'accept idle time proven only since KMS began tracking usage')
+    .option('--json', 'machine-readable output')
+    .action(async (args: string[], flags: PlanFlags) => {
+      const texts = [...args, ...(flags.from ? readKeyFile(flags.from) : [])];
+      if (texts.length === 0) throw usageError('plan needs at least one key ARN (or --from FILE).', 'missing-key');
+      const options = resolveOptions({
+        minIdle: flags.minIdle,
+        allowExternalMaterial: flags.allowExternalMaterial ?? false,
+        acceptUnknownBeforeTracking: flags.acceptUnknownBeforeTracking ?? false,
+      });
+      // The CLI calls AWS itself here, with no Temporal retry behind it: let the SDK retry a little.
+      const clients = new ClientFactory({ maxAttempts: 3 });
+      try {
+        const keys = await resolveKeyArgs(texts, flags, clients);
+        const plan = await planKeys(keys, options, clients);
+        if (flags.json) writeJson({ keys: plan });
+        else write(renderPlan(plan));
+        const failed = plan.filter((p) => !p.checked);
+        if (failed.length > 0) throw new CliError(`${failed.length} of ${plan.length} key(s) could not be checked: ${failed.map((p) => p.error).join('; ')}`, 1, 'aws-error');
+      } finally {
+        clients.destroy();
+      }
+    });
+}
+
+export function renderPlan(plan: readonly PlanEntry[]): string {
+  const rows = plan.map((p) => {
+    const e = p.evidence;
+    const verdict = !p.checked ? 'NOT CHECKED' : p.eligible ? 'eligible' : 'refused';
+    const facts = e ? [`${e.keyState}, ${e.keyManager} managed, ${e.origin}`, e.lastUsage.summary, `aliases: ${e.aliases.join(', ') || 'none'}; grants: ${e.grantCount}`] : [];
+    const why = p.error ? [p.error] : p.refusals.length ? p.refusals.map((r) => `${r.code}: ${r.reason}`) : (e?.notes ?? []);
+    return [`${keyIdOf(p.keyArn)}\n${p.keyArn.split(':').slice(3, 5).join(' ')}`, verdict, facts.join('\n'), why.join('\n') || 'no objection'];
+  });
+  const eligible = plan.filter((p) => p.eligible).length;
+  return `${table(['key', 'verdict', 'facts', 'why'], rows, [40, 13, 44, 60])}\n${eligible} of ${plan.length} key(s) eligible; nothing was changed.`;
+}

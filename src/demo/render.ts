@@ -1,0 +1,17 @@
+/** The demo's final table and the Web UI link that finds its retirements. */
+import { table } from '../cli/output';
+import type { DemoOutcome } from './run-demo';
+
+export function renderOutcomes(outcomes: readonly DemoOutcome[]): string {
+  return table(
+    ['key', 'expected', 'outcome', 'why', ''],
+    outcomes.map((o) => [`${o.label}\n${o.keyArn.slice(o.keyArn.lastIndexOf('/') + 1)}`, o.expected, o.actual, o.reason, o.ok ? 'ok' : 'UNEXPECTED']),
+    [40, 22, 22, 56, 6],
+  );
+}
+
+/** The Web UI's workflow list, filtered to the demo's retirements by a visibility query. */
+export function uiLink(uiUrl: string, namespace: string): string {
+  const query = `WorkflowType = 'retireKey' AND TicketId = 'DEMO-1'`;
+  return `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows?query=${encodeURIComponent(query)}`;
+}
