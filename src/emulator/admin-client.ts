@@ -16,6 +16,8 @@ export interface SeededKey {
   CreationDate: string;
   TrackingStartDate: string;
   DeletionDate?: string;
+  LastUsage?: { operation: string; timestamp: string; eventId: string; requestId: string };
+  Tags: { TagKey: string; TagValue: string }[];
   MultiRegion: boolean;
   MultiRegionConfiguration?: {
     MultiRegionKeyType: 'PRIMARY' | 'REPLICA';
@@ -72,6 +74,12 @@ export class EmulatorAdmin {
   async seedKey(spec: SeedKeySpec = {}): Promise<SeededKey> {
     const body = { account: this.defaults.account, region: this.defaults.region, ...spec };
     return (await this.call<{ KeyMetadata: SeededKey }>('POST', 'keys', body)).KeyMetadata;
+  }
+
+  /** Every key the emulator holds (optionally of one account and/or Region), with emulator-only fields. */
+  async keys(filter: { account?: string; region?: string } = {}): Promise<SeededKey[]> {
+    const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string')).toString();
+    return (await this.call<{ Keys: SeededKey[] }>('GET', `keys${query ? `?${query}` : ''}`)).Keys;
   }
 
   /** Moves the emulator's clock forward by milliseconds or a duration such as "9d". */

@@ -94,3 +94,12 @@ describe('KMS paging: Limit, Marker, NextMarker, Truncated', () => {
     expect([duplicate.name, duplicate.message]).toEqual(['TagException', 'Duplicate tag keys']);
   });
 });
+
+describe('GET /_emulator/keys', () => {
+  it('lists seeded and created keys with emulator-only fields, filtered by account', async () => {
+    const seeded = await emu.admin.seedKey({ account: '888877776666', lastUsage: { operation: 'Encrypt', timestamp: '-1d' }, tags: { team: 'x' } });
+    const keys = await emu.admin.keys({ account: '888877776666' });
+    expect(keys.map((k) => k.Arn)).toEqual([seeded.Arn]);
+    expect(keys[0]).toMatchObject({ Region: 'us-east-1', LastUsage: { operation: 'Encrypt' }, Tags: [{ TagKey: 'team', TagValue: 'x' }] });
+  });
+});

@@ -50,6 +50,12 @@ export function adminRoutes(core: EmulatorCore, defaults: AdminDefaults): Hono {
     return c.json({ KeyMetadata: seededView(key) });
   });
 
+  app.get('/keys', (c) => {
+    const { account, region } = c.req.query();
+    const keys = [...core.store.keys.values()].filter((k) => (!account || k.account === account) && (!region || k.region === region));
+    return c.json({ Keys: keys.map(seededView) });
+  });
+
   app.get('/clock', async (c) => {
     const now = await core.clock.now();
     return c.json({ now: new Date(now).toISOString(), nowMs: now, offsetMs: core.clock.offsetMs });

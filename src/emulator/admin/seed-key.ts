@@ -95,5 +95,11 @@ export function seededView(key: KeyRecord): Record<string, unknown> {
   for (const field of ['CreationDate', 'DeletionDate']) {
     if (typeof meta[field] === 'number') meta[field] = new Date((meta[field]) * 1000).toISOString();
   }
-  return { ...meta, Region: key.region, TrackingStartDate: new Date(key.trackingStartDate).toISOString() };
+  return {
+    ...meta,
+    Region: key.region,
+    TrackingStartDate: new Date(key.trackingStartDate).toISOString(),
+    LastUsage: key.lastUsage && { ...key.lastUsage, timestamp: new Date(key.lastUsage.timestamp).toISOString() },
+    Tags: key.tags,
+  };
 }
