@@ -1,9 +1,11 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { ClientFactory } from '../../activities/clients';
-import { decide, type Decision } from '../../client/retirements';
+import type { Client } from '@temporalio/client';
+import { decide, UnknownRetirementError, type Decision } from '../../client/retirements';
+import type { RetirementResult } from '../../shared/types';
 import { retirementWorkflowId } from '../../shared/ids';
-import { usageError } from '../errors';
+import { CliError, usageError } from '../errors';
 import { resolveKeyArgs } from '../key-args';
 import { write, writeJson } from '../output';
 import { renderStatus } from '../status-view';
@@ -39,11 +41,24 @@ export function registerDecisionCommands(program: Command): void {
         if (decision === 'cancel' && !flags.reason?.trim()) throw usageError('cancel needs --reason "<who asked and why>".', 'missing-reason');
         const workflowId = await workflowIdFor(key, flags);
         const by = flags.by ?? currentUser();
-        const status = await withTemporal(({ client }) => decide(client, workflowId, decision, { by, reason: flags.reason }));
+        const status = await withTemporal(({ client }) =>
+          decide(client, workflowId, decision, { by, reason: flags.reason }).catch(async (err: unknown) => {
+            throw err instanceof UnknownRetirementError ? await explainClosed(client, workflowId, decision, err) : err;
+          }),
+        );
         if (flags.json) writeJson({ workflowId, decision, by, status });
         else write(`${decision}: accepted by ${workflowId}\n${renderStatus(workflowId, status)}`);
       });
   }
+}
+
+/** Updates cannot reach a closed workflow; say that it is over (and how) rather than unknown. */
+async function explainClosed(client: Client, workflowId: string, decision: Decision, unknown: Error): Promise<Error> {
+  const info = await client.workflow.getHandle(workflowId).describe().catch(() => undefined);
+  if (!info) return unknown;
+  const result = info.status.name === 'COMPLETED' ? ((await client.workflow.getHandle(workflowId).result().catch(() => undefined)) as RetirementResult | undefined) : undefined;
+  const how = result ? `${result.outcome}: ${result.reason ?? ''}` : info.status.name;
+  return new CliError(`the retirement ${workflowId} is over (${how}); nothing to ${decision}.`, 1, 'retirement-closed');
 }
 
 async function workflowIdFor(key: string, flags: DecideFlags): Promise<string> {

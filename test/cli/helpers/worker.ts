@@ -1,0 +1,58 @@
+/** A real worker on the suite's dev server, against a test emulator, on its own task queue. */
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { ClientFactory } from '../../../src/activities/clients';
+import { watcherWorkflowId } from '../../../src/shared/ids';
+import { createWorker } from '../../../src/worker';
+import { startTestEmulator, TEST_REGION, type TestEmulator } from '../../helpers/emulator';
+import { devServerConnections, uniqueTaskQueue } from '../../helpers/temporal';
+
+export interface WorkerFixture {
+  emu: TestEmulator;
+  client: Client;
+  taskQueue: string;
+  stop(accounts: string[]): Promise<void>;
+}
+
+export async function startWorkerFixture(): Promise<WorkerFixture> {
+  const emu = await startTestEmulator({ lookupRatePerSecond: 0 });
+  const temporal = await devServerConnections();
+  const taskQueue = uniqueTaskQueue('cli');
+  const clients = new ClientFactory({ endpoint: emu.url, credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }) });
+  const worker = await createWorker({
+    connection: temporal.nativeConnection,
+    client: temporal.client,
+    taskQueue,
+    clients,
+    workflowsPath: path.resolve(__dirname, '../../../src/workflows/index.ts'),
+    // The emulator's CloudTrail is instant: poll often, assume no delivery lag.
+    watcher: { pollIntervalMs: 1000, minLagMs: 0, coverageReportIntervalMs: 1000 },
+  });
+  const running = worker.run();
+  return {
+    emu,
+    client: temporal.client,
+    taskQueue,
+    async stop(accounts) {
+      for (const account of accounts) {
+        await temporal.client.workflow.getHandle(watcherWorkflowId(account, TEST_REGION)).terminate('test over').catch(() => undefined);
+      }
+      worker.shutdown();
+      await running;
+      clients.destroy();
+      await temporal.close();
+      await emu.stop();
+    },
+  };
+}
+
+/** Polls `check` until it returns a value (not undefined), or fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, ms = 30_000, what = 'the condition'): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
