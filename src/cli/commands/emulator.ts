@@ -3,7 +3,7 @@ import { DurationError, parseDuration } from '../../shared/duration';
 import { startEmulator } from '../../emulator';
 import { usageError } from '../errors';
 
-interface EmulatorFlags {
+export interface EmulatorFlags {
   port: string;
   host: string;
   trailDelay: string;
@@ -29,31 +29,39 @@ export function registerEmulatorCommand(program: Command): void {
     .option('--state <file>', 'keep keys, events and the clock offset in this JSON file across restarts')
     .option('--lookup-rate <perSecond>', 'LookupEvents requests per second per account and Region (0 = unlimited)', '2')
     .option('--json', 'print the URL as JSON')
-    .action(async (flags: EmulatorFlags) => {
-      let trailDelayMs: number;
-      try {
-        trailDelayMs = flags.trailDelay === '0' ? 0 : parseDuration(flags.trailDelay, '--trail-delay');
-      } catch (err) {
-        if (err instanceof DurationError) throw usageError(err.message);
-        throw err;
-      }
-      const emulator = await startEmulator({
-        port: number(flags.port, '--port', 0),
-        host: flags.host,
-        trailDelayMs,
-        stateFile: flags.state,
-        lookupRatePerSecond: number(flags.lookupRate, '--lookup-rate', 0),
-      });
-      process.stdout.write(flags.json ? `${JSON.stringify({ url: emulator.url, port: emulator.port })}\n` : `kms-retire emulator listening on ${emulator.url}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
-      await emulator.stop();
-    });
+    .action((flags: EmulatorFlags) => runEmulator(flags, untilSignal));
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** Starts the emulator from parsed flags, prints its URL, and stops it when `stopped()` resolves. */
+export async function runEmulator(flags: EmulatorFlags, stopped: () => Promise<void>, out: (line: string) => void = (l) => process.stdout.write(l)): Promise<void> {
+  let trailDelayMs: number;
+  try {
+    trailDelayMs = flags.trailDelay === '0' ? 0 : parseDuration(flags.trailDelay, '--trail-delay');
+  } catch (err) {
+    if (err instanceof DurationError) throw usageError(err.message);
+    throw err;
+  }
+  const emulator = await startEmulator({
+    port: number(flags.port, '--port', 0),
+    host: flags.host,
+    trailDelayMs,
+    stateFile: flags.state,
+    lookupRatePerSecond: number(flags.lookupRate, '--lookup-rate', 0),
+  });
+  out(flags.json ? `${JSON.stringify({ url: emulator.url, port: emulator.port })}\n` : `kms-retire emulator listening on ${emulator.url}\n`);
+  await stopped();
+  await emulator.stop();
 }
