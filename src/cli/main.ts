@@ -6,6 +6,9 @@ import { registerPlanCommand } from './commands/plan';
 import { registerListCommand } from './commands/list';
 import { registerDecisionCommands } from './commands/decide';
 import { registerDemoCommand } from './commands/demo';
+import { registerStartCommand } from './commands/start';
+import { registerStatusCommand } from './commands/status';
+import { registerWorkerCommand } from './commands/worker';
 import { EXIT_USAGE } from './errors';
 import { toCliError } from './error-translation';
 
@@ -16,6 +19,9 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerPlanCommand(program);
+  registerStartCommand(program);
+  registerStatusCommand(program);
+  registerWorkerCommand(program);
   registerListCommand(program);
   registerDecisionCommands(program);
   registerDemoCommand(program);

@@ -72,3 +72,15 @@ export interface WatchRegistration {
 }
 export const registerKeySignal = defineSignal<[WatchRegistration]>('registerKey');
 export const deregisterKeySignal = defineSignal<[{ workflowId: string }]>('deregisterKey');
+
+/** What a CloudTrail watcher answers: whom it watches, how far it covers, what it has spent. */
+export interface WatcherStatus {
+  account: string;
+  region: string;
+  keys: number;
+  coveredUntil?: string;
+  /** Sweeps and LookupEvents requests in this run (since the last continue-as-new). */
+  sweeps: number;
+  lookupCalls: number;
+}
+export const watcherStatusQuery = defineQuery<WatcherStatus>('watcherStatus');

@@ -10,9 +10,10 @@ import {
   getExternalWorkflowHandle,
   log,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import { deregisterKeySignal, registerKeySignal, trailReportSignal, type TrailReport } from '../shared/messages';
+import { deregisterKeySignal, registerKeySignal, trailReportSignal, watcherStatusQuery, type TrailReport } from '../shared/messages';
 import type { TrailCandidate } from '../shared/trail-events';
 import { resolveWatcherConfig, type WatcherConfig, type WatcherInput } from '../shared/watcher-config';
 import { lookupActs } from './activities-proxy';
@@ -26,11 +27,18 @@ export async function cloudTrailWatcher(input: WatcherInput): Promise<{ sweeps: 
 
   let sweeps = 0;
   let lookupCalls = 0;
+  setHandler(watcherStatusQuery, () => ({
+    account: input.account,
+    region: input.region,
+    keys: book.keys.size,
+    coveredUntil: book.coveredUntil === undefined ? undefined : new Date(book.coveredUntil).toISOString(),
+    sweeps,
+    lookupCalls,
+  }));
   for (;;) {
     // Idle with nobody to watch for a whole interval: stop; the next key starts a new watcher.
-    const someone = await condition(() => book.keys.size > 0, book.keys.size > 0 ? 1 : config.pollIntervalMs);
-    if (!someone) break;
-    await condition(() => false, config.pollIntervalMs).catch(() => undefined);
+    if (book.keys.size === 0 && !(await condition(() => book.keys.size > 0, config.pollIntervalMs))) break;
+    await sleep(config.pollIntervalMs);
     if (book.keys.size === 0) continue;
     const now = Date.now();
     const { candidates, calls } = await sweep(input, config, book.sweepRange(now));

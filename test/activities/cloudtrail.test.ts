@@ -72,9 +72,10 @@ describe('Pacer', () => {
     const waits: number[] = [];
     const pacer = new Pacer(
       () => now,
-      async (ms) => {
+      (ms) => {
         waits.push(ms);
         now += ms;
+        return Promise.resolve();
       },
     );
     for (let i = 0; i < 4; i++) await pacer.take('a/us-east-1', 1);
