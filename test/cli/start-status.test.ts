@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { DescribeKeyCommand } from '@aws-sdk/client-kms';
+import type { Worker } from '@temporalio/worker';
+import { ClientFactory } from '../../src/activities/clients';
+import { main } from '../../src/cli/main';
+import { watcherWorkflowId } from '../../src/shared/ids';
+import { createWorker } from '../../src/worker';
+import { startTestEmulator, TEST_REGION, type TestEmulator } from '../helpers/emulator';
+import { devServerConnections, uniqueTaskQueue } from '../helpers/temporal';
+
+/** Runs the CLI in-process and captures what it prints. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(['node', 'kms-retire', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('kms-retire start / status on the dev server, against the emulator', () => {
+  const account = String(300000000000 + Math.floor(Math.random() * 1e9));
+  const taskQueue = uniqueTaskQueue('cli');
+  let emu: TestEmulator;
+  let conns: Awaited<ReturnType<typeof devServerConnections>>;
+  let worker: Worker;
+  let running: Promise<void>;
+  let clients: ClientFactory;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    conns = await devServerConnections();
+    clients = new ClientFactory({ endpoint: emu.url, credentialsForAccount: (a) => ({ accessKeyId: a, secretAccessKey: 'test' }) });
+    // A short soak needs a watcher that polls every second and allows a second of CloudTrail lag.
+    worker = await createWorker({ connection: conns.nativeConnection, client: conns.client, taskQueue, clients, watcher: { pollIntervalMs: 1000, minLagMs: 1000 } });
+    running = worker.run();
+    Object.assign(process.env, {
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+      KMS_RETIRE_TASK_QUEUE: taskQueue,
+      AWS_ENDPOINT_URL: emu.url,
+      AWS_ACCESS_KEY_ID: account,
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: TEST_REGION,
+    });
+  });
+
+  afterAll(async () => {
+    process.env = saved;
+    await conns?.client.workflow
+      .getHandle(watcherWorkflowId(account, TEST_REGION))
+      .terminate('test over')
+      .catch(() => undefined);
+    worker?.shutdown();
+    await running;
+    clients?.destroy();
+    await conns?.close();
+    await emu?.stop();
+  });
+
+  it('start --wait retires a key end to end (by key id and --region), and status shows it', async () => {
+    const key = await emu.admin.seedKey({ account, creationDate: '-400d', trackingStartDate: '-500d', lastUsage: { operation: 'Decrypt', timestamp: '-120d' } });
+    const started = await cli('start', key.KeyId, '--region', TEST_REGION, '--soak', '3s', '--trail-lag', '1s', '--pending-window-days', '7', '--ticket', 'CHG-9', '--wait', '--json');
+    expect(started.stderr).not.toContain('kms-retire:');
+    expect(started.code).toBe(0);
+    const out = JSON.parse(started.stdout) as { workflowId: string; started: boolean; phase: string; deletionDate: string; evidence: { lastUsage: { case: string; operation: string } } };
+    expect(out).toMatchObject({ workflowId: `retire-key/${account}/${TEST_REGION}/${key.KeyId}`, started: true, phase: 'PendingDeletion' });
+    expect(out.evidence.lastUsage).toMatchObject({ case: 'used', operation: 'Decrypt' });
+    const meta = await emu.kms(account, TEST_REGION).send(new DescribeKeyCommand({ KeyId: key.Arn }));
+    expect(meta.KeyMetadata?.KeyState).toBe('PendingDeletion');
+    expect(meta.KeyMetadata?.DeletionDate?.toISOString()).toBe(out.deletionDate);
+
+    const status = await cli('status', key.Arn, '--json');
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ keyArn: key.Arn, phase: 'PendingDeletion', ticketId: 'CHG-9', deletionDate: out.deletionDate });
+
+    const human = await cli('status', key.Arn);
+    expect(human.stdout).toContain('PendingDeletion');
+    expect(human.stdout).toContain('CHG-9');
+
+    // A second start names the running retirement instead of starting another.
+    const again = await cli('start', key.Arn, '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ started: false });
+    await conns.client.workflow.getHandle(out.workflowId).terminate('test over');
+  });
+
+  it('start --wait reports a refusal with its reason', async () => {
+    const key = await emu.admin.seedKey({ account, lastUsage: { operation: 'Encrypt', timestamp: '-10d' } });
+    const res = await cli('start', key.Arn, '--wait', '--json');
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ outcome: 'Refused', phase: 'Done' });
+    expect((JSON.parse(res.stdout) as { reason: string }).reason).toContain('RecentlyUsed');
+  });
+
+  it('bad usage exits 2 with a clear message and contacts nothing', async () => {
+    const key = await emu.admin.seedKey({ account });
+    const window = await cli('start', key.Arn, '--pending-window-days', '3');
+    expect(window.code).toBe(2);
+    expect(window.stderr).toMatch(/pending-window-days 3 .* 7 to 30/);
+    const soak = await cli('start', key.Arn, '--soak', '14');
+    expect(soak.code).toBe(2);
+    expect(soak.stderr).toContain('has no unit');
+    const alias = await cli('start', 'alias/payments');
+    expect(alias.code).toBe(2);
+    expect(alias.stderr).toContain('is an alias');
+    const unknown = await cli('status', key.Arn.replace(/key\/.*/, 'key/11111111-2222-3333-4444-555555555555'));
+    expect(unknown.code).toBe(1);
+  });
+});
