@@ -1,0 +1,106 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { fleetClients } from '../../aws/clients';
+import { RoleTemplateError, checkRoleTemplate } from '../../aws/role-credentials';
+import { formatCsv, formatJson, formatTable, summary } from '../../scan/format';
+import { scanProgressBar } from '../../scan/progress-bar';
+import { scanFleet } from '../../scan/scanner';
+import { OptionsError, resolveOptions } from '../../shared/options';
+import { CliError, usageError } from '../errors';
+
+interface ScanFlags {
+  accounts: string;
+  regions?: string;
+  roleTemplate?: string;
+  kmsRate: string;
+  minIdle: string;
+  allowExternalMaterial?: boolean;
+  acceptUnknownBeforeTracking?: boolean;
+  concurrency: string;
+  json?: boolean;
+  csv?: boolean;
+  out?: string;
+}
+
+const list = (value: string): string[] => [...new Set(value.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
+
+function parseFlags(flags: ScanFlags) {
+  const accounts = list(flags.accounts);
+  const bad = accounts.find((a) => !/^\d{12}$/.test(a));
+  if (accounts.length === 0 || bad !== undefined) throw usageError(`--accounts must be 12-digit AWS account ids separated by commas${bad ? `; "${bad}" is not one` : ''}.`);
+  const regions = list(flags.regions ?? process.env.AWS_REGION ?? '');
+  if (regions.length === 0) throw usageError('--regions is required (e.g. --regions us-east-1,eu-west-1), or set AWS_REGION.');
+  const badRegion = regions.find((r) => !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r));
+  if (badRegion) throw usageError(`--regions: "${badRegion}" is not an AWS Region name such as us-east-1.`);
+  const rate = Number(flags.kmsRate);
+  if (!Number.isFinite(rate) || rate <= 0) throw usageError(`--kms-rate must be a number of requests per second above 0, got "${flags.kmsRate}".`);
+  const concurrency = Number(flags.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError(`--concurrency must be a whole number ≥ 1, got "${flags.concurrency}".`);
+  if (flags.json && flags.csv) throw usageError('choose one of --json and --csv.');
+  try {
+    if (flags.roleTemplate) checkRoleTemplate(flags.roleTemplate);
+    const options = resolveOptions({ minIdle: flags.minIdle });
+    return {
+      accounts,
+      regions,
+      rate,
+      concurrency,
+      options: { minIdleMs: options.minIdleMs, allowExternalMaterial: !!flags.allowExternalMaterial, acceptUnknownBeforeTracking: !!flags.acceptUnknownBeforeTracking },
+    };
+  } catch (err) {
+    if (err instanceof OptionsError || err instanceof RoleTemplateError) throw usageError(err.message);
+    throw err;
+  }
+}
+
+function format(flags: ScanFlags): 'json' | 'csv' | 'table' {
+  if (flags.json) return 'json';
+  if (flags.csv) return 'csv';
+  if (flags.out?.endsWith('.json')) return 'json';
+  if (flags.out?.endsWith('.csv')) return 'csv';
+  return 'table';
+}
+
+/** `kms-retire scan`: which keys could go, and why the others stay. */
+export function registerScanCommand(program: Command): void {
+  program
+    .command('scan')
+    .description('list every customer-managed key in the given accounts and Regions, sorted into retirement candidates and keys to keep, each with its reason')
+    .requiredOption('--accounts <ids>', 'account ids, comma-separated')
+    .option('--regions <names>', 'Regions, comma-separated (default: AWS_REGION)')
+    .option('--role-template <arn>', 'role to assume in each account, e.g. arn:aws:iam::{account}:role/kms-retire (default: the current credentials)')
+    .option('--kms-rate <perSecond>', 'KMS requests per second per account and Region', '10')
+    .option('--min-idle <duration>', 'idle time a candidate must have proven', '90d')
+    .option('--allow-external-material', 'count keys with imported material or in a custom key store as candidates')
+    .option('--accept-unknown-before-tracking', 'count keys whose idle time is only proven since usage tracking began')
+    .option('--concurrency <n>', 'keys examined at once per account and Region (the rate still holds)', '4')
+    .option('--json', 'print the report as JSON (start --from reads it)')
+    .option('--csv', 'print the report as CSV')
+    .option('--out <file>', 'write the report to FILE (format from --json/--csv or the extension) and print a summary')
+    .action(async (flags: ScanFlags) => {
+      const parsed = parseFlags(flags);
+      const clients = fleetClients({ roleTemplate: flags.roleTemplate, maxAttempts: 3 });
+      const bar = scanProgressBar();
+      let report;
+      try {
+        report = await scanFleet(
+          { accounts: parsed.accounts, regions: parsed.regions, kmsRatePerSecond: parsed.rate, concurrencyPerScope: parsed.concurrency, options: parsed.options },
+          { clients, onProgress: (p) => bar.update(p) },
+        );
+      } finally {
+        bar.stop();
+        clients.destroy();
+      }
+      const kind = format(flags);
+      const text = kind === 'json' ? formatJson(report) : kind === 'csv' ? formatCsv(report) : formatTable(report);
+      if (flags.out) {
+        await writeFile(flags.out, text);
+        process.stdout.write(`${summary(report)}\nwrote ${flags.out}\n`);
+      } else {
+        process.stdout.write(text);
+      }
+      if (report.errors.length > 0) {
+        throw new CliError(`${report.errors.length} account/Region pair(s) could not be scanned; the report lists the others.`);
+      }
+    });
+}

@@ -1,0 +1,136 @@
+/**
+ * Scan: every customer-managed key in the given accounts and Regions, judged by the same pure
+ * preflight rules a retirement runs (decidePreflight), read through the same KMS activities.
+ */
+import { ListAliasesCommand, ListKeysCommand, type ListAliasesCommandOutput } from '@aws-sdk/client-kms';
+import type { AwsClients } from '../activities/clients';
+import { createKmsActivities } from '../activities/kms';
+import { Pacer } from '../activities/pacer';
+import { parseKeyArn } from '../shared/arn';
+import { formatDuration } from '../shared/duration';
+import { decidePreflight, refusalText } from '../shared/preflight';
+import { DEFAULT_OPTIONS, type RetirementOptions } from '../shared/types';
+import { pacedKmsClients } from './paced-clients';
+import { forEachLimited } from './pool';
+import type { ScanEntry, ScanReport, ScopeError } from './types';
+
+export interface ScanRequest {
+  accounts: string[];
+  regions: string[];
+  /** KMS requests per second per account and Region. */
+  kmsRatePerSecond: number;
+  options?: Partial<Pick<RetirementOptions, 'minIdleMs' | 'allowExternalMaterial' | 'acceptUnknownBeforeTracking'>>;
+  /** Keys described at once per account and Region (the rate still holds). */
+  concurrencyPerScope?: number;
+  /** Account and Region pairs scanned at once. */
+  scopeConcurrency?: number;
+}
+
+export interface ScanDeps {
+  clients: AwsClients;
+  pacer?: Pacer;
+  now?: () => number;
+  /** Called as keys are found (total grows) and judged (done grows). */
+  onProgress?: (progress: { done: number; total: number }) => void;
+}
+
+const DAY = 86_400_000;
+
+export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<ScanReport> {
+  const now = deps.now ?? Date.now;
+  const started = Date.now();
+  const options: RetirementOptions = { ...DEFAULT_OPTIONS, ...request.options };
+  const kms = pacedKmsClients(deps.clients, deps.pacer ?? new Pacer(), request.kmsRatePerSecond);
+  const activities = createKmsActivities({ kms: kms.kms, cloudtrail: (a, r) => deps.clients.cloudtrail(a, r) });
+  const entries: ScanEntry[] = [];
+  const errors: ScopeError[] = [];
+  const progress = { done: 0, total: 0 };
+  let awsManagedSkipped = 0;
+
+  async function judge(keyArn: string, aliases: string[]): Promise<void> {
+    const ref = parseKeyArn(keyArn);
+    const base = { keyArn, account: ref.account, region: ref.region, keyId: ref.keyId, aliases };
+    try {
+      const key = await activities.describeKey({ keyArn });
+      // Customers cannot retire AWS managed keys; a scan lists customer-managed ones only.
+      if (key.keyManager === 'AWS') {
+        awsManagedSkipped += 1;
+        return;
+      }
+      const [lastUsage, tags, grants] = [
+        await activities.getKeyLastUsage({ keyArn }),
+        await activities.listResourceTags({ keyArn }),
+        await activities.listGrants({ keyArn }),
+      ];
+      // No retirement owns the key in a scan: a kms-retire:workflow-id tag means one already does.
+      const decision = decidePreflight({ key, lastUsage, aliases, tags, grants }, options, now(), '');
+      const reading = decision.evidence.lastUsage;
+      entries.push({
+        ...base,
+        keyState: key.keyState,
+        candidate: decision.eligible,
+        reason: decision.eligible
+          ? `${reading.summary}; idle ${formatDuration(reading.provenIdleMs)} proven, at least ${decision.evidence.minIdle}`
+          : refusalText(decision.refusals),
+        refusals: decision.refusals,
+        lastUsage: reading.summary,
+        provenIdleDays: Math.floor(reading.provenIdleMs / DAY),
+        evidence: decision.evidence,
+      });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      entries.push({ ...base, keyState: 'Unknown', candidate: false, reason: `ScanFailed: ${message}`, refusals: [] });
+    } finally {
+      progress.done += 1;
+      deps.onProgress?.({ ...progress });
+    }
+  }
+
+  async function scanScope([account, region]: [string, string]): Promise<void> {
+    try {
+      const client = kms.kms(account, region);
+      const keyArns: string[] = [];
+      let marker: string | undefined;
+      do {
+        // AWS KMS API Reference, ListKeys: Limit 1-1000, paged by Marker while Truncated.
+        const out = await client.send(new ListKeysCommand({ Limit: 1000, Marker: marker }));
+        for (const k of out.Keys ?? []) if (k.KeyArn) keyArns.push(k.KeyArn);
+        marker = out.Truncated ? out.NextMarker : undefined;
+      } while (marker);
+      // One account-wide ListAliases instead of one per key: fewer requests under the same rate.
+      const aliases = new Map<string, string[]>();
+      marker = undefined;
+      do {
+        const out: ListAliasesCommandOutput = await client.send(new ListAliasesCommand({ Limit: 100, Marker: marker }));
+        for (const a of out.Aliases ?? []) {
+          if (a.TargetKeyId && a.AliasName) aliases.set(a.TargetKeyId, [...(aliases.get(a.TargetKeyId) ?? []), a.AliasName]);
+        }
+        marker = out.Truncated ? out.NextMarker : undefined;
+      } while (marker);
+      progress.total += keyArns.length;
+      deps.onProgress?.({ ...progress });
+      await forEachLimited(keyArns, request.concurrencyPerScope ?? 4, (arn) => judge(arn, aliases.get(parseKeyArn(arn).keyId) ?? []));
+    } catch (err) {
+      errors.push({ account, region, message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  const scopes = request.accounts.flatMap((a) => request.regions.map((r): [string, string] => [a, r]));
+  await forEachLimited(scopes, request.scopeConcurrency ?? 8, scanScope);
+
+  const order = (x: ScanEntry, y: ScanEntry): number => x.account.localeCompare(y.account) || x.region.localeCompare(y.region) || x.keyArn.localeCompare(y.keyArn);
+  entries.sort(order);
+  const elapsedMs = Date.now() - started;
+  return {
+    scannedAt: new Date(now()).toISOString(),
+    accounts: request.accounts,
+    regions: request.regions,
+    minIdle: formatDuration(options.minIdleMs),
+    kmsRatePerSecond: request.kmsRatePerSecond,
+    candidates: entries.filter((e) => e.candidate),
+    notCandidates: entries.filter((e) => !e.candidate),
+    awsManagedSkipped,
+    errors,
+    stats: { keys: entries.length, elapsedMs, keysPerSecond: elapsedMs > 0 ? (entries.length * 1000) / elapsedMs : entries.length },
+  };
+}

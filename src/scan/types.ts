@@ -1,0 +1,40 @@
+/** What a scan returns: every customer-managed key, sorted into candidates and not, each with why. */
+import type { PreflightEvidence, Refusal } from '../shared/preflight';
+
+export interface ScanEntry {
+  keyArn: string;
+  account: string;
+  region: string;
+  keyId: string;
+  aliases: string[];
+  keyState: string;
+  candidate: boolean;
+  /** For a candidate, the idle time proven; otherwise every refusal (or the error that stopped the scan of this key). */
+  reason: string;
+  refusals: Refusal[];
+  /** GetKeyLastUsage read as preflight reads it. */
+  lastUsage?: string;
+  provenIdleDays?: number;
+  evidence?: PreflightEvidence;
+}
+
+export interface ScopeError {
+  account: string;
+  region: string;
+  message: string;
+}
+
+export interface ScanReport {
+  scannedAt: string;
+  accounts: string[];
+  regions: string[];
+  minIdle: string;
+  kmsRatePerSecond: number;
+  candidates: ScanEntry[];
+  notCandidates: ScanEntry[];
+  /** AWS managed keys seen and left out (customers cannot retire them). */
+  awsManagedSkipped: number;
+  /** Account and Region pairs that could not be listed (e.g. the role could not be assumed). */
+  errors: ScopeError[];
+  stats: { keys: number; elapsedMs: number; keysPerSecond: number };
+}
