@@ -9,6 +9,7 @@ import { registerDemoCommand } from './commands/demo';
 import { registerStartCommand } from './commands/start';
 import { registerStatusCommand } from './commands/status';
 import { registerWorkerCommand } from './commands/worker';
+import { registerScanCommand } from './commands/scan';
 import { EXIT_USAGE } from './errors';
 import { toCliError } from './error-translation';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerPlanCommand(program);
+  registerScanCommand(program);
   registerStartCommand(program);
   registerStatusCommand(program);
   registerWorkerCommand(program);
