@@ -1,7 +1,8 @@
 /**
  * `--from FILE`: the keys to act on, one ARN per line (# comments and blank lines allowed), or the
  * JSON / CSV that `scan` writes. JSON: an array of ARNs or of objects with a keyArn (or arn) field,
- * or {"keys": [...]} of either. CSV: a header row with a keyArn (or arn) column.
+ * or {"keys": [...]} of either. CSV: a header row with a keyArn (or arn) column; where a candidate
+ * column is present (scan's CSV), only rows marked "yes".
  */
 import fs from 'node:fs';
 import { usageError } from './errors';
@@ -26,7 +27,16 @@ export function parseKeyList(text: string, file = 'the key list'): string[] {
   const lines = trimmed.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   const header = lines[0]?.split(',').map((c) => unquote(c.trim()));
   const column = header ? header.findIndex((c) => ARN_FIELDS.includes(c)) : -1;
-  if (header && column >= 0) return lines.slice(1).map((l) => unquote(splitCsv(l)[column]?.trim() ?? '')).filter((k) => k !== '');
+  if (header && column >= 0) {
+    // scan's CSV lists every key with a candidate column: only the candidates are to be acted on.
+    const candidate = header.indexOf('candidate');
+    return lines
+      .slice(1)
+      .map((l) => splitCsv(l).map((c) => c.trim()))
+      .filter((cells) => candidate < 0 || cells[candidate] === 'yes')
+      .map((cells) => unquote(cells[column] ?? ''))
+      .filter((k) => k !== '');
+  }
   if (header && header.length > 1 && !lines[0]?.startsWith('arn:')) {
     throw usageError(`${file} looks like CSV but has no keyArn column (columns: ${header.join(', ')}).`, 'bad-file');
   }

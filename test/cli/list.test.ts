@@ -40,7 +40,7 @@ describe('kms-retire list', () => {
   });
   afterAll(async () => {
     for (const arn of arns) {
-      const [, , , region, account, rest] = arn.split(':') as string[];
+      const [, , , region, account, rest] = arn.split(':');
       await client.workflow.getHandle(`retire-key/${account}/${region}/${rest?.slice(4)}`).terminate('test over').catch(() => undefined);
     }
     await temporal?.close();

@@ -1,0 +1,74 @@
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { runDemo } from '../../src/demo/run-demo';
+import { WORKLOAD_PRINCIPAL } from '../../src/demo/scenario';
+import { runCli } from '../cli/helpers/run-cli';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function accepts(address: string): Promise<boolean> {
+  const [host, port] = address.replace(/^http:\/\//, '').split(':') as [string, string];
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port: Number(port) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('kms-retire demo', () => {
+  it('ends with the three outcomes, prints progress, a table and the Web UI address, keeps running with --keep until stopped, then leaves nothing running', async () => {
+    const lines: string[] = [];
+    const stop = new AbortController();
+    let keptRunning: Promise<boolean> | undefined;
+    const write = (t: string): void => {
+      lines.push(t);
+      const kept = /the emulator at (\S+)\. Press Ctrl-C/.exec(t);
+      // --keep: everything still answers after the outcomes, until the stop signal (Ctrl-C in the CLI).
+      if (kept) keptRunning = accepts(kept[1] as string).finally(() => stop.abort());
+    };
+    const report = await runDemo({ soak: '3s', keep: true, stop: stop.signal, out: { isTTY: false, write }, pollMs: 500 });
+    expect(await keptRunning).toBe(true);
+    const text = lines.join('');
+
+    expect(report.outcomes.map((o) => [o.label, o.actual, o.ok])).toEqual([
+      ['unused', 'deletion scheduled', true],
+      ['still used', 'Reenabled', true],
+      ['AWS managed', 'Refused', true],
+    ]);
+    expect(report.ok).toBe(true);
+    expect(report.outcomes[1]?.reason).toContain(WORKLOAD_PRINCIPAL);
+    expect(report.outcomes[2]?.reason).toContain('AwsManaged');
+
+    // Live progress went through the phases, as plain lines (not a TTY).
+    expect(text).toMatch(/unused\s+\S+\s+Soaking/);
+    expect(text).toMatch(/unused\s+\S+\s+PendingDeletion\s+deletion scheduled/);
+    expect(text).not.toContain('\x1b[');
+    expect(text).toContain('✔ all three outcomes as expected.');
+    expect(text).toContain(`Web UI: ${report.uiUrl}/namespaces/default/workflows?query=`);
+    expect(report.uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    // Nothing left running: the dev server's process, its Web UI, its frontend and the emulator are gone.
+    expect(alive(report.devServerPid)).toBe(false);
+    expect(await accepts(report.address)).toBe(false);
+    expect(await accepts(report.uiUrl)).toBe(false);
+    expect(await accepts(report.emulatorUrl)).toBe(false);
+  });
+
+  it('refuses a soak it cannot show in a demo (exit 2) before starting anything', async () => {
+    const run = await runCli(['demo', '--soak', '2h']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('the demo takes a soak from 1s to 1h');
+    const port = await runCli(['demo', '--ui-port', 'eighty']);
+    expect(port.code).toBe(2);
+  });
+});
