@@ -57,7 +57,8 @@ export class EmulatorCore {
     this.clock = new EmulatorClock(options.clock, this.store.clockOffsetMs);
     this.lookupLimiter = new RateLimiter(options.lookupRatePerSecond);
     this.trailDelayMs = options.trailDelayMs;
-    this.seq = Math.max(0, ...this.store.toState().events.map((e) => e.seq));
+    // A loop, not Math.max(...spread): a restored trail may hold more events than a call has arguments.
+    for (const list of this.store.events.values()) for (const e of list) this.seq = Math.max(this.seq, e.seq);
   }
 
   changed(): void {

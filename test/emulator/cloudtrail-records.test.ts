@@ -1,5 +1,5 @@
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { CreateKeyCommand, DisableKeyCommand, EncryptCommand, GetKeyLastUsageCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, DecryptCommand, DisableKeyCommand, EncryptCommand, GetKeyLastUsageCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestEmulator } from '../helpers/emulator';
@@ -47,6 +47,16 @@ describe('CloudTrail records of KMS calls', () => {
       eventCategory: 'Management',
     });
     expect(failed!.record.eventTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+
+  it('records the key ARN as keyId of a Decrypt that named no key', async () => {
+    const kms = emu.kms();
+    const arn = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+    const enc = await kms.send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') }));
+    await kms.send(new DisableKeyCommand({ KeyId: arn }));
+    await awsError(kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob })));
+    const [failed] = await eventsFor(arn);
+    expect(failed!.record).toMatchObject({ eventName: 'Decrypt', errorCode: 'DisabledException', requestParameters: { keyId: arn, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' } });
   });
 
   it('records successful management calls as not read-only, with responseElements', async () => {

@@ -37,7 +37,8 @@ export function kmsEvent(call: KmsCall): TrailEvent {
   const { caller } = call;
   const readOnly = READ_ONLY.test(call.eventName);
   const record: Record<string, unknown> = {
-    eventVersion: '1.08',
+    // The current version in AWS KMS Developer Guide examples ("Decrypt" CloudTrail log entries).
+    eventVersion: '1.11',
     userIdentity: userIdentity(caller.principal),
     eventTime: trailTime(call.now),
     eventSource: 'kms.amazonaws.com',

@@ -62,9 +62,20 @@ const encrypt: KmsHandler = (ctx, input) => {
   return { CiphertextBlob: blob.toString('base64'), KeyId: key.arn, EncryptionAlgorithm: alg };
 };
 
+/** The key ARN a ciphertext names, or undefined for one that names none. */
+function blobKeyArn(blob: Buffer): string | undefined {
+  try {
+    return keyArnOf(blob);
+  } catch {
+    return undefined;
+  }
+}
+
 const decrypt: KmsHandler = (ctx, input) => {
-  ctx.requestParameters = { keyId: input.KeyId, encryptionAlgorithm: input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT', encryptionContext: input.EncryptionContext };
   const blob = base64Blob(input, 'CiphertextBlob');
+  // AWS KMS Developer Guide, "Decrypt" log entries: requestParameters carry encryptionAlgorithm
+  // always, and the key's ARN as keyId (here also when the request left KeyId out).
+  ctx.requestParameters = { keyId: input.KeyId ?? blobKeyArn(blob), encryptionAlgorithm: input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT', encryptionContext: input.EncryptionContext };
   const alg = algorithm(input);
   const key = keyOfCiphertext(ctx, blob, optionalString(input, 'KeyId'), 'Decrypt');
   const plaintext = open(key, blob, encryptionContext(input));
