@@ -11,6 +11,12 @@ const LOOKBACK_MS = 90 * DAY_MS;
 const ATTRIBUTE_KEYS = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'] as const;
 type AttributeKey = (typeof ATTRIBUTE_KEYS)[number];
 
+// Error names as the CloudTrail service model lists them for LookupEvents (client faults):
+// InvalidLookupAttributesException "a lookup attribute is specified that is not valid",
+// InvalidTimeRangeException "the start time occurs after the end time", InvalidMaxResultsException
+// "the limit specified is not valid", InvalidNextTokenException "a token that was previously used in a
+// request with different parameters", InvalidEventCategoryException.
+
 interface Query {
   attribute?: { key: AttributeKey; value: string };
   start?: number;
