@@ -17,7 +17,7 @@ export const DEMO_TASK_QUEUE = 'kms-retire-demo';
 
 // The demo's CloudTrail is instant (no --trail-delay), so the watcher may poll every 2s and
 // assume no delivery lag; production keeps the defaults (5 minutes, 15 minutes).
-const DEMO_WATCHER: Partial<WatcherConfig> = { pollIntervalMs: 2000, minLagMs: 0, coverageReportIntervalMs: 2000 };
+const DEMO_WATCHER: Partial<WatcherConfig> = { pollIntervalMs: 2000, minLagMs: 0, coverageReportIntervalMs: 60_000 };
 
 export interface StackOptions {
   uiPort?: number | 'auto';

@@ -4,31 +4,32 @@ import { startRetirement } from '../../src/client/retirements';
 import { retirementWorkflowId } from '../../src/shared/ids';
 import { statusQuery, type RetirementStatus } from '../../src/shared/messages';
 import { parseKeyArn } from '../../src/shared/arn';
-import { TEST_ACCOUNT, TEST_REGION } from '../helpers/emulator';
+import { TEST_REGION } from '../helpers/emulator';
 import { cliEnv } from './helpers/env';
 import { runCli } from './helpers/run-cli';
-import { eventually, startWorkerFixture, type WorkerFixture } from './helpers/worker';
+import { eventually, freshAccount, startWorkerFixture, type WorkerFixture } from './helpers/worker';
 
 describe('kms-retire approve / reject / cancel', () => {
   let f: WorkerFixture;
   let env: Record<string, string>;
+  const account = freshAccount();
   beforeAll(async () => {
     f = await startWorkerFixture();
-    env = cliEnv(f.emu, TEST_ACCOUNT, f.taskQueue);
+    env = cliEnv(f.emu, account, f.taskQueue);
   });
   afterAll(async () => {
-    await f?.stop([TEST_ACCOUNT]);
+    await f?.stop([account]);
   });
 
   async function retire(soak: string, approval: 'none' | 'required'): Promise<{ keyArn: string; workflowId: string }> {
-    const key = await f.emu.admin.seedKey({ creationDate: '-400d', lastUsage: { operation: 'Decrypt', timestamp: '-200d' } });
+    const key = await f.emu.admin.seedKey({ account, creationDate: '-400d', lastUsage: { operation: 'Decrypt', timestamp: '-200d' } });
     const started = await startRetirement(f.client, f.taskQueue, { keyArn: key.Arn, options: { soak, trailLag: '0s', approval, pendingWindowDays: 7 }, ticket: { id: 'CLI-DECIDE' } });
     return { keyArn: key.Arn, workflowId: started.workflowId };
   }
 
   const status = (workflowId: string): Promise<RetirementStatus> => f.client.workflow.getHandle(workflowId).query(statusQuery);
   const inPhase = (workflowId: string, phase: string) => eventually(async () => ((await status(workflowId).catch(() => undefined))?.phase === phase ? true : undefined), 30_000, phase);
-  const keyState = async (keyArn: string) => (await f.emu.kms().send(new DescribeKeyCommand({ KeyId: keyArn }))).KeyMetadata?.KeyState;
+  const keyState = async (keyArn: string) => (await f.emu.kms(account).send(new DescribeKeyCommand({ KeyId: keyArn }))).KeyMetadata?.KeyState;
 
   it('approve while soaking is refused by the retirement (exit 1); approve once awaiting approval schedules the deletion', async () => {
     const { keyArn, workflowId } = await retire('3s', 'required');
@@ -82,20 +83,20 @@ describe('kms-retire approve / reject / cancel', () => {
     const { keyArn, workflowId } = await retire('1h', 'none');
     await inPhase(workflowId, 'Soaking');
     const { keyId } = parseKeyArn(keyArn);
-    const run = await runCli(['cancel', keyId, '--region', TEST_REGION, '--account', TEST_ACCOUNT, '--reason', 'by key id', '--json'], env);
+    const run = await runCli(['cancel', keyId, '--region', TEST_REGION, '--account', account, '--reason', 'by key id', '--json'], env);
     expect(run.code).toBe(0);
     expect(run.json<{ status: RetirementStatus }>().status.outcome).toBe('Cancelled');
   });
 
   it('an unknown retirement is an operational failure that names it', async () => {
-    const key = await f.emu.admin.seedKey({});
+    const key = await f.emu.admin.seedKey({ account });
     const run = await runCli(['approve', key.Arn], env);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`no retirement ${retirementWorkflowId(parseKeyArn(key.Arn))} is known`);
   });
 
   it('an unreachable Temporal server is an operational failure that says what to set', async () => {
-    const key = await f.emu.admin.seedKey({});
+    const key = await f.emu.admin.seedKey({ account });
     const run = await runCli(['cancel', key.Arn, '--reason', 'x'], { ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('cannot reach the Temporal server at 127.0.0.1:1');

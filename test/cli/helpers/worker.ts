@@ -26,7 +26,7 @@ export async function startWorkerFixture(): Promise<WorkerFixture> {
     clients,
     workflowsPath: path.resolve(__dirname, '../../../src/workflows/index.ts'),
     // The emulator's CloudTrail is instant: poll often, assume no delivery lag.
-    watcher: { pollIntervalMs: 1000, minLagMs: 0, coverageReportIntervalMs: 1000 },
+    watcher: { pollIntervalMs: 1000, minLagMs: 0, coverageReportIntervalMs: 60_000 },
   });
   const running = worker.run();
   return {
@@ -44,6 +44,14 @@ export async function startWorkerFixture(): Promise<WorkerFixture> {
       await emu.stop();
     },
   };
+}
+
+/**
+ * A 12-digit account of the test's own: the CloudTrail watcher is one per account and Region on the
+ * shared dev server, so test files that run workers must not share an account.
+ */
+export function freshAccount(): string {
+  return String(400000000000 + Math.floor(Math.random() * 99_999_999_999));
 }
 
 /** Polls `check` until it returns a value (not undefined), or fails after `ms`. */
