@@ -63,7 +63,8 @@ describe('a retirement in the Temporal Web UI', () => {
     await link.waitFor(UI_WAIT);
     expect(await link.innerText()).toContain(workflowId);
     // Only this retirement matches its key (a row links its id, run id, … : count distinct ids).
-    const hrefs = await page.locator('a[href*="/workflows/retire-key%2F"]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+    const links = page.locator('a[href*="/workflows/retire-key%2F"]');
+    const hrefs = await Promise.all(Array.from({ length: await links.count() }, async (_, i) => (await links.nth(i).getAttribute('href')) ?? ''));
     expect(new Set(hrefs.map((h) => decodeURIComponent(h.split('/')[4] ?? '')))).toEqual(new Set([workflowId]));
     await page.screenshot({ path: path.join(ARTIFACTS, 'list-by-key.png') });
     await link.click();
