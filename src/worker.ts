@@ -49,11 +49,14 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   });
 }
 
-/** Watcher settings from the environment: KMS_RETIRE_WATCH_INTERVAL (e.g. 5m), KMS_RETIRE_LOOKUP_RPS. */
+/** Watcher settings from the environment: KMS_RETIRE_WATCH_INTERVAL_MS, KMS_RETIRE_LOOKUP_RPS, KMS_RETIRE_WATCH_MIN_LAG_MS, KMS_RETIRE_WATCH_REPORT_MS. */
 export function watcherSettingsFromEnv(env = process.env): Partial<WatcherConfig> {
   const out: Partial<WatcherConfig> = {};
   if (env.KMS_RETIRE_WATCH_INTERVAL_MS) out.pollIntervalMs = Number(env.KMS_RETIRE_WATCH_INTERVAL_MS);
   if (env.KMS_RETIRE_LOOKUP_RPS) out.maxRequestsPerSecond = Number(env.KMS_RETIRE_LOOKUP_RPS);
+  // Short soaks (fault tests, demos against the emulator) need a smaller CloudTrail allowance.
+  if (env.KMS_RETIRE_WATCH_MIN_LAG_MS) out.minLagMs = Number(env.KMS_RETIRE_WATCH_MIN_LAG_MS);
+  if (env.KMS_RETIRE_WATCH_REPORT_MS) out.coverageReportIntervalMs = Number(env.KMS_RETIRE_WATCH_REPORT_MS);
   return out;
 }
 
