@@ -6,7 +6,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { watcherWorkflowId } from '../shared/ids';
-import { CLOUDTRAIL_WATCHER_WORKFLOW, deregisterKeySignal, registerKeySignal, type WatchRegistration } from '../shared/messages';
+import { CLOUDTRAIL_WATCHER_WORKFLOW, deregisterKeySignal, registerKeySignal, trailReportSignal, type TrailReport, type WatchRegistration } from '../shared/messages';
 import type { WatcherConfig, WatcherInput } from '../shared/watcher-config';
 
 export interface WatcherRegistryDeps {
@@ -37,6 +37,24 @@ export function createWatcherRegistryActivities(deps: WatcherRegistryDeps) {
         staticSummary: `CloudTrail watcher for KMS keys in ${account} ${region}`,
       });
       return { watcherWorkflowId: workflowId };
+    },
+
+    /**
+     * Delivers a sweep's reports to the key workflows through the client: one activity per sweep
+     * keeps the watcher's history at a few events per sweep however many keys it watches.
+     * Returns the workflows that are gone, for the watcher to forget.
+     */
+    async deliverTrailReports({ reports }: { reports: { workflowId: string; report: TrailReport }[] }): Promise<{ gone: string[] }> {
+      const gone: string[] = [];
+      for (const { workflowId, report } of reports) {
+        try {
+          await deps.client.workflow.getHandle(workflowId).signal(trailReportSignal, report);
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+          gone.push(workflowId);
+        }
+      }
+      return { gone };
     },
 
     async deregisterFromWatcher({ account, region, workflowId }: { account: string; region: string; workflowId: string }): Promise<void> {

@@ -7,16 +7,14 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  getExternalWorkflowHandle,
-  log,
   setHandler,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import { deregisterKeySignal, registerKeySignal, trailReportSignal, watcherStatusQuery, type TrailReport } from '../shared/messages';
+import { deregisterKeySignal, registerKeySignal, watcherStatusQuery, type TrailReport } from '../shared/messages';
 import type { TrailCandidate } from '../shared/trail-events';
 import { resolveWatcherConfig, type WatcherConfig, type WatcherInput } from '../shared/watcher-config';
-import { lookupActs } from './activities-proxy';
+import { ACTIVITY_OPTIONS, acts, lookupActs } from './activities-proxy';
 import { WatcherBook } from './watcher-book';
 
 export async function cloudTrailWatcher(input: WatcherInput): Promise<{ sweeps: number; lookupCalls: number }> {
@@ -75,15 +73,11 @@ async function sweep(
 }
 
 async function deliver(book: WatcherBook, reports: Map<string, TrailReport>): Promise<void> {
-  await Promise.all(
-    [...reports].map(async ([workflowId, report]) => {
-      try {
-        await getExternalWorkflowHandle(workflowId).signal(trailReportSignal, report);
-      } catch (err) {
-        // The key's workflow is gone (finished, terminated): stop watching for it.
-        log.warn('dropping a key whose workflow cannot be signalled', { workflowId, error: String(err) });
-        book.deregister(workflowId);
-      }
-    }),
+  if (reports.size === 0) return;
+  const { gone } = await acts.deliverTrailReports.executeWithOptions(
+    { ...ACTIVITY_OPTIONS, startToCloseTimeout: '5 minutes', summary: `Report CloudTrail coverage to ${reports.size} key(s)` },
+    [{ reports: [...reports].map(([workflowId, report]) => ({ workflowId, report })) }],
   );
+  // A key's workflow that is gone (finished, terminated) is watched no longer.
+  for (const workflowId of gone) book.deregister(workflowId);
 }

@@ -21,6 +21,12 @@ describe('live progress', () => {
     expect(tty.chunks[1]).toBe('\x1b[2F\x1b[2Ka 2\n\x1b[2Kb 2\n');
   });
 
+  it('on a terminal, cuts lines to its width so that nothing wraps', () => {
+    const tty = { ...sink(true), columns: 30 };
+    new ProgressRenderer(tty).render(['x'.repeat(50)]);
+    expect(tty.chunks[0]).toBe(`\x1b[2K${'x'.repeat(28)}…\n`);
+  });
+
   it('in a log, prints a line only when it changed (a countdown alone is no change)', () => {
     const log = sink(false);
     const r = new ProgressRenderer(log);

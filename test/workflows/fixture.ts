@@ -28,6 +28,8 @@ export interface Fixture {
   emu: TestEmulator;
   bundle: WorkflowBundleWithSourceMap;
   clients: ClientFactory;
+  /** The test server's time, one request at a time. */
+  clock: () => Promise<number>;
   teardown(): Promise<void>;
 }
 
@@ -35,12 +37,14 @@ export async function setUpFixture(): Promise<Fixture> {
   const ts = await timeSkippingEnv();
   await registerSearchAttributes(ts);
   // The emulator's time IS the workflows' time: a 30-day soak passes for both at once.
-  const emu = await startTestEmulator({ clock: () => ts.env.currentTimeMs(), lookupRatePerSecond: 0 });
+  const clock = serverClock(ts);
+  const emu = await startTestEmulator({ clock, lookupRatePerSecond: 0 });
   const bundle = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../../src/workflows/index.ts'), logger: quietLogger });
   const clients = new ClientFactory({ endpoint: emu.url, credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }) });
   return {
     ts,
     emu,
+    clock,
     bundle,
     clients,
     async teardown() {
@@ -49,6 +53,19 @@ export async function setUpFixture(): Promise<Fixture> {
       await ts.teardown();
     },
   };
+}
+
+/**
+ * The test server's current time, with concurrent callers sharing one request: the emulator and
+ * the pacer ask on every AWS call, and a burst of parallel GetCurrentTime calls has been seen to
+ * wedge the Java test server.
+ */
+function serverClock(ts: TimeSkippingEnv): () => Promise<number> {
+  let inflight: Promise<number> | undefined;
+  return () =>
+    (inflight ??= ts.env.currentTimeMs().finally(() => {
+      inflight = undefined;
+    }));
 }
 
 /** The Java test server knows no custom search attributes until told (the dev server is told at start). */
@@ -82,7 +99,7 @@ export async function withWorker<T>(
   const taskQueue = uniqueTaskQueue('retire');
   const { client, nativeConnection } = f.ts.env;
   // The LookupEvents budget is kept on the server's clock too: skipped hours count as hours.
-  const pacer = new Pacer(() => f.ts.env.currentTimeMs());
+  const pacer = new Pacer(f.clock);
   const worker = await createWorker({ connection: nativeConnection, client, taskQueue, clients: f.clients, workflowBundle: f.bundle, watcher, pacer });
   const start = async (keyArn: string, options: RetirementOptionsInput): Promise<WorkflowHandle<typeof retireKey>> => {
     const started = await startRetirement(client, taskQueue, { keyArn, options, ticket: { id: 'CHG-1', source: 'cli' }, requestedBy: 'test' });

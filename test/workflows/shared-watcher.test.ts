@@ -1,0 +1,91 @@
+/**
+ * Many keys, one watcher, on the dev server in real time. (The Java time-skipping server wedges
+ * when a dozen workflows signal each other at once; the real server does not. See the report.)
+ * Real time also makes the LookupEvents budget real: the emulator throttles above 2 per second.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Worker } from '@temporalio/worker';
+import { ClientFactory } from '../../src/activities/clients';
+import { startRetirement } from '../../src/client/retirements';
+import { watcherWorkflowId } from '../../src/shared/ids';
+import { watcherStatusQuery } from '../../src/shared/messages';
+import type { RetirementResult } from '../../src/shared/types';
+import { createWorker } from '../../src/worker';
+import { startTestEmulator, TEST_REGION, type TestEmulator } from '../helpers/emulator';
+import { devServerConnections, uniqueTaskQueue } from '../helpers/temporal';
+import { keyState, tryToUse } from './fixture';
+
+describe('one CloudTrail watcher per account and Region (dev server)', () => {
+  const account = String(400000000000 + Math.floor(Math.random() * 1e9));
+  const taskQueue = uniqueTaskQueue('watcher');
+  let emu: TestEmulator;
+  let conns: Awaited<ReturnType<typeof devServerConnections>>;
+  let worker: Worker;
+  let running: Promise<void>;
+  let clients: ClientFactory;
+
+  beforeAll(async () => {
+    emu = await startTestEmulator({ lookupRatePerSecond: 2 }); // AWS's own LookupEvents limit
+    conns = await devServerConnections();
+    clients = new ClientFactory({ endpoint: emu.url, credentialsForAccount: (a) => ({ accessKeyId: a, secretAccessKey: 'test' }) });
+    worker = await createWorker({
+      connection: conns.nativeConnection,
+      client: conns.client,
+      taskQueue,
+      clients,
+      watcher: { pollIntervalMs: 1000, minLagMs: 500, maxRequestsPerSecond: 1 },
+    });
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    await conns?.client.workflow
+      .getHandle(watcherWorkflowId(account, TEST_REGION))
+      .terminate('test over')
+      .catch(() => undefined);
+    worker?.shutdown();
+    await running;
+    clients?.destroy();
+    await conns?.close();
+    await emu?.stop();
+  });
+
+  it('many soaking keys share one watcher; LookupEvents stays within budget and does not grow with the keys', async () => {
+    const KEYS = 10;
+    const keys = await Promise.all(Array.from({ length: KEYS }, () => emu.admin.seedKey({ account, creationDate: '-400d', trackingStartDate: '-500d' })));
+    // Enough failed uses of the first key to need several LookupEvents pages in one sweep.
+    const kms = emu.kms(account, TEST_REGION);
+    const t0 = Date.now();
+    const ids: string[] = [];
+    for (const key of keys) {
+      ids.push((await startRetirement(conns.client, taskQueue, { keyArn: key.Arn, options: { soak: '8s', trailLag: '1s', pendingWindowDays: 7 } })).workflowId);
+    }
+    const watcher = conns.client.workflow.getHandle(watcherWorkflowId(account, TEST_REGION));
+    for (let i = 0; i < 100 && (await keyState(kms, keys[0]!.Arn)) !== 'Disabled'; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 120; i++) expect(await tryToUse(kms, keys[0]!.Arn)).toBe('DisabledException');
+    const results = await Promise.all(
+      ids.map(async (id) => {
+        for (;;) {
+          const s = await conns.client.workflow.getHandle(id).query<{ phase: string; outcome?: string }>('status');
+          if (s.phase === 'PendingDeletion' || s.phase === 'Done') return s;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }),
+    );
+    const status = await watcher.query(watcherStatusQuery);
+    const elapsedS = (Date.now() - t0) / 1000;
+    expect((await conns.client.workflow.getHandle(ids[0]!).result()) as RetirementResult).toMatchObject({ outcome: 'Reenabled' });
+    expect(results.slice(1).map((r) => r.phase)).toEqual(Array(KEYS - 1).fill('PendingDeletion'));
+
+    const calls = (await emu.admin.calls()).byScope[`${account}/${TEST_REGION}`]?.LookupEvents ?? 0;
+    // All of this account's LookupEvents came from one watcher, paced at 1/s: never throttled
+    // (a throttled request is retried and counted twice), and no more than one per second.
+    expect(status.keys).toBeLessThanOrEqual(KEYS);
+    expect(calls).toBe(status.lookupCalls);
+    expect(calls).toBeGreaterThan(status.sweeps); // the 120 failures needed more than one page
+    expect(calls).toBeLessThanOrEqual(elapsedS * 1 + 1);
+    // One sweep per poll for all keys: a watcher per key would make KEYS times as many.
+    expect(status.sweeps).toBeLessThanOrEqual(elapsedS + 1);
+    for (const id of ids.slice(1)) await conns.client.workflow.getHandle(id).terminate('test over');
+  });
+});
