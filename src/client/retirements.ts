@@ -14,6 +14,7 @@ import {
   type DecisionInput,
   type RetirementStatus,
 } from '../shared/messages';
+import { formatDuration } from '../shared/duration';
 import { resolveOptions } from '../shared/options';
 import { KmsAccount, KmsKeyArn, KmsRegion, RetirementPhaseAttr, TicketId } from '../shared/search-attributes';
 import type { RetireKeyInput, RetirementOptionsInput, TicketRef } from '../shared/types';
@@ -67,6 +68,7 @@ export async function startRetirement(client: Client, taskQueue: string, request
       args: [input],
       workflowIdConflictPolicy: 'FAIL',
       staticSummary: `Retire KMS key ${key.keyId} (${key.account}, ${key.region})${input.ticket ? ` for ${input.ticket.id}` : ''}`,
+      staticDetails: startDetails(input),
       typedSearchAttributes: [
         { key: KmsKeyArn, value: key.arn },
         { key: KmsAccount, value: key.account },
@@ -80,6 +82,23 @@ export async function startRetirement(client: Client, taskQueue: string, request
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
     throw err;
   }
+}
+
+/** What the retirement was asked to do, shown under "Details" in the Web UI. */
+function startDetails(input: RetireKeyInput): string {
+  const o = input.options;
+  const lines = [
+    `**Key** \`${input.keyArn}\``,
+    `**Soak** ${formatDuration(o.soakMs)} plus ${formatDuration(o.trailLagMs)} for CloudTrail delivery`,
+    `**Minimum idle time** ${formatDuration(o.minIdleMs)}`,
+    `**Pending window** ${o.pendingWindowDays} days`,
+    `**Approval** ${o.approval}`,
+  ];
+  if (o.allowExternalMaterial) lines.push('**Override** keys with external key material allowed');
+  if (o.acceptUnknownBeforeTracking) lines.push('**Override** usage before GetKeyLastUsage tracking began accepted as unknown');
+  if (input.ticket) lines.push(`**Ticket** ${input.ticket.url ? `[${input.ticket.id}](${input.ticket.url})` : input.ticket.id}`);
+  if (input.requestedBy) lines.push(`**Requested by** ${input.requestedBy}`);
+  return lines.join('\n\n');
 }
 
 export type Decision = 'approve' | 'reject' | 'cancel';
