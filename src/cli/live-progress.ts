@@ -19,6 +19,8 @@ export interface Followed extends Tracked {
 export interface LineSink {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** A terminal's width: longer lines are cut, since a wrapped line would spoil the re-render. */
+  columns?: number;
 }
 
 /** Re-renders a block of lines in place on a TTY; elsewhere prints each line that changed. */
@@ -30,7 +32,9 @@ export class ProgressRenderer {
   render(lines: readonly string[]): void {
     if (this.sink.isTTY) {
       const up = this.shown.length ? `\x1b[${this.shown.length}F` : '';
-      this.sink.write(`${up}${lines.map((l) => `\x1b[2K${l}\n`).join('')}`);
+      const width = this.sink.columns && this.sink.columns > 20 ? this.sink.columns - 1 : undefined;
+      const fit = (l: string): string => (width && l.length > width ? `${l.slice(0, width - 1)}…` : l);
+      this.sink.write(`${up}${lines.map((l) => `\x1b[2K${fit(l)}\n`).join('')}`);
     } else {
       // Compare without the countdown so a log gets a line per change, not per second.
       const changed = lines.filter((l, i) => stable(l) !== stable(this.shown[i] ?? ''));
