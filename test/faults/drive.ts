@@ -9,6 +9,7 @@ import type { RunningEmulator } from '../../src/emulator';
 import { retirementWorkflowId } from '../../src/shared/ids';
 import { parseKeyArn } from '../../src/shared/arn';
 import { RetirementPhaseAttr } from '../../src/shared/search-attributes';
+import { statusQuery } from '../../src/shared/messages';
 import type { RetirementResult } from '../../src/shared/types';
 import type { CastKey } from './cast';
 
@@ -17,6 +18,8 @@ export interface Decided {
   phase?: string;
   reason?: string;
   result?: RetirementResult;
+  soakEndsAt?: string;
+  usageEvents?: number;
 }
 
 export function keyStateOf(emulator: RunningEmulator, arn: string): string | undefined {
@@ -62,6 +65,19 @@ export async function decision(client: Client, emulator: RunningEmulator, key: C
   }
   if (description.status.name !== 'RUNNING') return { outcome: `workflow ${description.status.name}` };
   const phase = description.typedSearchAttributes.get(RetirementPhaseAttr);
-  if (phase === 'PendingDeletion' && keyStateOf(emulator, key.arn) === 'PendingDeletion' && key.kind !== 'used-in-window') return { outcome: 'scheduled', phase: 'PendingDeletion' };
+  if (phase === 'PendingDeletion' && keyStateOf(emulator, key.arn) === 'PendingDeletion' && key.kind !== 'used-in-window') {
+    const status = await handle.query(statusQuery).catch(() => undefined);
+    return { outcome: 'scheduled', phase: 'PendingDeletion', soakEndsAt: status?.soakEndsAt, usageEvents: status?.usageEvents.length };
+  }
   return undefined;
+}
+
+/** Where a retirement that has not decided stands, for the report of a soak that ran out of time. */
+export async function whereStuck(client: Client, key: CastKey): Promise<string> {
+  const handle = client.workflow.getHandle(workflowIdOf(key));
+  const d = await handle.describe().catch((e: Error) => e);
+  if (d instanceof Error) return `${key.kind} ${key.arn.slice(-12)}: ${d.message}`;
+  const status = await handle.query(statusQuery).catch(() => undefined);
+  const pending = d.raw.pendingActivities?.map((a) => `${a.activityType?.name ?? '?'} attempt ${a.attempt ?? 0} ${a.lastFailure?.message?.slice(0, 120) ?? ''}`) ?? [];
+  return `${key.kind} ${key.arn.slice(-12)}: ${d.status.name} phase ${status?.phase ?? '?'} soakEndsAt ${status?.soakEndsAt ?? '?'} coveredUntil ${status?.coveredUntil ?? '?'} pending [${pending.join('; ')}]`;
 }

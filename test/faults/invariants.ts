@@ -5,13 +5,16 @@ import type { LaneReport, SoakReport } from './run-soak';
 
 export function violations(report: SoakReport): string[] {
   const out: string[] = [];
-  if (report.timedOut) out.push('the soak did not finish before its deadline');
+  if (report.timedOut) out.push(`the soak did not finish before its deadline:\n      ${report.stuck.join('\n      ')}`);
   for (const lane of report.lanes) {
     for (const key of lane.keys) {
       const name = `${lane.name} ${key.kind} ${key.arn.slice(-12)}`;
       const decided = lane.decided.get(key.arn);
       const calls = lane.calls.get(key.arn);
-      if (decided?.outcome !== key.expect.outcome) out.push(`${name}: outcome ${decided?.outcome ?? 'none'} (${decided?.reason ?? ''}), expected ${key.expect.outcome}`);
+      if (decided?.outcome !== key.expect.outcome) {
+        const when = key.usedAt ? `; used at ${new Date(key.usedAt).toISOString()}, soak ends ${decided?.soakEndsAt ?? '?'}, events seen ${decided?.usageEvents ?? '?'}` : '';
+        out.push(`${name}: outcome ${decided?.outcome ?? 'none'} (${decided?.reason ?? ''}), expected ${key.expect.outcome}${when}`);
+      }
       const state = keyStateOf(report.emulator, key.arn);
       if (state !== key.expect.finalState) out.push(`${name}: key is ${state}, expected ${key.expect.finalState}`);
       const effective = calls?.effective.join(',') ?? '';

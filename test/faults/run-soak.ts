@@ -18,7 +18,7 @@ import { watcherWorkflowId } from '../../src/shared/ids';
 import { callsByKey, type KeyCalls } from './accounting';
 import { seedCast, TWENTY, type CastKey } from './cast';
 import { CrashableDevServer } from './dev-server-crash';
-import { decision, useKeysStillNeeded, workflowIdOf, type Decided } from './drive';
+import { decision, useKeysStillNeeded, whereStuck, workflowIdOf, type Decided } from './drive';
 import { startFaultProxy, type FaultCounts } from './fault-proxy';
 import { historyFacts, type HistoryFacts } from './histories';
 import { Prng } from './prng';
@@ -46,6 +46,8 @@ export interface SoakReport {
   emulator: RunningEmulator;
   runMs: number;
   timedOut: boolean;
+  /** For a soak that ran out of time: where each undecided retirement and each watcher stands. */
+  stuck: string[];
   workerLog: string[];
 }
 
@@ -115,22 +117,38 @@ export async function runSoak(seed: number, deadlineMs = 420_000): Promise<SoakR
   const all = (): CastKey[] => lanes.flatMap((l) => l.keys);
   const decidedCount = (): number => lanes.reduce((n, l) => n + l.decided.size, 0);
 
+  // The keys' users act on their own clock, apart from the slower polling of the retirements.
+  let using = true;
+  const users = (async () => {
+    while (using) {
+      for (const l of lanes) l.useAnswers.push(...(await useKeysStillNeeded(emulator, l.keys, appFor)));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  const crash = (async () => {
+    await new Promise((r) => setTimeout(r, restartAt - Date.now()));
+    devServerDownMs = await dev.crashAndRestart();
+  })();
   while (decidedCount() < all().length) {
     if (Date.now() - began > deadlineMs) {
       timedOut = true;
       break;
     }
-    for (const l of lanes) l.useAnswers.push(...(await useKeysStillNeeded(emulator, l.keys, appFor)));
-    if (dev.restarts === 0 && Date.now() >= restartAt) devServerDownMs = await dev.crashAndRestart();
-    for (const l of lanes) {
-      for (const key of l.keys) {
-        if (l.decided.has(key.arn)) continue;
-        const d = await decision(client, emulator, key).catch(() => undefined);
-        if (d) l.decided.set(key.arn, d);
-      }
-    }
-    await new Promise((r) => setTimeout(r, 250));
+    await Promise.all(
+      lanes.flatMap((l) =>
+        l.keys
+          .filter((key) => !l.decided.has(key.arn))
+          .map(async (key) => {
+            const d = await decision(client, emulator, key).catch(() => undefined);
+            if (d) l.decided.set(key.arn, d);
+          }),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 500));
   }
+  using = false;
+  await users;
+  await crash;
   for (const l of lanes) l.supervisor.stopKilling();
   // Let any call still in flight land before counting.
   await new Promise((r) => setTimeout(r, 3000));
@@ -142,6 +160,13 @@ export async function runSoak(seed: number, deadlineMs = 420_000): Promise<SoakR
     reports.push({ name: l.name, account: l.account, keys: l.keys, decided: l.decided, calls: callsByKey(emulator, l.keys), worker: { ...l.supervisor.stats }, history, useAnswers: l.useAnswers });
   }
   const workerLog = lanes.flatMap((l) => l.supervisor.log);
+  const stuck: string[] = [];
+  for (const l of timedOut ? lanes : []) {
+    for (const key of l.keys.filter((k) => !l.decided.has(k.arn))) stuck.push(`${l.name} ${await whereStuck(client, key)}`);
+    const watcher = await client.workflow.getHandle(watcherWorkflowId(l.account, 'us-east-1')).describe().catch(() => undefined);
+    const pending = watcher?.raw.pendingActivities?.map((a) => `${a.activityType?.name ?? '?'} attempt ${a.attempt ?? 0} state ${String(a.state)} ${a.lastFailure?.message?.slice(0, 120) ?? ''}`) ?? [];
+    stuck.push(`${l.name} watcher: ${watcher?.status.name ?? '?'} pending [${pending.join('; ')}]`);
+  }
   const cleanup = async (): Promise<void> => {
     for (const l of lanes) {
       for (const id of [...l.keys.map(workflowIdOf), watcherWorkflowId(l.account, 'us-east-1')]) {
@@ -159,5 +184,5 @@ export async function runSoak(seed: number, deadlineMs = 420_000): Promise<SoakR
     await dev.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  return { seed, lanes: reports, faults: proxy.counts, devServerRestarts: dev.restarts, devServerDownMs, emulator, runMs: Date.now() - began, timedOut, workerLog, cleanup };
+  return { seed, lanes: reports, faults: proxy.counts, devServerRestarts: dev.restarts, devServerDownMs, emulator, runMs: Date.now() - began, timedOut, stuck, workerLog, cleanup };
 }

@@ -36,12 +36,14 @@ export interface BadOption {
   says: RegExp;
   /** Where the webhook's body schema refuses it first. */
   webhookSays?: RegExp;
+  /** Where the CLI's flag parsing refuses it first. */
+  cliSays?: RegExp;
 }
 
 export const BAD_OPTIONS: BadOption[] = [
   { name: 'a 6-day pending window', options: { pendingWindowDays: 6 }, flags: ['--pending-window-days', '6'], says: /--pending-window-days 6 is out of range: AWS KMS accepts a whole number of days from 7 to 30/ },
   { name: 'a 31-day pending window', options: { pendingWindowDays: 31 }, flags: ['--pending-window-days', '31'], says: /--pending-window-days 31 is out of range/ },
-  { name: 'a fractional pending window', options: { pendingWindowDays: 7.5 }, flags: ['--pending-window-days', '7.5'], says: /--pending-window-days 7.5 is out of range/ },
+  { name: 'a fractional pending window', options: { pendingWindowDays: 7.5 }, flags: ['--pending-window-days', '7.5'], says: /--pending-window-days 7.5 is out of range/, cliSays: /--pending-window-days 7.5 must be a whole number of days from 7 to 30/ },
   { name: 'a soak below a second', options: { soak: '0s' }, flags: ['--soak', '0s'], says: /--soak 0s is out of range/ },
   { name: 'a soak above a year', options: { soak: '366d' }, flags: ['--soak', '366d'], says: /--soak 366d is out of range: it must be between 1s and 365d/ },
   { name: 'a soak without a unit', options: { soak: '14' }, flags: ['--soak', '14'], says: /--soak "14" has no unit/ },
