@@ -96,7 +96,11 @@ function startDetails(input: RetireKeyInput): string {
   ];
   if (o.allowExternalMaterial) lines.push('**Override** keys with external key material allowed');
   if (o.acceptUnknownBeforeTracking) lines.push('**Override** usage before GetKeyLastUsage tracking began accepted as unknown');
-  if (input.ticket) lines.push(`**Ticket** ${input.ticket.url ? `[${input.ticket.id}](${input.ticket.url})` : input.ticket.id}`);
+  // Only http(s) links: a ticket URL arrives from outside (webhooks) and is rendered by the Web UI.
+  if (input.ticket) {
+    const url = input.ticket.url && /^https?:\/\/[^\s()]+$/.test(input.ticket.url) ? input.ticket.url : undefined;
+    lines.push(`**Ticket** ${url ? `[${input.ticket.id}](${url})` : input.ticket.id}`);
+  }
   if (input.requestedBy) lines.push(`**Requested by** ${input.requestedBy}`);
   return lines.join('\n\n');
 }
