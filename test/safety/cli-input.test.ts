@@ -21,7 +21,7 @@ describe('CLI input safety', () => {
     process.stderr.write = ((chunk: string | Uint8Array) => {
       stderr.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
       return true;
-    }) as typeof process.stderr.write;
+    });
     temporal = await devServerConnections();
   });
   afterAll(async () => {
