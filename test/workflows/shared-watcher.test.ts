@@ -58,10 +58,11 @@ describe('one CloudTrail watcher per account and Region (dev server)', () => {
     const t0 = Date.now();
     const ids: string[] = [];
     for (const key of keys) {
-      ids.push((await startRetirement(conns.client, taskQueue, { keyArn: key.Arn, options: { soak: '8s', trailLag: '1s', pendingWindowDays: 7 } })).workflowId);
+      ids.push((await startRetirement(conns.client, taskQueue, { keyArn: key.Arn, options: { soak: '15s', trailLag: '1s', pendingWindowDays: 7 } })).workflowId);
     }
     const watcher = conns.client.workflow.getHandle(watcherWorkflowId(account, TEST_REGION));
-    for (let i = 0; i < 100 && (await keyState(kms, keys[0]!.Arn)) !== 'Disabled'; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 600 && (await keyState(kms, keys[0]!.Arn)) !== 'Disabled'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await keyState(kms, keys[0]!.Arn)).toBe('Disabled');
     for (let i = 0; i < 120; i++) expect(await tryToUse(kms, keys[0]!.Arn)).toBe('DisabledException');
     const results = await Promise.all(
       ids.map(async (id) => {
