@@ -10,6 +10,8 @@ import { resolveKeyArgs } from '../key-args';
 import { write, writeJson } from '../output';
 import { renderStatus } from '../status-view';
 import { withTemporal } from '../temporal';
+import { readKeyFile } from '../key-file';
+import { followRetirements } from '../live-progress';
 import { waitForDecision } from './retirement-wait';
 
 interface StartFlags {
@@ -25,6 +27,7 @@ interface StartFlags {
   acceptUnknownBeforeTracking?: boolean;
   wait?: boolean;
   json?: boolean;
+  from?: string;
 }
 
 interface StartOutput {
@@ -63,7 +66,8 @@ export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description('start retiring keys: preflight, disable, soak while watching CloudTrail, then schedule deletion')
-    .argument('<keys...>', 'key ARNs (or key ids with --region)')
+    .argument('[keys...]', 'key ARNs (or key ids with --region)')
+    .option('--from <file>', "keys from a file: one ARN a line, or scan's JSON or CSV (its candidates only)")
     .option('--soak <duration>', 'how long the key stays disabled before deletion is scheduled (default 14d)')
     .option('--trail-lag <duration>', 'CloudTrail delivery allowance after the soak (default 15m)')
     .option('--pending-window-days <days>', 'ScheduleKeyDeletion window, 7-30 (default 30)')
@@ -78,6 +82,8 @@ export function registerStartCommand(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (keyArgs: string[], flags: StartFlags) => {
       const options = optionsFromFlags(flags);
+      if (flags.from) keyArgs = [...keyArgs, ...readKeyFile(flags.from)];
+      if (keyArgs.length === 0) throw usageError('start needs at least one key: name it by ARN, or pass --from FILE.', 'no-keys');
       const clients = new ClientFactory({ maxAttempts: 3 });
       let keys;
       try {
@@ -94,6 +100,10 @@ export function registerStartCommand(program: Command): void {
           out.push({ workflowId: started.workflowId, keyArn: key.arn, started: started.started });
         }
         if (flags.wait) {
+          // Live progress: redrawn in place on a terminal; with --json it goes to stderr, keeping stdout for the result.
+          const sink = flags.json ? process.stderr : process.stdout;
+          const tracked = out.map((o) => ({ workflowId: o.workflowId, keyArn: o.keyArn, label: o.keyArn.split('/').pop() ?? o.keyArn }));
+          await followRetirements(client, tracked, { sink: { write: (t: string) => sink.write(t), isTTY: sink.isTTY, columns: sink.columns } });
           for (const entry of out) {
             const status = await waitForDecision(client, entry.workflowId);
             Object.assign(entry, {
