@@ -1,0 +1,134 @@
+/**
+ * What each bench section runs on: the Java time-skipping server (simulated hours and days) with
+ * the emulator on its clock, or the dev server in real time; one workflow bundle for all.
+ */
+import path from 'node:path';
+import { SearchAttributeType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { ClientFactory } from '../activities/clients';
+import { Pacer } from '../activities/pacer';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator';
+import { EmulatorAdmin } from '../emulator/admin-client';
+import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import type { WatcherConfig } from '../shared/watcher-config';
+import { connectTimeSkipping, startTimeSkippingServer, type TimeSkippingServer } from '../toolchain';
+import { createBenchActivities } from './activities';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+
+const noop = (): void => undefined;
+export const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
+
+export function quietRuntime(): void {
+  Runtime.install({ logger: quietLogger });
+}
+
+export async function benchBundle(): Promise<WorkflowBundleWithSourceMap> {
+  const entry = path.join(__dirname, 'workflows', `index${path.extname(__filename)}`);
+  return bundleWorkflowCode({ workflowsPath: entry, logger: quietLogger });
+}
+
+export interface Emu {
+  emulator: RunningEmulator;
+  admin: EmulatorAdmin;
+  clients: ClientFactory;
+  stop(): Promise<void>;
+}
+
+/** An emulator whose access key ids are account ids (its convention), with clients for any account. */
+export async function benchEmulator(options: EmulatorOptions): Promise<Emu> {
+  const emulator = await startEmulator({ port: 0, ...options });
+  const clients = new ClientFactory({ endpoint: emulator.url, credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'bench' }) });
+  return {
+    emulator,
+    admin: new EmulatorAdmin(emulator.url),
+    clients,
+    async stop() {
+      clients.destroy();
+      await emulator.stop();
+    },
+  };
+}
+
+export interface TimeSkipping {
+  env: TestWorkflowEnvironment;
+  stop(): Promise<void>;
+}
+
+export async function timeSkipping(): Promise<TimeSkipping> {
+  const server: TimeSkippingServer = await startTimeSkippingServer();
+  const env = await connectTimeSkipping(server.address);
+  // The Java test server knows no custom search attributes until told.
+  const types = temporal.api.enums.v1.IndexedValueType;
+  const searchAttributes = Object.fromEntries(
+    SEARCH_ATTRIBUTES.map((a) => [a.name, a.type === SearchAttributeType.DATETIME ? types.INDEXED_VALUE_TYPE_DATETIME : types.INDEXED_VALUE_TYPE_KEYWORD]),
+  );
+  await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes });
+  return {
+    env,
+    async stop() {
+      await env.teardown();
+      await server.stop();
+    },
+  };
+}
+
+export interface BenchWorkerOptions {
+  connection: NativeConnection;
+  client: Client;
+  taskQueue: string;
+  bundle: WorkflowBundleWithSourceMap;
+  clients: ClientFactory;
+  watcher: Partial<WatcherConfig>;
+  /** The clock LookupEvents pacing keeps to (the server's, when time skips). */
+  now?: () => number | Promise<number>;
+  maxCachedWorkflows?: number;
+}
+
+export async function benchWorker(o: BenchWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: o.connection,
+    taskQueue: o.taskQueue,
+    workflowBundle: o.bundle,
+    activities: {
+      ...createActivities({ clients: o.clients, client: o.client, watcherConfig: o.watcher, pacer: new Pacer(o.now) }),
+      ...createBenchActivities(o.clients),
+    },
+    ...(o.maxCachedWorkflows ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
+  });
+}
+
+/** Runs `work` with at most `limit` at a time. */
+export async function limited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await work(items[i] as T, i);
+      }
+    }),
+  );
+}
+
+export const peakRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
+
+/** Samples resident memory from now on (the process peak would include bundling the workflows). */
+export class RssSampler {
+  private peak = process.memoryUsage.rss();
+  private readonly timer = setInterval(() => {
+    this.peak = Math.max(this.peak, process.memoryUsage.rss());
+  }, 250);
+
+  peakMiB(): number {
+    this.peak = Math.max(this.peak, process.memoryUsage.rss());
+    return this.peak / 1024 / 1024;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

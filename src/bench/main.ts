@@ -1,0 +1,82 @@
+/**
+ * `npm run bench`: the watcher's LookupEvents calls, detection latency, start-to-decision
+ * throughput, history per run and scan rate, against the emulator and the Temporal servers.
+ * Prints a table and writes bench-results/bench-<time>.json (and latest.json).
+ * BENCH_SIZES=10,100 and BENCH_ONLY=watcher,scan,… narrow a run.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { benchDetection } from './detection';
+import { benchBundle, quietRuntime } from './harness';
+import { benchHistory } from './history';
+import { checks, renderTables, type BenchResults } from './report';
+import { benchScanRate } from './scan-rate';
+import { benchThroughput } from './throughput';
+import { benchWatcherCalls } from './watcher-calls';
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+export async function run(): Promise<number> {
+  quietRuntime();
+  const started = Date.now();
+  const only = process.env.BENCH_ONLY?.split(',');
+  const wanted = (name: string): boolean => !only || only.includes(name);
+  const results: BenchResults = {
+    machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    startedAt: new Date(started).toISOString(),
+  };
+  log('bundling the workflows…');
+  const bundle = await benchBundle();
+  if (wanted('scan')) {
+    log('scan: keys per second under the KMS rate');
+    results.scan = await benchScanRate(200, 50);
+  }
+  if (wanted('history')) {
+    log('history: one retirement through a 90-day soak and a 30-day window (time-skipping)');
+    results.history = await benchHistory(bundle, { pollIntervalMs: 3_600_000 }, '1h');
+  }
+  if (wanted('detection')) {
+    log('detection latency (time-skipping)');
+    results.detection = [];
+    for (const [pollMs, delayMs] of [
+      [60_000, 0],
+      [300_000, 0],
+      [300_000, 300_000],
+      [60_000, 300_000],
+    ] as const) {
+      results.detection.push(await benchDetection(bundle, pollMs, delayMs));
+    }
+  }
+  if (wanted('throughput')) {
+    log('1,000 retirements start → decision (dev server)');
+    results.throughput = await benchThroughput(bundle, Number(process.env.BENCH_RETIREMENTS ?? 1000), log);
+  }
+  if (wanted('watcher')) {
+    log('LookupEvents per hour with keys soaking (time-skipping)');
+    const sizes = (process.env.BENCH_SIZES ?? '10,100,1000,10000').split(',').map(Number);
+    results.watcherCalls = await benchWatcherCalls({ sizes, hours: 1, backgroundEventsPerHour: 150, bundle, log });
+  }
+  results.seconds = (Date.now() - started) / 1000;
+  results.checks = checks(results);
+  process.stdout.write(`${renderTables(results)}\n\nbench took ${results.seconds.toFixed(0)} s on ${results.machine.cpus} CPUs, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}\n`);
+  const dir = path.resolve(process.cwd(), 'bench-results');
+  fs.mkdirSync(dir, { recursive: true });
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  fs.writeFileSync(path.join(dir, `bench-${results.startedAt.replace(/[:.]/g, '-')}.json`), json);
+  fs.writeFileSync(path.join(dir, 'latest.json'), json);
+  log(`wrote ${path.join(dir, 'latest.json')}`);
+  return results.checks.every((c) => c.ok) ? 0 : 1;
+}
+
+if (require.main === module) {
+  run().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,77 @@
+/** The bench's table for people and the checks the issue asks for. */
+import Table from 'cli-table3';
+import type { DetectionRow } from './detection';
+import type { HistoryRow } from './history';
+import type { ScanRateRow } from './scan-rate';
+import type { ThroughputRow } from './throughput';
+import type { WatcherCallsRow } from './watcher-calls';
+
+export interface BenchResults {
+  machine: { cpus: number; memoryGiB: number; node: string; platform: string };
+  startedAt: string;
+  seconds?: number;
+  watcherCalls?: WatcherCallsRow[];
+  detection?: DetectionRow[];
+  throughput?: ThroughputRow;
+  history?: HistoryRow;
+  scan?: ScanRateRow;
+  checks?: { name: string; ok: boolean; value: string }[];
+}
+
+const n = (x: number, digits = 1): string => (Number.isInteger(x) ? String(x) : x.toFixed(digits));
+
+export function checks(r: BenchResults): { name: string; ok: boolean; value: string }[] {
+  const out: { name: string; ok: boolean; value: string }[] = [];
+  for (const w of r.watcherCalls ?? []) {
+    out.push({ name: `watcher at ${w.keys} keys: max calls in an hour ≤ budget`, ok: w.maxLookupCallsInAnHour <= w.budgetPerHour, value: `${w.maxLookupCallsInAnHour} ≤ ${w.budgetPerHour}` });
+  }
+  const big = r.watcherCalls?.find((w) => w.keys === 10_000);
+  if (big) {
+    out.push({ name: 'watcher at 10,000 keys: ≥ 100× fewer calls than naive', ok: big.fewerThanNaive >= 100, value: `${n(big.fewerThanNaive, 0)}×` });
+    out.push({ name: 'peak worker memory with 10,000 keys soaking < 1 GiB', ok: big.peakRssMiB < 1024, value: `${n(big.peakRssMiB, 0)} MiB` });
+  }
+  if (r.history) {
+    const max = Math.max(r.history.retirementEventsPerRun, r.history.watcherMaxEventsPerRun);
+    out.push({ name: 'history per run, 90-day soak + 30-day window < 2,000 events', ok: max < 2000, value: `retirement ${r.history.retirementEventsPerRun}, watcher max ${r.history.watcherMaxEventsPerRun}` });
+  }
+  if (r.scan) out.push({ name: 'scan stays under its KMS rate', ok: r.scan.kmsCallsPerSecond <= r.scan.kmsRatePerSecond, value: `${n(r.scan.kmsCallsPerSecond)} ≤ ${r.scan.kmsRatePerSecond} calls/s` });
+  return out;
+}
+
+export function renderTables(r: BenchResults): string {
+  const parts: string[] = [];
+  if (r.watcherCalls) {
+    const t = new Table({ head: ['keys soaking', 'LookupEvents/h', 'max in an hour', 'naive/h', 'budget/h', 'quota/h', 'fewer than naive', 'peak RSS MiB'] });
+    for (const w of r.watcherCalls) t.push([w.keys, n(w.lookupCallsPerHour), w.maxLookupCallsInAnHour, w.naivePerHour, w.budgetPerHour, w.quotaPerHour, `${n(w.fewerThanNaive, 0)}×`, n(w.peakRssMiB, 0)]);
+    parts.push(`LookupEvents per hour, one account and Region (background: ${r.watcherCalls[0]?.backgroundEventsPerHour ?? 0} KMS events/h)\n${t.toString()}`);
+  }
+  if (r.detection) {
+    const t = new Table({ head: ['poll interval', 'delivery delay', 'key trail lag', 'outcome', 'refused use → enabled (min)'] });
+    for (const d of r.detection) t.push([d.pollInterval, d.deliveryDelay, d.keyTrailLag, d.outcome, n(d.latencyMinutes)]);
+    parts.push(`Detection latency (simulated time)\n${t.toString()}`);
+  }
+  if (r.throughput) {
+    const x = r.throughput;
+    const t = new Table({ head: ['retirements', 'decided', 'soak', 'seconds', 'decisions/s', 'bench CPU s', 'dev server CPU s', 'CPU ms / retirement', 'peak RSS MiB'] });
+    t.push([x.retirements, x.decided, x.soak, n(x.seconds), n(x.decisionsPerSecond), n(x.benchProcessCpuSeconds), n(x.devServerCpuSeconds), n(x.cpuMsPerRetirement, 0), n(x.peakRssMiB, 0)]);
+    parts.push(`Start → decision on the dev server\n${t.toString()}`);
+  }
+  if (r.history) {
+    const h = r.history;
+    const t = new Table({ head: ['soak', 'window (days)', 'outcome', 'retirement events/run', 'watcher runs', 'watcher max events/run', 'watcher poll'] });
+    t.push([h.soak, h.pendingWindowDays, h.outcome, h.retirementEventsPerRun, h.watcherRuns, h.watcherMaxEventsPerRun, h.watcherPollInterval]);
+    parts.push(`History per workflow run\n${t.toString()}`);
+  }
+  if (r.scan) {
+    const s = r.scan;
+    const t = new Table({ head: ['keys', 'KMS rate/s', 'seconds', 'keys/s', 'KMS calls/s', 'calls/key'] });
+    t.push([s.keys, s.kmsRatePerSecond, n(s.seconds), n(s.keysPerSecond), n(s.kmsCallsPerSecond), n(s.callsPerKey)]);
+    parts.push(`Scan\n${t.toString()}`);
+  }
+  if (r.checks) {
+    const t = new Table({ head: ['check', 'result', 'value'] });
+    for (const c of r.checks) t.push([c.name, c.ok ? 'ok' : 'FAILED', c.value]);
+    parts.push(t.toString());
+  }
+  return parts.join('\n\n');
+}

@@ -1,0 +1,92 @@
+/**
+ * 1,000 retirements from start to decision (deletion scheduled) on the dev server in real time,
+ * with the soak compressed to seconds: decisions per second, CPU seconds and peak memory.
+ */
+import fs from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { startRetirement } from '../client/retirements';
+import { watcherWorkflowId } from '../shared/ids';
+import { retirementWorkflowId } from '../shared/ids';
+import { parseKeyArn } from '../shared/arn';
+import { startDevServer } from '../toolchain';
+import { benchEmulator, benchWorker, limited, peakRssMiB } from './harness';
+
+export interface ThroughputRow {
+  retirements: number;
+  decided: number;
+  soak: string;
+  seconds: number;
+  decisionsPerSecond: number;
+  benchProcessCpuSeconds: number;
+  devServerCpuSeconds: number;
+  cpuMsPerRetirement: number;
+  peakRssMiB: number;
+}
+
+/** utime + stime of a process, in seconds (Linux /proc). */
+function processCpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+export async function benchThroughput(bundle: WorkflowBundleWithSourceMap, count: number, log: (line: string) => void): Promise<ThroughputRow> {
+  const server = await startDevServer();
+  const emu = await benchEmulator({ lookupRatePerSecond: 2 });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: server.namespace });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const account = '260000000000';
+  const region = 'us-east-1';
+  const taskQueue = 'bench-throughput';
+  // Compressed: sweeps every second, no assumed CloudTrail lag (the emulator delivers at once).
+  const watcher = { pollIntervalMs: 1000, minLagMs: 0 };
+  const worker = await benchWorker({ connection: nativeConnection, client, taskQueue, bundle, clients: emu.clients, watcher });
+  const running = worker.run();
+  try {
+    const keys: string[] = [];
+    for (let i = 0; i < count; i++) keys.push((await emu.admin.seedKey({ account, region, creationDate: '-400d' })).Arn);
+    const cpuBefore = process.cpuUsage();
+    const serverCpuBefore = processCpuSeconds(server.pid);
+    const started = Date.now();
+    await limited(keys, 32, async (keyArn) => {
+      await startRetirement(client, taskQueue, { keyArn, options: { soak: '5s', trailLag: '0s', pendingWindowDays: 7 }, ticket: { id: 'BENCH-1000', source: 'cli' } });
+    });
+    log(`  started ${count} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // Decided: deletion scheduled (the emulator's key is PendingDeletion) or a terminal outcome.
+    const decided = (): number => [...emu.emulator.core.store.keys.values()].filter((k) => k.account === account && k.keyState === 'PendingDeletion').length;
+    const deadline = Date.now() + 240_000;
+    while (decided() < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const seconds = (Date.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const benchCpu = (cpu.user + cpu.system) / 1e6;
+    const serverCpu = processCpuSeconds(server.pid) - serverCpuBefore;
+    const done = decided();
+    await limited(keys, 32, async (keyArn) => {
+      await client.workflow.getHandle(retirementWorkflowId(parseKeyArn(keyArn))).terminate('bench over').catch(() => undefined);
+    });
+    await client.workflow.getHandle(watcherWorkflowId(account, region)).terminate('bench over').catch(() => undefined);
+    return {
+      retirements: count,
+      decided: done,
+      soak: '5s',
+      seconds,
+      decisionsPerSecond: done / seconds,
+      benchProcessCpuSeconds: benchCpu,
+      devServerCpuSeconds: serverCpu,
+      cpuMsPerRetirement: ((benchCpu + serverCpu) * 1000) / Math.max(1, done),
+      peakRssMiB: peakRssMiB(),
+    };
+  } finally {
+    worker.shutdown();
+    await running;
+    await nativeConnection.close();
+    await connection.close();
+    await emu.stop();
+    await server.stop();
+  }
+}
