@@ -21,7 +21,9 @@ export const DEFAULT_WATCHER_CONFIG: WatcherConfig = {
   maxRequestsPerSecond: 1,
   maxPagesPerCall: 50,
   minLagMs: 15 * 60_000,
-  coverageReportIntervalMs: 86_400_000,
+  // Weekly: a key decides on events and on coverage passing its soak's end (reported as soon as
+  // it happens); anything more often only grows every key's history.
+  coverageReportIntervalMs: 7 * 86_400_000,
   sweepsPerRun: 500,
 };
 

@@ -3,7 +3,7 @@ import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/work
 import { RETIREMENT_TAG_KEYS, TAG_WORKFLOW_ID, type KeyDescription } from '../shared/key-facts';
 import type { WatchRegistration } from '../shared/messages';
 import type { RetirementResult } from '../shared/types';
-import { call } from './activities-proxy';
+import { call, callLocal } from './activities-proxy';
 import type { RetirementState } from './retirement-state';
 
 /** Re-checks the key between deadlines during soak and approval: how often, at most. */
@@ -15,10 +15,10 @@ export function failureType(err: unknown): string | undefined {
   return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }
 
-/** Describes the key; undefined when it no longer exists. */
-export async function describeOrGone(s: RetirementState): Promise<KeyDescription | undefined> {
+/** Describes the key; undefined when it no longer exists. `local` for the periodic re-checks. */
+export async function describeOrGone(s: RetirementState, local = false): Promise<KeyDescription | undefined> {
   try {
-    return await call('describeKey', `DescribeKey ${s.key.keyId}`, { keyArn: s.key.arn });
+    return await (local ? callLocal : call)('describeKey', `DescribeKey ${s.key.keyId}`, { keyArn: s.key.arn });
   } catch (err) {
     if (failureType(err) === 'NotFound') return undefined;
     throw err;
@@ -27,7 +27,8 @@ export async function describeOrGone(s: RetirementState): Promise<KeyDescription
 
 /** Finds a hand-made change: the key should be `expected`. Returns what changed, or undefined. */
 export async function handMadeChange(s: RetirementState, expected: string): Promise<string | undefined> {
-  const key = await describeOrGone(s);
+  // Runs every day of a soak and of a pending window: a local activity, for the history's sake.
+  const key = await describeOrGone(s, true);
   if (!key) return 'the key was deleted by someone else';
   if (key.keyState === expected) return undefined;
   if (key.keyState === 'PendingDeletion') return `someone else scheduled the key's deletion${key.deletionDate ? ` for ${key.deletionDate}` : ''}`;

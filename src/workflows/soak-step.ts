@@ -39,9 +39,11 @@ export async function soak(s: RetirementState): Promise<RetirementResult | undef
       nextCheck = Date.now() + RECHECK_MS;
       continue;
     }
-    const covered = s.coveredUntil;
+    // Coverage that has not reached the soak's end decides nothing: only its crossing wakes the
+    // loop (each wake-up costs history events; the watcher's weekly reports just update status).
+    const coveredEnd = (s.coveredUntil ?? 0) >= end;
     const until = Math.min(nextCheck, Date.now() < end + lag ? end + lag : nextCheck);
-    await waitUntil(() => s.decision?.kind === 'cancel' || s.newUsage || s.soakEndsAt !== registeredEnd || s.coveredUntil !== covered, until);
+    await waitUntil(() => s.decision?.kind === 'cancel' || s.newUsage || s.soakEndsAt !== registeredEnd || (s.coveredUntil ?? 0) >= end !== coveredEnd, until);
   }
   s.note(`soak over: no use seen; CloudTrail covered until ${new Date(s.coveredUntil ?? 0).toISOString()}`);
   return s.input.options.approval === 'required' ? awaitApproval(s) : undefined;
