@@ -1,4 +1,7 @@
-/** Markdown for the Web UI's "current details" of a retirement. */
+/**
+ * Markdown for the Web UI's "current details" of a retirement. A list needs a blank line after
+ * its bold heading, or the Web UI's markdown runs heading and items together on one line.
+ */
 import type { RetirementStatus } from '../shared/messages';
 
 const MAX_EVENTS = 10;
@@ -12,12 +15,13 @@ export function renderDetails(s: RetirementStatus): string {
   if (s.soakEndsAt) deadlines.push(`- soak ends at ${s.soakEndsAt}`);
   if (s.coveredUntil) deadlines.push(`- CloudTrail covered until ${s.coveredUntil}`);
   if (s.deletionDate) deadlines.push(`- deletion on ${s.deletionDate}`);
-  if (deadlines.length) lines.push('', '**Deadlines**', ...deadlines);
+  if (deadlines.length) lines.push('', '**Deadlines**', '', ...deadlines);
   if (s.evidence) {
     const e = s.evidence;
     lines.push(
       '',
       '**Preflight evidence**',
+      '',
       `- ${e.lastUsage.summary}`,
       `- state ${e.keyState}, origin ${e.origin}, ${e.keyManager} managed${e.multiRegion ? `, multi-Region ${e.multiRegionKeyType ?? ''}` : ''}`,
       `- aliases: ${e.aliases.length ? e.aliases.join(', ') : 'none'}; grants: ${e.grantCount}`,
@@ -25,7 +29,7 @@ export function renderDetails(s: RetirementStatus): string {
     );
   }
   if (s.usageEvents.length) {
-    lines.push('', `**Usage seen (${s.usageEvents.length})**`);
+    lines.push('', `**Usage seen (${s.usageEvents.length})**`, '');
     for (const e of s.usageEvents.slice(-MAX_EVENTS)) {
       lines.push(`- ${e.eventTime} ${e.eventName} ${e.errorCode ?? ''} by \`${e.principalArn ?? 'unknown'}\` from ${e.sourceIPAddress ?? '?'}`);
     }

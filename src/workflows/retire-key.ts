@@ -9,10 +9,10 @@ import { approveUpdate, cancelUpdate, extendSoakUpdate, rejectUpdate, statusQuer
 import { checkResolvedOptions, OptionsError } from '../shared/options';
 import type { RetireKeyInput, RetirementResult } from '../shared/types';
 import { guardPendingWindow, schedule } from './deletion-step';
-import { unwatch } from './key-ops';
 import { disable, preflight } from './preflight-step';
 import { RetirementState } from './retirement-state';
 import { soak } from './soak-step';
+import { isCancellation, undoAfterTemporalCancel, wrapUp } from './temporal-cancel';
 
 function validate(input: RetireKeyInput): KeyRef {
   try {
@@ -52,16 +52,14 @@ export async function retireKey(input: RetireKeyInput): Promise<RetirementResult
   try {
     result = (await run(s)) ?? s.finish('Failed', 'the retirement ended without an outcome');
   } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
-    const cause = err.cause instanceof Error ? err.cause.message : err.message;
-    result = s.finish('Failed', `${cause}${s.disabledAt !== undefined ? ' (the key may still be disabled; see the timeline)' : ''}`);
+    if (s.outcome !== undefined) result = s.result();
+    else if (isCancellation(err)) result = await undoAfterTemporalCancel(s);
+    else if (err instanceof ActivityFailure) {
+      const cause = err.cause instanceof Error ? err.cause.message : err.message;
+      result = s.finish('Failed', `${cause}${s.disabledAt !== undefined ? ' (the key may still be disabled; see the timeline)' : ''}`);
+    } else throw err;
   }
-  try {
-    await unwatch(s);
-  } catch {
-    // The watcher drops keys whose workflow is closed on its own.
-  }
-  await condition(allHandlersFinished);
+  await wrapUp(s, () => condition(allHandlersFinished));
   return result;
 }
 
