@@ -16,6 +16,7 @@ const CONFIRM_EVERY_MS = 3_600_000;
 
 export async function schedule(s: RetirementState): Promise<RetirementResult | undefined> {
   s.enter('Scheduling', `re-checking the key, then ScheduleKeyDeletion with a ${s.input.options.pendingWindowDays}-day window`);
+  s.scheduleRequestedAt = Date.now();
   try {
     const { deletionDate } = await call('scheduleKeyDeletion', `ScheduleKeyDeletion ${s.key.keyId} (${s.input.options.pendingWindowDays} days)`, {
       keyArn: s.key.arn,
@@ -37,8 +38,9 @@ export async function guardPendingWindow(s: RetirementState): Promise<Retirement
   const scheduledAt = Date.now();
   const deletionAt = Date.parse(s.deletionDate ?? '');
   s.enter('PendingDeletion', `deletion scheduled for ${s.deletionDate ?? '?'}; watching for uses in the window`);
-  s.newUsage = false;
-  await watch(s, { from: new Date(scheduledAt).toISOString(), watchFor: 'pending-deletion' });
+  // A use reported after the soak but before this point still counts (no reset of newUsage), and the
+  // window is watched from the request on: a crash may delay this step well after AWS scheduled it.
+  await watch(s, { from: new Date(s.scheduleRequestedAt ?? scheduledAt).toISOString(), watchFor: 'pending-deletion' });
   let nextCheck = Date.now() + RECHECK_MS;
   while (Date.now() < deletionAt) {
     if (s.decision?.kind === 'cancel') {

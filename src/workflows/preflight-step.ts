@@ -45,8 +45,11 @@ export async function disable(s: RetirementState): Promise<RetirementResult | un
   ];
   await call('tagResource', `Tag ${s.key.keyId} as under retirement`, { keyArn, tags });
   await call('disableKey', `DisableKey ${s.key.keyId}`, { keyArn });
-  s.disabledAt = disabledAt;
-  s.setSoakEnd(disabledAt + s.input.options.soakMs);
+  // Watch from before the request, but soak a full soak from when AWS is known to have disabled
+  // the key: a DisableKey delayed by retries or a worker crash must not shorten the soak.
+  s.disableRequestedAt = disabledAt;
+  s.disabledAt = Date.now();
+  s.setSoakEnd(s.disabledAt + s.input.options.soakMs);
   if (cancelRequested(s)) return cancelled(s);
   return undefined;
 }

@@ -22,9 +22,13 @@ export class RetirementState {
   refusals?: Refusal[];
   priorState?: PriorKeyState;
   disabledAt?: number;
+  /** Workflow time just before DisableKey was requested: the soak's watch starts here. */
+  disableRequestedAt?: number;
   soakEndsAt?: number;
   coveredUntil?: number;
   deletionDate?: string;
+  /** Workflow time just before ScheduleKeyDeletion was requested: the pending window's watch starts here. */
+  scheduleRequestedAt?: number;
   readonly usageEvents: UsageEvent[] = [];
   readonly timeline: TimelineEntry[] = [];
   decision?: { kind: 'approve' | 'reject' | 'cancel'; by?: string; reason?: string };

@@ -21,7 +21,7 @@ export async function soak(s: RetirementState): Promise<RetirementResult | undef
   const lag = s.input.options.trailLagMs;
   s.enter('Soaking', `disabled; soaking ${formatDuration(s.input.options.soakMs)} until ${new Date(s.soakEndsAt ?? 0).toISOString()} (+${formatDuration(lag)} for CloudTrail)`);
   let registeredEnd = s.soakEndsAt ?? 0;
-  await watch(s, { from: new Date(s.disabledAt ?? Date.now()).toISOString(), watchFor: 'disabled', reportCoverageAt: new Date(registeredEnd).toISOString() });
+  await watch(s, { from: new Date(s.disableRequestedAt ?? s.disabledAt ?? 0).toISOString(), watchFor: 'disabled', reportCoverageAt: new Date(registeredEnd).toISOString() });
   let nextCheck = Date.now() + RECHECK_MS;
   for (;;) {
     if (s.decision?.kind === 'cancel') return cancelled(s);
@@ -29,7 +29,7 @@ export async function soak(s: RetirementState): Promise<RetirementResult | undef
     const end = s.soakEndsAt ?? 0;
     if (end !== registeredEnd) {
       registeredEnd = end;
-      await watch(s, { from: new Date(s.disabledAt ?? 0).toISOString(), watchFor: 'disabled', reportCoverageAt: new Date(end).toISOString() });
+      await watch(s, { from: new Date(s.disableRequestedAt ?? s.disabledAt ?? 0).toISOString(), watchFor: 'disabled', reportCoverageAt: new Date(end).toISOString() });
       continue;
     }
     if (Date.now() >= end + lag && (s.coveredUntil ?? 0) >= end) break;

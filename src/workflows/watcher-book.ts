@@ -24,8 +24,10 @@ export class WatcherBook {
     const previous = this.keys.get(reg.workflowId);
     this.keys.set(reg.workflowId, { ...reg });
     const from = Date.parse(reg.from);
-    // Re-registering (a longer soak, the pending window) never needs a stretch swept again.
-    if (previous && Date.parse(previous.from) <= from) return;
+    // Re-registering for the same kind of failure (a longer soak) never needs a stretch swept
+    // again; a new kind (the pending window) does: its failures in the stretch already swept
+    // were not this key's concern then.
+    if (previous && previous.watchFor === reg.watchFor && Date.parse(previous.from) <= from) return;
     // A key that starts before what is covered needs that stretch swept again (a backfill);
     // events already delivered go out again and the key workflows drop repeats by event id.
     if (this.coveredUntil === undefined || from < this.coveredUntil) {
