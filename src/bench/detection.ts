@@ -15,6 +15,7 @@ export interface DetectionRow {
   deliveryDelay: string;
   keyTrailLag: string;
   outcome: string;
+  /** From the refused use (half-way between two sweeps) to the retirement's last step (key enabled again). */
   latencyMinutes: number;
 }
 
@@ -35,7 +36,8 @@ export async function benchDetection(bundle: WorkflowBundleWithSourceMap, pollMs
         if (i > 600) throw new Error('the retirement did not reach Soaking within a minute');
         await new Promise((r) => setTimeout(r, 100));
       }
-      await ts.env.sleep(3_600_000);
+      // Soak an hour, then use the key half-way between two sweeps (sweeps fall on whole intervals).
+      await ts.env.sleep(3_600_000 + pollMs / 2);
       const usedAt = await ts.env.currentTimeMs();
       const refused = await emu.clients
         .kms(account, 'us-east-1')

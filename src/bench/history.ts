@@ -20,6 +20,8 @@ export interface HistoryRow {
   watcherRuns: number;
   watcherMaxEventsPerRun: number;
   watcherPollInterval: string;
+  /** Event type (the proto enum's number) → count, to see what fills a retirement's history. */
+  retirementEventTypes: Record<string, number>;
   seconds: number;
 }
 
@@ -37,7 +39,13 @@ export async function benchHistory(bundle: WorkflowBundleWithSourceMap, watcher:
       const start = await startRetirement(client, taskQueue, { keyArn: key.Arn, options: { soak: '90d', pendingWindowDays: 30 }, ticket: { id: 'BENCH-90', source: 'cli' } });
       return client.workflow.getHandle(start.workflowId).result() as Promise<RetirementResult>;
     });
-    const retirementEvents = (await client.workflow.getHandle(result.workflowId).fetchHistory()).events?.length ?? 0;
+    const retirementHistory = await client.workflow.getHandle(result.workflowId).fetchHistory();
+    const retirementEvents = retirementHistory.events?.length ?? 0;
+    const byType: Record<string, number> = {};
+    for (const e of retirementHistory.events ?? []) {
+      const type = String(e.eventType ?? 'unknown');
+      byType[type] = (byType[type] ?? 0) + 1;
+    }
     const watcherRuns = await runLengths(client, watcherWorkflowId(account, 'us-east-1'));
     return {
       soak: '90d',
@@ -48,6 +56,7 @@ export async function benchHistory(bundle: WorkflowBundleWithSourceMap, watcher:
       watcherRuns: watcherRuns.length,
       watcherMaxEventsPerRun: Math.max(0, ...watcherRuns),
       watcherPollInterval: pollLabel,
+      retirementEventTypes: byType,
       seconds: (Date.now() - started) / 1000,
     };
   } finally {
