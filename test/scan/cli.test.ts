@@ -63,6 +63,8 @@ describe('kms-retire scan (the SDK configured from the standard AWS environment)
     expect(lines.slice(3).every((l) => l.startsWith('no,'))).toBe(true);
     const protectedRow = lines.find((l) => l.includes(keys.protectedKey.Arn));
     expect(protectedRow?.endsWith(',Protected: the key is tagged kms-retire:protect; remove the tag to allow its retirement.')).toBe(true);
+    // start --from reads the candidates only.
+    expect(parseKeyList(text).sort()).toEqual([keys.idle.Arn, keys.usedOld.Arn].sort());
     const recentRow = lines.find((l) => l.includes(keys.recent.Arn));
     expect(recentRow).toMatch(/,"RecentlyUsed: last used \S+ by Decrypt: idle for \d+d[^"]*, less than the required 90d\."$/);
   });
