@@ -101,17 +101,21 @@ export async function withWorker<T>(
   // The LookupEvents budget is kept on the server's clock too: skipped hours count as hours.
   const pacer = new Pacer(f.clock);
   const worker = await createWorker({ connection: nativeConnection, client, taskQueue, clients: f.clients, workflowBundle: f.bundle, watcher, pacer });
+  const started: WorkflowHandle<typeof retireKey>[] = [];
   const start = async (keyArn: string, options: RetirementOptionsInput): Promise<WorkflowHandle<typeof retireKey>> => {
-    const started = await startRetirement(client, taskQueue, { keyArn, options, ticket: { id: 'CHG-1', source: 'cli' }, requestedBy: 'test' });
-    return client.workflow.getHandle<typeof retireKey>(started.workflowId);
+    const { workflowId } = await startRetirement(client, taskQueue, { keyArn, options, ticket: { id: 'CHG-1', source: 'cli' }, requestedBy: 'test' });
+    const handle = client.workflow.getHandle<typeof retireKey>(workflowId);
+    started.push(handle);
+    return handle;
   };
   try {
     return await worker.runUntil(body({ taskQueue, start }));
   } finally {
-    await client.workflow
-      .getHandle(watcherWorkflowId(account, TEST_REGION))
-      .terminate('test over')
-      .catch(() => undefined);
+    // Nothing of this test may outlive its worker: a workflow left running without one holds a
+    // workflow task open on the shared test server, which then stops skipping time, and every
+    // later test of the file waits in real time (the "hang" after one failed assertion).
+    const leftovers = [...started, client.workflow.getHandle(watcherWorkflowId(account, TEST_REGION))];
+    await Promise.all(leftovers.map((h) => h.terminate('test over').catch(() => undefined)));
   }
 }
 
