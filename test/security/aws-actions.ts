@@ -1,15 +1,18 @@
 /**
  * The AWS actions the code of kms-retire calls, derived from the source itself: every
  * `new XxxCommand(` of an AWS SDK client imported in src/ (outside the emulator, which serves AWS
- * rather than calling it), and STS AssumeRole wherever the SDK's fromTemporaryCredentials is used.
+ * rather than calling it, and the bench and demo, which play the keys' users), and STS AssumeRole wherever the SDK's fromTemporaryCredentials is used.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 
 export const SRC = path.resolve(__dirname, '../../src');
 
-/** Directories under src/ whose AWS "calls" are not kms-retire's: the emulator answers them. */
-const NOT_CALLERS = new Set(['emulator']);
+/**
+ * Directories under src/ whose AWS "calls" are not kms-retire's: the emulator answers them; the
+ * bench and the demo play the keys' own users against the emulator (Encrypt of a disabled key).
+ */
+const NOT_CALLERS = new Set(['emulator', 'bench', 'demo']);
 
 // IAM service prefixes of the SDK packages (Service Authorization Reference: "Actions defined by …").
 const SERVICE_PREFIX: Record<string, string> = { kms: 'kms', cloudtrail: 'cloudtrail', sts: 'sts', iam: 'iam' };
