@@ -8,9 +8,10 @@ import { TEST_REGION } from '../helpers/emulator';
 import { DAY, HOUR, freshAccount, keyState, setUpFixture, withWorker, type Fixture } from './fixture';
 
 async function phaseBecomes(f: Fixture, handle: WorkflowHandle<typeof retireKey>, phase: RetirementPhase): Promise<void> {
+  // Six-hour steps: each step is a round trip to the test server, and no phase lasts less.
   for (let i = 0; i < 200; i++) {
     if ((await handle.query(statusQuery)).phase === phase) return;
-    await f.ts.env.sleep(HOUR);
+    await f.ts.env.sleep(6 * HOUR);
   }
   throw new Error(`phase ${phase} never reached`);
 }

@@ -1,9 +1,8 @@
 /**
- * One time-skipping server, one emulator on its clock, and one workflow bundle per test file.
- * Each test uses its own account (so its own CloudTrail watcher) and task queue.
+ * One time-skipping server, one emulator on its clock and one worker per test file, one workflow
+ * bundle per test run. Each test uses its own account (so its own CloudTrail watcher).
  */
-import path from 'node:path';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DescribeKeyCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { WorkflowHandle } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
@@ -19,6 +18,7 @@ import { createWorker } from '../../src/worker';
 import type { retireKey } from '../../src/workflows';
 import { startTestEmulator, TEST_REGION, type TestEmulator } from '../helpers/emulator';
 import { timeSkippingEnv, uniqueTaskQueue, type TimeSkippingEnv } from '../helpers/temporal';
+import { workflowBundle } from './bundle-cache';
 
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
@@ -30,7 +30,17 @@ export interface Fixture {
   clients: ClientFactory;
   /** The test server's time, one request at a time. */
   clock: () => Promise<number>;
+  /** The file's worker with FAST_WATCHER settings, started on first use. */
+  shared?: RunningWorker;
   teardown(): Promise<void>;
+}
+
+interface RunningWorker {
+  taskQueue: string;
+  worker: Worker;
+  running: Promise<void>;
+  /** Rejects when the worker stops with an error: a test waiting on it fails instead of hanging. */
+  failed: Promise<never>;
 }
 
 export async function setUpFixture(): Promise<Fixture> {
@@ -39,20 +49,22 @@ export async function setUpFixture(): Promise<Fixture> {
   // The emulator's time IS the workflows' time: a 30-day soak passes for both at once.
   const clock = serverClock(ts);
   const emu = await startTestEmulator({ clock, lookupRatePerSecond: 0 });
-  const bundle = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../../src/workflows/index.ts'), logger: quietLogger });
+  const bundle = await workflowBundle();
   const clients = new ClientFactory({ endpoint: emu.url, credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }) });
-  return {
+  const fixture: Fixture = {
     ts,
     emu,
     clock,
     bundle,
     clients,
     async teardown() {
+      if (fixture.shared) await stopWorker(fixture.shared);
       clients.destroy();
       await emu.stop();
       await ts.teardown();
     },
   };
+  return fixture;
 }
 
 /**
@@ -77,9 +89,6 @@ async function registerSearchAttributes(ts: TimeSkippingEnv): Promise<void> {
   await ts.env.connection.operatorService.addSearchAttributes({ namespace: ts.env.namespace ?? 'default', searchAttributes });
 }
 
-const noop = (): void => undefined;
-const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
-
 let accountSeq = 100000000000;
 /** A fresh 12-digit account: each test gets its own watcher. */
 export function freshAccount(): string {
@@ -87,20 +96,59 @@ export function freshAccount(): string {
   return String(accountSeq);
 }
 
-export const FAST_WATCHER: Partial<WatcherConfig> = { pollIntervalMs: 6 * HOUR };
+/** Sweeps twice a simulated day: a use is seen within half a day, and a 30-day soak costs 60 sweeps. */
+export const FAST_WATCHER: Partial<WatcherConfig> = { pollIntervalMs: 12 * HOUR };
 
-/** Runs `body` with a worker on a new task queue, then stops the test's watcher. */
+async function startWorker(f: Fixture, watcher: Partial<WatcherConfig>): Promise<RunningWorker> {
+  const taskQueue = uniqueTaskQueue('retire');
+  const { client, nativeConnection } = f.ts.env;
+  // The LookupEvents budget is kept on the server's clock too: skipped hours count as hours.
+  const pacer = new Pacer(f.clock);
+  const worker = await createWorker({ connection: nativeConnection, client, taskQueue, clients: f.clients, workflowBundle: f.bundle, watcher, pacer });
+  const running = worker.run();
+  const failed = running.then(() => Promise.reject(new Error('the test worker stopped')));
+  failed.catch(() => undefined);
+  return { taskQueue, worker, running, failed };
+}
+
+/**
+ * Nothing of a test may hold the shared test server's clock. The server stops skipping time while
+ * any workflow task or activity is outstanding, so: a retirement left running (a failed assertion)
+ * is cancelled through Temporal and finishes on the still-running shared worker; nothing is
+ * terminated while the shared worker may have an activity of it in flight (an activity completed
+ * after its workflow was terminated never releases its lock: every later test then waits in real
+ * time, the "hang"). The test's watcher idles out on its own once its keys are done. A test's own
+ * worker is stopped first, then what it ran is terminated.
+ */
+async function cleanUp(f: Fixture, account: string, started: WorkflowHandle<typeof retireKey>[], own: RunningWorker | undefined): Promise<void> {
+  if (!own) {
+    await Promise.all(started.map((h) => h.cancel().catch(() => undefined)));
+    return;
+  }
+  await stopWorker(own);
+  const leftovers = [...started, f.ts.env.client.workflow.getHandle(watcherWorkflowId(account, TEST_REGION))];
+  await Promise.all(leftovers.map((h) => h.terminate('test over').catch(() => undefined)));
+}
+
+async function stopWorker(w: RunningWorker): Promise<void> {
+  if (w.worker.getState() === 'RUNNING') w.worker.shutdown();
+  await w.running;
+}
+
+/**
+ * Runs `body` with a worker, then stops whatever the test started. Tests with the default watcher
+ * share the file's worker (creating and draining one per test cost a second or two each).
+ */
 export async function withWorker<T>(
   f: Fixture,
   account: string,
   body: (ctx: { taskQueue: string; start: (keyArn: string, options: RetirementOptionsInput) => Promise<WorkflowHandle<typeof retireKey>> }) => Promise<T>,
   watcher: Partial<WatcherConfig> = FAST_WATCHER,
 ): Promise<T> {
-  const taskQueue = uniqueTaskQueue('retire');
-  const { client, nativeConnection } = f.ts.env;
-  // The LookupEvents budget is kept on the server's clock too: skipped hours count as hours.
-  const pacer = new Pacer(f.clock);
-  const worker = await createWorker({ connection: nativeConnection, client, taskQueue, clients: f.clients, workflowBundle: f.bundle, watcher, pacer });
+  const own = watcher === FAST_WATCHER ? undefined : await startWorker(f, watcher);
+  const w = own ?? (f.shared ??= await startWorker(f, FAST_WATCHER));
+  const { taskQueue } = w;
+  const { client } = f.ts.env;
   const started: WorkflowHandle<typeof retireKey>[] = [];
   const start = async (keyArn: string, options: RetirementOptionsInput): Promise<WorkflowHandle<typeof retireKey>> => {
     const { workflowId } = await startRetirement(client, taskQueue, { keyArn, options, ticket: { id: 'CHG-1', source: 'cli' }, requestedBy: 'test' });
@@ -109,13 +157,9 @@ export async function withWorker<T>(
     return handle;
   };
   try {
-    return await worker.runUntil(body({ taskQueue, start }));
+    return await Promise.race([body({ taskQueue, start }), w.failed]);
   } finally {
-    // Nothing of this test may outlive its worker: a workflow left running without one holds a
-    // workflow task open on the shared test server, which then stops skipping time, and every
-    // later test of the file waits in real time (the "hang" after one failed assertion).
-    const leftovers = [...started, client.workflow.getHandle(watcherWorkflowId(account, TEST_REGION))];
-    await Promise.all(leftovers.map((h) => h.terminate('test over').catch(() => undefined)));
+    await cleanUp(f, account, started, own);
   }
 }
 
