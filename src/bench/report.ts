@@ -23,6 +23,10 @@ const n = (x: number, digits = 1): string => (Number.isInteger(x) ? String(x) : 
 export function checks(r: BenchResults): { name: string; ok: boolean; value: string }[] {
   const out: { name: string; ok: boolean; value: string }[] = [];
   for (const w of r.watcherCalls ?? []) {
+    if (!w.settled) {
+      out.push({ name: `watcher at ${w.keys} keys: first simulated hour completed`, ok: false, value: 'the watcher did not finish delivering its first coverage reports in time' });
+      continue;
+    }
     out.push({ name: `watcher at ${w.keys} keys: max calls in an hour ≤ budget`, ok: w.maxLookupCallsInAnHour <= w.budgetPerHour, value: `${w.maxLookupCallsInAnHour} ≤ ${w.budgetPerHour}` });
   }
   const big = r.watcherCalls?.find((w) => w.keys === 10_000);
@@ -34,6 +38,7 @@ export function checks(r: BenchResults): { name: string; ok: boolean; value: str
     const max = Math.max(r.history.retirementEventsPerRun, r.history.watcherMaxEventsPerRun);
     out.push({ name: 'history per run, 90-day soak + 30-day window < 2,000 events', ok: max < 2000, value: `retirement ${r.history.retirementEventsPerRun}, watcher max ${r.history.watcherMaxEventsPerRun}` });
   }
+  if (r.throughput) out.push({ name: 'every retirement of the throughput run decided', ok: r.throughput.decided === r.throughput.retirements, value: `${r.throughput.decided} of ${r.throughput.retirements}` });
   if (r.scan) out.push({ name: 'scan stays under its KMS rate', ok: r.scan.kmsCallsPerSecond <= r.scan.kmsRatePerSecond, value: `${n(r.scan.kmsCallsPerSecond)} ≤ ${r.scan.kmsRatePerSecond} calls/s` });
   return out;
 }
