@@ -51,6 +51,22 @@ describe('WatcherBook', () => {
     expect([...reports.keys()].sort()).toEqual(['a', 'b']);
   });
 
+  it('with the default settings a key hears coverage weekly, besides its events and its soak end', () => {
+    const DAY = 24 * HOUR;
+    const book = new WatcherBook(DEFAULT_WATCHER_CONFIG);
+    book.register({ workflowId: 'a', keyArn: arn(1), from: iso(T0), watchFor: 'disabled', reportCoverageAt: iso(T0 + 9 * DAY) });
+    const heard: number[] = [];
+    // Daily sweeps for 20 days, one use on day 4.
+    for (let day = 1; day <= 20; day++) {
+      const now = T0 + day * DAY;
+      const found = day === 4 ? [failure('use', arn(1), now - HOUR)] : [];
+      if (book.afterSweep(found, now).has('a')) heard.push(day);
+    }
+    // The first sweep, the use (day 4), the soak's end (day 9 + lag: the sweep of day 10, before
+    // the week since day 4 is up), then a week after that; nothing on the other 16 days.
+    expect(heard).toEqual([1, 4, 10, 17]);
+  });
+
   it('backfills for a key registered before the coverage, and survives continue-as-new', () => {
     const book = new WatcherBook(config);
     book.register({ workflowId: 'a', keyArn: arn(1), from: iso(T0 + 10 * HOUR), watchFor: 'disabled' });
