@@ -27,6 +27,7 @@ export async function describeOrGone(s: RetirementState, local = false): Promise
 
 /** Finds a hand-made change: the key should be `expected`. Returns what changed, or undefined. */
 export async function handMadeChange(s: RetirementState, expected: string): Promise<string | undefined> {
+  await rewatchIfSilent(s);
   // Runs every day of a soak and of a pending window: a local activity, for the history's sake.
   const key = await describeOrGone(s, true);
   if (!key) return 'the key was deleted by someone else';
@@ -74,6 +75,23 @@ export async function watch(s: RetirementState, registration: Omit<WatchRegistra
     },
   });
   s.watching = true;
+  s.registration = registration;
+  s.heardFromWatcherAt = Date.now();
+}
+
+/** Longer than the watcher's weekly coverage report (DEFAULT_WATCHER_CONFIG) plus a day. */
+export const WATCHER_SILENCE_MS = 8 * 86_400_000;
+
+/**
+ * A watcher that has gone quiet (cancelled or terminated in the Web UI, failed) would leave the
+ * soak undecided and the pending window unguarded. Registering again starts a new one by
+ * signal-with-start, which sweeps again from the registration's `from`; a live watcher merely
+ * reports sooner.
+ */
+async function rewatchIfSilent(s: RetirementState): Promise<void> {
+  if (!s.watching || !s.registration || Date.now() - (s.heardFromWatcherAt ?? 0) < WATCHER_SILENCE_MS) return;
+  s.note(`nothing heard from the CloudTrail watcher since ${new Date(s.heardFromWatcherAt ?? 0).toISOString()}; registering again`);
+  await watch(s, s.registration);
 }
 
 export async function unwatch(s: RetirementState): Promise<void> {

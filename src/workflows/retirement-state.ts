@@ -5,7 +5,7 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { KeyRef } from '../shared/arn';
 import { formatDuration, parseDuration } from '../shared/duration';
-import type { DecisionInput, ExtendSoakInput, RetirementStatus, TrailReport } from '../shared/messages';
+import type { DecisionInput, ExtendSoakInput, RetirementStatus, TrailReport, WatchRegistration } from '../shared/messages';
 import type { PreflightEvidence, Refusal } from '../shared/preflight';
 import { RetirementPhaseAttr, SoakEndsAt } from '../shared/search-attributes';
 import type { PriorKeyState, RetireKeyInput, RetirementOutcome, RetirementPhase, RetirementResult, TimelineEntry, UsageEvent } from '../shared/types';
@@ -36,6 +36,9 @@ export class RetirementState {
   newUsage = false;
   /** Registered with the CloudTrail watcher (deregister at the end). */
   watching = false;
+  /** The registration in force, and when the watcher was last heard from (workflow time). */
+  registration?: Omit<WatchRegistration, 'workflowId' | 'keyArn' | 'trailLagMs' | 'aliases'>;
+  heardFromWatcherAt?: number;
 
   constructor(
     readonly input: RetireKeyInput,
@@ -69,6 +72,7 @@ export class RetirementState {
 
   /** Takes in the watcher's report; events are kept once each, by event id. */
   onTrailReport(report: TrailReport): void {
+    this.heardFromWatcherAt = Date.now();
     const covered = Date.parse(report.coveredUntil);
     if (Number.isFinite(covered) && covered > (this.coveredUntil ?? 0)) this.coveredUntil = covered;
     const known = new Set(this.usageEvents.map((e) => e.eventId));
