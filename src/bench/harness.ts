@@ -56,6 +56,8 @@ export async function benchEmulator(options: EmulatorOptions): Promise<Emu> {
 export interface TimeSkipping {
   env: TestWorkflowEnvironment;
   stop(): Promise<void>;
+  /** Stops the server only: for when a worker is stuck and the environment cannot be torn down. */
+  kill(): Promise<void>;
 }
 
 export async function timeSkipping(): Promise<TimeSkipping> {
@@ -73,6 +75,7 @@ export async function timeSkipping(): Promise<TimeSkipping> {
       await env.teardown();
       await server.stop();
     },
+    kill: () => server.stop(),
   };
 }
 

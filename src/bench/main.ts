@@ -4,6 +4,7 @@
  * Prints a table and writes bench-results/bench-<time>.json (and latest.json).
  * BENCH_SIZES=10,100 and BENCH_ONLY=watcher,scan,… narrow a run.
  */
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import { benchHistory } from './history';
 import { checks, renderTables, type BenchResults } from './report';
 import { benchScanRate } from './scan-rate';
 import { benchThroughput } from './throughput';
-import { benchWatcherCalls } from './watcher-calls';
+import { benchWatcherCalls, type WatcherCallsRow } from './watcher-calls';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -33,8 +34,7 @@ export async function run(): Promise<number> {
   // The watcher section first: its memory figure should not carry what other sections left behind.
   if (wanted('watcher')) {
     log('LookupEvents per hour with keys soaking (time-skipping)');
-    const sizes = (process.env.BENCH_SIZES ?? '10,100,1000,10000').split(',').map(Number);
-    results.watcherCalls = await benchWatcherCalls({ sizes, hours: 1, backgroundEventsPerHour: 150, bundle, settleTimeoutMs: Number(process.env.BENCH_SETTLE_TIMEOUT_S ?? 240) * 1000, log });
+    results.watcherCalls = await watcherInChild();
   }
   if (wanted('scan')) {
     log('scan: keys per second under the KMS rate');
@@ -72,7 +72,45 @@ export async function run(): Promise<number> {
   return results.checks.every((c) => c.ok) ? 0 : 1;
 }
 
-if (require.main === module) {
+/**
+ * The watcher section runs in a child process of its own: its memory is the worker's alone, and a
+ * watcher that gets stuck cannot take the rest of the bench with it.
+ */
+async function watcherInChild(): Promise<WatcherCallsRow[]> {
+  const file = path.join(os.tmpdir(), `kms-retire-bench-watcher-${process.pid}.jsonl`);
+  fs.rmSync(file, { force: true });
+  const child = fork(__filename, [], { env: { ...process.env, BENCH_CHILD: 'watcher', BENCH_ROWS: file }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const limit = setTimeout(() => child.kill('SIGKILL'), 480_000);
+  await new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  clearTimeout(limit);
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  return text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as WatcherCallsRow);
+}
+
+async function watcherChild(): Promise<void> {
+  quietRuntime();
+  const bundle = await benchBundle();
+  const sizes = (process.env.BENCH_SIZES ?? '10,100,1000,10000').split(',').map(Number);
+  await benchWatcherCalls({
+    sizes,
+    hours: 1,
+    backgroundEventsPerHour: 150,
+    bundle,
+    settleTimeoutMs: Number(process.env.BENCH_SETTLE_TIMEOUT_S ?? 240) * 1000,
+    log,
+    onRow: (row) => fs.appendFileSync(process.env.BENCH_ROWS as string, `${JSON.stringify(row)}\n`),
+  });
+}
+
+if (require.main === module && process.env.BENCH_CHILD === 'watcher') {
+  watcherChild().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+} else if (require.main === module) {
   run().then(
     (code) => process.exit(code),
     (err: unknown) => {

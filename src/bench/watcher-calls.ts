@@ -36,6 +36,8 @@ export interface WatcherCallsOptions {
   /** Real time allowed for the first simulated hour of each size. */
   settleTimeoutMs: number;
   log: (line: string) => void;
+  /** Called with each size's figures as soon as they are known. */
+  onRow?: (row: WatcherCallsRow) => void;
 }
 
 export async function benchWatcherCalls(o: WatcherCallsOptions): Promise<WatcherCallsRow[]> {
@@ -96,7 +98,12 @@ export async function benchWatcherCalls(o: WatcherCallsOptions): Promise<Watcher
       if (!settled) {
         o.log(`  ${keys} keys: the watcher did not get through its first hour within ${o.settleTimeoutMs / 1000} s; stopping this section`);
         rows.push({ keys, hoursMeasured: 0, backgroundEventsPerHour: o.backgroundEventsPerHour, lookupCallsPerHour: Number.NaN, maxLookupCallsInAnHour: Number.NaN, naivePerHour: keys * (HOUR / config.pollIntervalMs), budgetPerHour: config.maxRequestsPerSecond * 3600, quotaPerHour: 7200, fewerThanNaive: Number.NaN, peakRssMiB: rss.peakMiB(), settled: false });
-        break;
+        o.onRow?.(rows[rows.length - 1] as WatcherCallsRow);
+        // The worker is stuck on the watcher's task: nothing here can be shut down gracefully.
+        rss.stop();
+        await emu.stop();
+        await ts.kill();
+        return rows;
       }
       const perHour: number[] = [];
       let before = lookups(await emu.admin.calls(), account);
@@ -125,6 +132,7 @@ export async function benchWatcherCalls(o: WatcherCallsOptions): Promise<Watcher
         settled: true,
       };
       rows.push(row);
+      o.onRow?.(row);
       o.log(`  ${keys} keys: ${row.lookupCallsPerHour.toFixed(1)} LookupEvents/h (naive ${naive}), peak RSS ${row.peakRssMiB.toFixed(0)} MiB, ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
   } finally {
