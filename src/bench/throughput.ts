@@ -57,10 +57,12 @@ export async function benchThroughput(bundle: WorkflowBundleWithSourceMap, count
       await startRetirement(client, taskQueue, { keyArn, options: { soak: '5s', trailLag: '0s', pendingWindowDays: 7 }, ticket: { id: 'BENCH-1000', source: 'cli' } });
     });
     log(`  started ${count} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const progress = setInterval(() => log(`  ${decided()} decided after ${((Date.now() - started) / 1000).toFixed(0)} s`), 15_000);
     // Decided: deletion scheduled (the emulator's key is PendingDeletion) or a terminal outcome.
     const decided = (): number => [...emu.emulator.core.store.keys.values()].filter((k) => k.account === account && k.keyState === 'PendingDeletion').length;
     const deadline = Date.now() + 240_000;
     while (decided() < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    clearInterval(progress);
     const seconds = (Date.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     const benchCpu = (cpu.user + cpu.system) / 1e6;
