@@ -7,7 +7,8 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection} from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { ClientFactory, type AwsClients } from './activities/clients';
+import { fleetClients, roleTemplateFromEnv } from './aws/clients';
+import type { AwsClients } from './activities/clients';
 import type { Pacer } from './activities/pacer';
 import { connectClient, connectWorkerConnection, temporalSettings } from './client/connection';
 import type { WatcherConfig } from './shared/watcher-config';
@@ -74,7 +75,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const settings = temporalSettings();
   const temporal = await connectClient(settings);
   const connection = await connectWorkerConnection(settings);
-  const clients = new ClientFactory();
+  // KMS_RETIRE_ROLE_TEMPLATE (e.g. arn:aws:iam::{account}:role/kms-retire): a role per account.
+  const clients = fleetClients({ roleTemplate: roleTemplateFromEnv() });
   try {
     const worker = await createWorker({
       connection,

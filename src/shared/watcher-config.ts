@@ -24,7 +24,8 @@ export const DEFAULT_WATCHER_CONFIG: WatcherConfig = {
   // Weekly: a key decides on events and on coverage passing its soak's end (reported as soon as
   // it happens); anything more often only grows every key's history.
   coverageReportIntervalMs: 7 * 86_400_000,
-  sweepsPerRun: 500,
+  // About 8 history events a sweep: 200 sweeps keep each watcher run near 1,700 events, under 2,000.
+  sweepsPerRun: 200,
 };
 
 export interface WatchedKey extends WatchRegistration {
