@@ -3,8 +3,6 @@
  * the emulator on its clock, or the dev server in real time; one workflow bundle for all.
  */
 import path from 'node:path';
-import { SearchAttributeType } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -12,7 +10,6 @@ import { ClientFactory } from '../activities/clients';
 import { Pacer } from '../activities/pacer';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator';
 import { EmulatorAdmin } from '../emulator/admin-client';
-import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import type { WatcherConfig } from '../shared/watcher-config';
 import { connectTimeSkipping, startTimeSkippingServer, type TimeSkippingServer } from '../toolchain';
 import { createBenchActivities } from './activities';
@@ -63,12 +60,6 @@ export interface TimeSkipping {
 export async function timeSkipping(): Promise<TimeSkipping> {
   const server: TimeSkippingServer = await startTimeSkippingServer();
   const env = await connectTimeSkipping(server.address);
-  // The Java test server knows no custom search attributes until told.
-  const types = temporal.api.enums.v1.IndexedValueType;
-  const searchAttributes = Object.fromEntries(
-    SEARCH_ATTRIBUTES.map((a) => [a.name, a.type === SearchAttributeType.DATETIME ? types.INDEXED_VALUE_TYPE_DATETIME : types.INDEXED_VALUE_TYPE_KEYWORD]),
-  );
-  await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes });
   return {
     env,
     async stop() {

@@ -1,4 +1,7 @@
+import { SearchAttributeType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { resolveTestServer } from './test-server';
 import { freePort, startServerProcess, waitForPort } from './process';
 import type { ProgressFn } from './progress';
@@ -29,8 +32,17 @@ interface EnvironmentFactory {
   }): Promise<TestWorkflowEnvironment>;
 }
 
-/** A time-skipping test environment connected to a running test server. */
-export function connectTimeSkipping(address: string): Promise<TestWorkflowEnvironment> {
+/**
+ * A time-skipping test environment connected to a running test server, with kms-retire's search
+ * attributes registered: the Java test server knows none until told (the dev server is told at start).
+ */
+export async function connectTimeSkipping(address: string): Promise<TestWorkflowEnvironment> {
   const factory = TestWorkflowEnvironment as unknown as EnvironmentFactory;
-  return factory.create({ server: { type: 'existing' }, address, namespace: 'default', supportsTimeSkipping: true });
+  const env = await factory.create({ server: { type: 'existing' }, address, namespace: 'default', supportsTimeSkipping: true });
+  const types = temporal.api.enums.v1.IndexedValueType;
+  const searchAttributes = Object.fromEntries(
+    SEARCH_ATTRIBUTES.map((a) => [a.name, a.type === SearchAttributeType.DATETIME ? types.INDEXED_VALUE_TYPE_DATETIME : types.INDEXED_VALUE_TYPE_KEYWORD]),
+  );
+  await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes });
+  return env;
 }

@@ -5,9 +5,6 @@
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DescribeKeyCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { WorkflowHandle } from '@temporalio/client';
-import { SearchAttributeType } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { ClientFactory } from '../../src/activities/clients';
 import { Pacer } from '../../src/activities/pacer';
 import { startRetirement } from '../../src/client/retirements';
@@ -45,7 +42,6 @@ interface RunningWorker {
 
 export async function setUpFixture(): Promise<Fixture> {
   const ts = await timeSkippingEnv();
-  await registerSearchAttributes(ts);
   // The emulator's time IS the workflows' time: a 30-day soak passes for both at once.
   const clock = serverClock(ts);
   const emu = await startTestEmulator({ clock, lookupRatePerSecond: 0 });
@@ -78,15 +74,6 @@ function serverClock(ts: TimeSkippingEnv): () => Promise<number> {
     (inflight ??= ts.env.currentTimeMs().finally(() => {
       inflight = undefined;
     }));
-}
-
-/** The Java test server knows no custom search attributes until told (the dev server is told at start). */
-async function registerSearchAttributes(ts: TimeSkippingEnv): Promise<void> {
-  const types = temporal.api.enums.v1.IndexedValueType;
-  const searchAttributes = Object.fromEntries(
-    SEARCH_ATTRIBUTES.map((a) => [a.name, a.type === SearchAttributeType.DATETIME ? types.INDEXED_VALUE_TYPE_DATETIME : types.INDEXED_VALUE_TYPE_KEYWORD]),
-  );
-  await ts.env.connection.operatorService.addSearchAttributes({ namespace: ts.env.namespace ?? 'default', searchAttributes });
 }
 
 let accountSeq = 100000000000;
