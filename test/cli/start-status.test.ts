@@ -1,33 +1,15 @@
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import type { Worker } from '@temporalio/worker';
 import { ClientFactory } from '../../src/activities/clients';
-import { main } from '../../src/cli/main';
 import { watcherWorkflowId } from '../../src/shared/ids';
 import { createWorker } from '../../src/worker';
 import { startTestEmulator, TEST_REGION, type TestEmulator } from '../helpers/emulator';
 import { devServerConnections, uniqueTaskQueue } from '../helpers/temporal';
+import { runCli, type CliRun } from './helpers/run-cli';
 
-/** Runs the CLI in-process and captures what it prints. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(['node', 'kms-retire', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+/** Runs the CLI in-process and captures what it prints (the environment is set in beforeAll). */
+const cli = (...args: string[]): Promise<CliRun> => runCli(args);
 
 describe('kms-retire start / status on the dev server, against the emulator', () => {
   const account = String(300000000000 + Math.floor(Math.random() * 1e9));
