@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import readline from 'node:readline';
 
 export interface RunResult {
@@ -32,6 +33,16 @@ export async function commandWorks(command: string, args: readonly string[]): Pr
   try {
     const result = await runCommand(command, args, {});
     return result.code === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a path is a file this process may execute (a server binary or wrapper script). */
+export function executable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
   } catch {
     return false;
   }

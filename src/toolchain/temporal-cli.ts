@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { cachedCliPath, TEMPORAL_CLI_VERSION } from './paths';
 import { heartbeat, type ProgressFn, stderrProgress } from './progress';
-import { commandWorks, runCommand } from './run';
+import { commandWorks, executable, runCommand } from './run';
 import { noServerMessage, ToolchainError } from './errors';
 import { downloadArchive } from './download';
 
@@ -13,15 +13,6 @@ export interface ResolvedCli {
 }
 
 const GO_PACKAGE = `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`;
-
-function executable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
 
 function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { cachedTestServerDir, TEST_SERVER_VERSION } from './paths';
 import { heartbeat, type ProgressFn, stderrProgress } from './progress';
-import { commandWorks, runCommand } from './run';
+import { commandWorks, executable, runCommand } from './run';
 import { noServerMessage, ToolchainError } from './errors';
 import { downloadArchive } from './download';
 
@@ -40,15 +40,6 @@ function wrapper(classpath: string): string {
 # Usage: test-server <port>
 exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -cp '${classpath}' io.temporal.testserver.TestServer "$@"
 `;
-}
-
-function executable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Finds the time-skipping test server, or builds its classpath from Maven Central once and caches it. */
