@@ -11,6 +11,8 @@ import { fleetClients, roleTemplateFromEnv } from './aws/clients';
 import type { AwsClients } from './activities/clients';
 import type { Pacer } from './activities/pacer';
 import { connectClient, connectWorkerConnection, temporalSettings } from './client/connection';
+import { DisablingGateConfigError, parseDisablingLimit, type DisablingGateConfig } from './shared/disabling-gate';
+import { parseDuration } from './shared/duration';
 import type { WatcherConfig } from './shared/watcher-config';
 
 export interface CreateWorkerOptions {
@@ -22,6 +24,8 @@ export interface CreateWorkerOptions {
   clients: AwsClients;
   /** Settings of a watcher this worker starts (poll interval, LookupEvents budget, …). */
   watcher?: Partial<WatcherConfig>;
+  /** Settings of a per-account disabling gate this worker starts (limit, lease). */
+  disablingGate?: Partial<DisablingGateConfig>;
   pacer?: Pacer;
   /** A bundle made once (tests); otherwise the workflows are bundled from workflowsPath. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -39,7 +43,13 @@ export function defaultWorkflowsPath(): string {
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
-  const activities = createActivities({ clients: options.clients, client: options.client, watcherConfig: options.watcher, pacer: options.pacer });
+  const activities = createActivities({
+    clients: options.clients,
+    client: options.client,
+    watcherConfig: options.watcher,
+    disablingGate: options.disablingGate,
+    pacer: options.pacer,
+  });
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? options.client.options.namespace,
@@ -61,8 +71,27 @@ export function watcherSettingsFromEnv(env = process.env): Partial<WatcherConfig
   return out;
 }
 
+/**
+ * Disabling gate settings from the environment: KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT (a whole
+ * number ≥ 1, default in DEFAULT_DISABLING_GATE_CONFIG) and KMS_RETIRE_DISABLING_LEASE (a duration
+ * such as 15m). Throws naming the variable when a value is bad.
+ */
+export function disablingGateSettingsFromEnv(env = process.env): Partial<DisablingGateConfig> {
+  const out: Partial<DisablingGateConfig> = {};
+  const limit = env.KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT;
+  if (limit !== undefined && limit !== '') out.limit = parseDisablingLimit(limit);
+  const lease = env.KMS_RETIRE_DISABLING_LEASE;
+  if (lease !== undefined && lease !== '') {
+    const ms = parseDuration(lease, 'KMS_RETIRE_DISABLING_LEASE');
+    if (ms < 1000) throw new DisablingGateConfigError(`KMS_RETIRE_DISABLING_LEASE=${lease} is too short: give a duration of at least 1s, such as 15m.`);
+    out.leaseMs = ms;
+  }
+  return out;
+}
+
 export interface RunOptions {
   watcher?: Partial<WatcherConfig>;
+  disablingGate?: Partial<DisablingGateConfig>;
   /** Called once the worker polls (the CLI prints where it runs). */
   onReady?: (info: { address: string; namespace: string; taskQueue: string }) => void;
 }
@@ -73,6 +102,8 @@ export interface RunOptions {
  */
 export async function run(options: RunOptions = {}): Promise<void> {
   const settings = temporalSettings();
+  // Bad settings are refused before anything is contacted.
+  const disablingGate = { ...disablingGateSettingsFromEnv(), ...options.disablingGate };
   const temporal = await connectClient(settings);
   const connection = await connectWorkerConnection(settings);
   // KMS_RETIRE_ROLE_TEMPLATE (e.g. arn:aws:iam::{account}:role/kms-retire): a role per account.
@@ -85,6 +116,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       taskQueue: settings.taskQueue,
       clients,
       watcher: { ...watcherSettingsFromEnv(), ...options.watcher },
+      disablingGate,
     });
     options.onReady?.({ address: settings.address, namespace: settings.namespace, taskQueue: settings.taskQueue });
     // The SDK's Runtime shuts every worker down gracefully on SIGINT and SIGTERM (its default

@@ -4,6 +4,7 @@
  */
 import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { KeyRefError } from '../shared/arn';
+import { DisablingGateConfigError } from '../shared/disabling-gate';
 import { DurationError } from '../shared/duration';
 import { OptionsError } from '../shared/options';
 import { TemporalUnreachableError } from '../client/connection';
@@ -13,7 +14,7 @@ import { CliError, usageError } from './errors';
 export function toCliError(err: unknown): CliError {
   if (err instanceof CliError) return err;
   if (err instanceof KeyRefError) return usageError(err.message, 'malformed-arn');
-  if (err instanceof OptionsError || err instanceof DurationError) return usageError(err.message, 'bad-option');
+  if (err instanceof OptionsError || err instanceof DurationError || err instanceof DisablingGateConfigError) return usageError(err.message, 'bad-option');
   if (err instanceof TemporalUnreachableError) return new CliError(err.message, 1, 'temporal-unreachable');
   if (err instanceof UnknownRetirementError) return new CliError(err.message, 1, 'unknown-retirement');
   if (err instanceof WorkflowNotFoundError) return new CliError(`no such retirement: ${err.message}`, 1, 'unknown-retirement');

@@ -1,14 +1,34 @@
 /** One retirement's status for people: a name → value table, the recent timeline, usage seen. */
+import type { DisablingGateState } from '../shared/disabling-gate';
+import { parseRetirementWorkflowId } from '../shared/ids';
 import type { RetirementStatus } from '../shared/messages';
 import { details, shortTime, table } from './output';
 
-export function renderStatus(workflowId: string, s: RetirementStatus, timelineEntries = 8): string {
+/** Where a queued retirement waits: its account's disabling gate, and its place if the gate answered. */
+export function queuedText(workflowId: string, gate?: DisablingGateState): string {
+  const account = gate?.account ?? parseRetirementWorkflowId(workflowId)?.account ?? 'its account';
+  const place = gate?.position ? `position ${gate.position} of ${gate.queued} waiting; ` : '';
+  const slots = gate ? `${gate.holders.length} of ${gate.limit} slots in use` : '';
+  return `queued for a disabling slot in account ${account}${place || slots ? `: ${place}${slots}` : ''}`;
+}
+
+function queuedRows(workflowId: string, s: RetirementStatus, gate?: DisablingGateState): [string, string | undefined][] {
+  if (s.phase !== 'Queued') return [];
+  const account = gate?.account ?? parseRetirementWorkflowId(workflowId)?.account ?? 'its account';
+  return [
+    ['queued for', `a disabling slot in account ${account}`],
+    ['queue position', gate?.position ? `${gate.position} of ${gate.queued} waiting; ${gate.holders.length} of ${gate.limit} slots in use` : undefined],
+  ];
+}
+
+export function renderStatus(workflowId: string, s: RetirementStatus, timelineEntries = 8, gate?: DisablingGateState): string {
   const e = s.evidence;
   const parts = [
     details([
       ['retirement', workflowId],
       ['key', s.keyArn],
       ['phase', s.phase],
+      ...queuedRows(workflowId, s, gate),
       ['outcome', s.outcome ?? (s.phase === 'PendingDeletion' ? 'deletion scheduled' : 'in progress')],
       ['reason', s.reason],
       ['ticket', s.ticketId],

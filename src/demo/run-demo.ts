@@ -69,7 +69,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     // and CloudTrail records them under its principal.
     const wakeJob = async (): Promise<void> => {
       await followRetirements(stack.client, [tracked[1] as Tracked], {
-        until: (s) => s !== undefined && (s.phase !== 'Preflight' && s.phase !== 'Disabling'),
+        until: (s) => s !== undefined && (s.phase !== 'Preflight' && s.phase !== 'Queued' && s.phase !== 'Disabling'),
         intervalMs: 500,
         signal: options.stop,
       });

@@ -13,6 +13,14 @@ export function watcherWorkflowId(account: string, region: string): string {
   return `cloudtrail-watcher/${account}/${region}`;
 }
 
+/**
+ * One disabling gate per account, shared by all its Regions: the blast radius of disabling keys is
+ * the account's applications.
+ */
+export function disablingGateWorkflowId(account: string): string {
+  return `disabling-gate/${account}`;
+}
+
 export function parseRetirementWorkflowId(id: string): { account: string; region: string; keyId: string } | undefined {
   const match = /^retire-key\/(\d{12})\/([a-z0-9-]+)\/([A-Za-z0-9-]+)$/.exec(id);
   if (!match) return undefined;

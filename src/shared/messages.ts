@@ -3,6 +3,7 @@
  * all import these definitions, so a rename cannot split them apart.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DisablingGateState } from './disabling-gate';
 import type { PreflightEvidence } from './preflight';
 import type { ApprovalMode, RetirementOutcome, RetirementPhase, TimelineEntry, UsageEvent } from './types';
 
@@ -84,3 +85,18 @@ export interface WatcherStatus {
   lookupCalls: number;
 }
 export const watcherStatusQuery = defineQuery<WatcherStatus>('watcherStatus');
+
+/** The per-account disabling gate (src/workflows/disabling-gate.ts). */
+export const DISABLING_GATE_WORKFLOW = 'disablingGate';
+export interface DisablingSlotRequest {
+  /** The retirement asking for (or giving back) a permit. */
+  workflowId: string;
+}
+/** Retirement → gate (through an activity's signal-with-start): queue me for a permit. */
+export const requestDisablingSlotSignal = defineSignal<[DisablingSlotRequest]>('requestDisablingSlot');
+/** Retirement → gate: done with my permit, or take me out of the queue. */
+export const releaseDisablingSlotSignal = defineSignal<[DisablingSlotRequest]>('releaseDisablingSlot');
+/** Gate → retirement: you hold a permit now; tag and disable. */
+export const disablingSlotGrantedSignal = defineSignal<[{ gateWorkflowId: string }]>('disablingSlotGranted');
+/** The gate's limit, holders and queue length, and where `workflowId` (if given) stands. */
+export const disablingGateQuery = defineQuery<DisablingGateState, [string?]>('disablingGateState');

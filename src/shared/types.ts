@@ -4,7 +4,8 @@
  */
 import type { PreflightEvidence, Refusal } from './preflight';
 
-export const PHASES = ['Preflight', 'Disabling', 'Soaking', 'AwaitingApproval', 'Scheduling', 'PendingDeletion', 'Done'] as const;
+/** Queued: waiting for the account's disabling gate to grant a permit (the key is not touched yet). */
+export const PHASES = ['Preflight', 'Queued', 'Disabling', 'Soaking', 'AwaitingApproval', 'Scheduling', 'PendingDeletion', 'Done'] as const;
 export type RetirementPhase = (typeof PHASES)[number];
 
 export const OUTCOMES = ['Deleted', 'Reenabled', 'RolledBack', 'Refused', 'Cancelled', 'Interfered', 'Failed'] as const;

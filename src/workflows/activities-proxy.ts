@@ -33,7 +33,7 @@ export const LOOKUP_OPTIONS: ActivityOptions = {
 
 export const acts = proxyActivities<Activities>(ACTIVITY_OPTIONS);
 export const lookupActs = proxyActivities<Activities>(LOOKUP_OPTIONS);
-const localActs = proxyLocalActivities<Activities>(RECHECK_OPTIONS);
+export const localActs = proxyLocalActivities<Activities>(RECHECK_OPTIONS);
 
 type Acts = typeof acts;
 

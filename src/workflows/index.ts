@@ -1,2 +1,3 @@
 export { retireKey } from './retire-key';
 export { cloudTrailWatcher } from './cloudtrail-watcher';
+export { disablingGate } from './disabling-gate';

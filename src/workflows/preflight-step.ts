@@ -3,6 +3,7 @@ import { decidePreflight, refusalText } from '../shared/preflight';
 import { RETIREMENT_TAG_KEYS, TAG_DISABLED_AT, TAG_TICKET, TAG_WORKFLOW_ID, tagValue } from '../shared/key-facts';
 import type { RetirementResult } from '../shared/types';
 import { call } from './activities-proxy';
+import { acquireDisablingSlot, releaseDisablingSlot } from './disabling-slot';
 import { cancelled } from './key-ops';
 import type { RetirementState } from './retirement-state';
 
@@ -35,6 +36,9 @@ export async function preflight(s: RetirementState): Promise<RetirementResult | 
 }
 
 export async function disable(s: RetirementState): Promise<RetirementResult | undefined> {
+  // At most a few retirements of one account disable at a time (a bulk start of thousands waits).
+  const cancelledWhileQueued = await acquireDisablingSlot(s);
+  if (cancelledWhileQueued) return cancelledWhileQueued;
   s.enter('Disabling', `prior state ${s.priorState?.keyState ?? 'unknown'}; tagging and disabling`);
   const keyArn = s.key.arn;
   const disabledAt = Date.now();
@@ -43,8 +47,13 @@ export async function disable(s: RetirementState): Promise<RetirementResult | un
     { key: TAG_DISABLED_AT, value: new Date(disabledAt).toISOString() },
     ...(s.input.ticket ? [{ key: TAG_TICKET, value: s.input.ticket.id }] : []),
   ];
-  await call('tagResource', `Tag ${s.key.keyId} as under retirement`, { keyArn, tags });
-  await call('disableKey', `DisableKey ${s.key.keyId}`, { keyArn });
+  try {
+    await call('tagResource', `Tag ${s.key.keyId} as under retirement`, { keyArn, tags });
+    await call('disableKey', `DisableKey ${s.key.keyId}`, { keyArn });
+  } finally {
+    // Success, failure or cancellation: the next retirement of the account may go.
+    await releaseDisablingSlot(s);
+  }
   // Watch from before the request, but soak a full soak from when AWS is known to have disabled
   // the key: a DisableKey delayed by retries or a worker crash must not shorten the soak.
   s.disableRequestedAt = disabledAt;

@@ -5,7 +5,7 @@
 import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import { KeyRefError, parseKeyArn, type KeyRef } from '../shared/arn';
 import { INVALID_INPUT } from '../shared/error-types';
-import { approveUpdate, cancelUpdate, extendSoakUpdate, rejectUpdate, statusQuery, trailReportSignal, type DecisionInput, type ExtendSoakInput } from '../shared/messages';
+import { approveUpdate, cancelUpdate, disablingSlotGrantedSignal, extendSoakUpdate, rejectUpdate, statusQuery, trailReportSignal, type DecisionInput, type ExtendSoakInput } from '../shared/messages';
 import { checkResolvedOptions, OptionsError } from '../shared/options';
 import type { RetireKeyInput, RetirementResult } from '../shared/types';
 import { guardPendingWindow, schedule } from './deletion-step';
@@ -34,6 +34,7 @@ export async function retireKey(input: RetireKeyInput): Promise<RetirementResult
   const s = new RetirementState(input, key, workflowId);
   setHandler(statusQuery, () => s.status());
   setHandler(trailReportSignal, (report) => s.onTrailReport(report));
+  setHandler(disablingSlotGrantedSignal, () => void (s.slotGranted = true));
   setHandler(approveUpdate, (i) => s.decide('approve', i), { validator: (i: DecisionInput) => s.validateApproval('approve', i) });
   setHandler(rejectUpdate, (i) => s.decide('reject', i), { validator: (i: DecisionInput) => s.validateApproval('reject', i) });
   setHandler(extendSoakUpdate, (i) => s.extend(i), { validator: (i: ExtendSoakInput) => void s.validateExtend(i) });

@@ -39,6 +39,9 @@ export class RetirementState {
   /** The registration in force, and when the watcher was last heard from (workflow time). */
   registration?: Omit<WatchRegistration, 'workflowId' | 'keyArn' | 'trailLagMs' | 'aliases'>;
   heardFromWatcherAt?: number;
+  /** Asked the account's disabling gate for a permit (give it back), and whether it was granted. */
+  slotRequested = false;
+  slotGranted = false;
 
   constructor(
     readonly input: RetireKeyInput,

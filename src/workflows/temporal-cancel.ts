@@ -17,8 +17,8 @@ export function undoAfterTemporalCancel(s: RetirementState): Promise<RetirementR
   return CancellationScope.nonCancellable(async () => {
     const phase = s.phase;
     s.note(`cancellation requested through Temporal in phase ${phase}; putting the key back as it was`);
-    // Before the prior state is known, nothing has been done to the key.
-    if (!s.priorState) return s.finish('Cancelled', 'cancellation requested through Temporal before the key was touched.');
+    // Before the prior state is known, and while queued for a disabling slot, nothing has been done to the key.
+    if (!s.priorState || phase === 'Queued') return s.finish('Cancelled', 'cancellation requested through Temporal before the key was touched.');
     try {
       // Scheduling may have reached AWS even if its answer did not reach us: cancelling a deletion
       // that is not there is harmless (the activity leaves such a key as it is).

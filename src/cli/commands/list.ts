@@ -33,7 +33,7 @@ export function registerListCommand(program: Command): void {
   program
     .command('list')
     .description('list retirements (running ones unless --all), filtered by phase, ticket, account or Region')
-    .option('--phase <phase>', 'Preflight, Disabling, Soaking, AwaitingApproval, Scheduling, PendingDeletion or Done')
+    .option('--phase <phase>', 'Preflight, Queued, Disabling, Soaking, AwaitingApproval, Scheduling, PendingDeletion or Done')
     .option('--ticket <id>', 'ticket id the retirement was started for')
     .option('--account <account>', '12-digit AWS account id')
     .option('--region <region>', 'AWS Region')

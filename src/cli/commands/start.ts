@@ -1,12 +1,14 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { ClientFactory } from '../../activities/clients';
-import { startRetirement } from '../../client/retirements';
+import type { Client } from '@temporalio/client';
+import { DEFAULT_START_CONCURRENCY, startMany, summarize } from '../../client/bulk-start';
 import type { RetirementStatus } from '../../shared/messages';
 import { resolveOptions } from '../../shared/options';
 import type { ApprovalMode, RetirementOptionsInput } from '../../shared/types';
 import { CliError, usageError } from '../errors';
-import { resolveKeyArgs } from '../key-args';
+import { checkKeyArgOptions } from '../key-args';
+import { parseConcurrency, renderBulkReport, resolveEach, startProgressBar } from '../start-bulk';
 import { write, writeJson } from '../output';
 import { renderStatus } from '../status-view';
 import { withTemporal } from '../temporal';
@@ -28,6 +30,7 @@ interface StartFlags {
   wait?: boolean;
   json?: boolean;
   from?: string;
+  concurrency?: string;
 }
 
 interface StartOutput {
@@ -80,52 +83,65 @@ export function registerStartCommand(program: Command): void {
     .option('--accept-unknown-before-tracking', 'accept idle time proven only since GetKeyLastUsage tracking began')
     .option('--wait', 'return once each retirement has decided: deletion scheduled, or an outcome')
     .option('--json', 'machine-readable output')
+    .option('--concurrency <n>', `start requests in flight at once for many keys (default ${DEFAULT_START_CONCURRENCY})`)
     .action(async (keyArgs: string[], flags: StartFlags) => {
       const options = optionsFromFlags(flags);
+      const concurrency = parseConcurrency(flags.concurrency, DEFAULT_START_CONCURRENCY);
       if (flags.from) keyArgs = [...keyArgs, ...readKeyFile(flags.from)];
       if (keyArgs.length === 0) throw usageError('start needs at least one key: name it by ARN, or pass --from FILE.', 'no-keys');
+      checkKeyArgOptions(flags);
       const clients = new ClientFactory({ maxAttempts: 3 });
-      let keys;
+      let resolved;
       try {
-        keys = await resolveKeyArgs(keyArgs, flags, clients);
+        resolved = await resolveEach(keyArgs, flags, clients, concurrency);
       } finally {
         clients.destroy();
       }
+      // Not one usable key: the first mistake is the answer (a usage error, exit 2), nothing contacted.
+      if (resolved.keys.length === 0 && resolved.firstError) throw resolved.firstError;
       const requestedBy = process.env.USER ?? safeUser();
-      const outputs = await withTemporal(async ({ client, settings }) => {
-        const out: StartOutput[] = [];
-        for (const key of keys) {
-          const ticket = flags.ticket ? { id: flags.ticket, source: 'cli' as const } : undefined;
-          const started = await startRetirement(client, settings.taskQueue, { keyArn: key.arn, options, ticket, requestedBy });
-          out.push({ workflowId: started.workflowId, keyArn: key.arn, started: started.started });
+      const ticket = flags.ticket ? { id: flags.ticket, source: 'cli' as const } : undefined;
+      const { report, outputs } = await withTemporal(async ({ client, settings }) => {
+        const bar = startProgressBar(resolved.keys.length);
+        let started;
+        try {
+          started = await startMany(client, settings.taskQueue, resolved.keys.map((k) => k.arn), { options, ticket, requestedBy }, { concurrency, onProgress: bar.onProgress });
+        } finally {
+          bar.stop();
         }
-        if (flags.wait) {
-          // Live progress: redrawn in place on a terminal; with --json it goes to stderr, keeping stdout for the result.
-          const sink = flags.json ? process.stderr : process.stdout;
-          const tracked = out.map((o) => ({ workflowId: o.workflowId, keyArn: o.keyArn, label: o.keyArn.split('/').pop() ?? o.keyArn }));
-          await followRetirements(client, tracked, { sink: { write: (t: string) => sink.write(t), isTTY: sink.isTTY, columns: sink.columns } });
-          for (const entry of out) {
-            const status = await waitForDecision(client, entry.workflowId);
-            Object.assign(entry, {
-              phase: status.phase,
-              outcome: status.outcome,
-              reason: status.reason,
-              deletionDate: status.deletionDate,
-              evidence: status.evidence,
-              usageEvents: status.usageEvents,
-            });
-            if (!flags.json) write(renderStatus(entry.workflowId, status));
-          }
-        }
-        return out;
+        const report = summarize([...resolved.failures, ...started.entries]);
+        const out: StartOutput[] = started.entries.flatMap((e) => (e.workflowId ? [{ workflowId: e.workflowId, keyArn: e.keyArn ?? e.key, started: e.started === true }] : []));
+        if (flags.wait) await waitForAll(client, out, flags.json === true);
+        return { report, outputs: out };
       });
-      if (flags.json) writeJson(outputs.length === 1 ? outputs[0] : outputs);
-      else if (!flags.wait) {
-        for (const o of outputs) write(`${o.started ? 'started' : 'already running'}: ${o.workflowId}`);
-      }
+      const failures = report.entries.filter((e) => e.error !== undefined).map((e) => ({ key: e.key, error: e.error }));
+      if (flags.json) writeJson(outputs.length === 1 && failures.length === 0 ? outputs[0] : [...outputs, ...failures]);
+      else if (!flags.wait) for (const line of renderBulkReport(report)) write(line);
       const failed = outputs.filter((o) => o.outcome === 'Failed');
       if (failed.length) throw new CliError(`${failed.length} retirement(s) failed: ${failed.map((o) => `${o.workflowId}: ${o.reason ?? ''}`).join('; ')}`, 1, 'retirement-failed');
+      if (failures.length) {
+        throw new CliError(`${failures.length} of ${report.entries.length} key(s) could not be started: ${failures.slice(0, 10).map((f) => `${f.key}: ${f.error ?? ''}`).join('; ')}${failures.length > 10 ? '; …' : ''}`, 1, 'start-failed');
+      }
     });
+}
+
+async function waitForAll(client: Client, out: StartOutput[], json: boolean): Promise<void> {
+  // Live progress: redrawn in place on a terminal; with --json it goes to stderr, keeping stdout for the result.
+  const sink = json ? process.stderr : process.stdout;
+  const tracked = out.map((o) => ({ workflowId: o.workflowId, keyArn: o.keyArn, label: o.keyArn.split('/').pop() ?? o.keyArn }));
+  await followRetirements(client, tracked, { sink: { write: (t: string) => sink.write(t), isTTY: sink.isTTY, columns: sink.columns } });
+  for (const entry of out) {
+    const status = await waitForDecision(client, entry.workflowId);
+    Object.assign(entry, {
+      phase: status.phase,
+      outcome: status.outcome,
+      reason: status.reason,
+      deletionDate: status.deletionDate,
+      evidence: status.evidence,
+      usageEvents: status.usageEvents,
+    });
+    if (!json) write(renderStatus(entry.workflowId, status));
+  }
 }
 
 function safeUser(): string {

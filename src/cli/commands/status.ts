@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { ClientFactory } from '../../activities/clients';
-import { retirementWorkflowId } from '../../shared/ids';
+import { disablingGateState } from '../../client/disabling-gate';
+import { parseRetirementWorkflowId, retirementWorkflowId } from '../../shared/ids';
 import { usageError } from '../errors';
 import { resolveKeyArgs } from '../key-args';
 import { write, writeJson } from '../output';
-import { renderStatus } from '../status-view';
+import { queuedText, renderStatus } from '../status-view';
 import { withTemporal } from '../temporal';
 import { readStatus } from './retirement-wait';
 
@@ -26,8 +27,15 @@ export function registerStatusCommand(program: Command): void {
       } finally {
         clients.destroy();
       }
-      const status = await withTemporal(({ client }) => readStatus(client, workflowId));
-      if (flags.json) writeJson({ workflowId, ...status });
-      else write(renderStatus(workflowId, status));
+      const { status, gate } = await withTemporal(async ({ client }) => {
+        const status = await readStatus(client, workflowId);
+        // Queued: ask the account's gate where this retirement stands (one query, cheap).
+        const account = parseRetirementWorkflowId(workflowId)?.account;
+        const gate = status.phase === 'Queued' && account ? await disablingGateState(client, account, workflowId) : undefined;
+        return { status, gate };
+      });
+      const queue = status.phase === 'Queued' ? { text: queuedText(workflowId, gate), ...(gate ? { account: gate.account, position: gate.position, waiting: gate.queued, inUse: gate.holders.length, limit: gate.limit } : {}) } : undefined;
+      if (flags.json) writeJson({ workflowId, ...status, ...(queue ? { queue } : {}) });
+      else write(renderStatus(workflowId, status, 8, gate));
     });
 }
