@@ -1,7 +1,7 @@
 /**
  * A retirement's side of the per-account disabling gate: ask for a permit and wait for it in phase
  * Queued, give it back once DisableKey is done. Asking and giving back are local activities (one
- * marker event each): with the grant signal, the gate costs a retirement's history about six events.
+ * marker event each): with the grant signal, the gate costs a retirement fewer than ten history events.
  */
 import { ActivityFailure, CancellationScope, condition, type LocalActivityOptions } from '@temporalio/workflow';
 import type { RetirementResult } from '../shared/types';
