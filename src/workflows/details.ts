@@ -8,6 +8,7 @@ const MAX_EVENTS = 10;
 
 export function renderDetails(s: RetirementStatus): string {
   const lines = [`**Key** \`${s.keyArn}\``, '', `**Phase** ${s.phase}${s.outcome ? ` — **${s.outcome}**` : ''}`];
+  if (s.phase === 'Queued') lines.push('', "**Queued** for a disabling slot: the account's disabling gate lets only a few retirements disable at once (`kms-retire status` shows the position)");
   if (s.reason) lines.push('', `**Reason** ${s.reason}`);
   if (s.ticketId) lines.push('', `**Ticket** ${s.ticketId}`);
   const deadlines: string[] = [];

@@ -66,7 +66,7 @@ describe('bulk start through the per-account disabling gate', () => {
     const acct = account();
     const keys = await seed(acct, 12);
     // A slow DisableKey keeps each permit held long enough to be seen.
-    await f.emu.admin.setFaults({ DisableKey: { latencyMs: 300 } });
+    await f.emu.admin.setFaults({ DisableKey: { latencyMs: 500 } });
     const ids = await start(keys);
     let maxHolders = 0;
     let maxQueuedInGate = 0;
@@ -106,10 +106,15 @@ describe('bulk start through the per-account disabling gate', () => {
     await startGate(busy, { limit: 1 });
     const [holderKey, queuedKey, cancelledKey] = await seed(busy, 3);
     const [otherKey] = await seed(other, 1);
-    // The busy account's first DisableKey takes 6 s: its one permit stays taken meanwhile.
-    await f.emu.admin.setFaults({ DisableKey: { latencyMs: 6000, count: 1 } });
+    // The busy account's first DisableKey takes 8 s: its one permit stays taken meanwhile.
+    await f.emu.admin.setFaults({ DisableKey: { latencyMs: 8000, count: 1 } });
     const [holder] = await start([holderKey as string]);
     await eventually(() => Promise.resolve(f.disableKeyInFlight(busy).now === 1 ? true : undefined), 20_000, 'the slow DisableKey');
+    // Another account is not held up by the busy one.
+    const [otherId] = await start([otherKey as string]);
+    await eventually(phaseIs(otherId as string, PAST_DISABLING), 20_000, 'the other account past Disabling');
+    expect((await status(holder as string)).phase).toBe('Disabling');
+
     // One after the other, so that the queue's order is known.
     const [queued] = await start([queuedKey as string]);
     await eventually(phaseIs(queued as string, ['Queued']), 20_000, 'Queued');
@@ -123,11 +128,6 @@ describe('bulk start through the per-account disabling gate', () => {
       for await (const wf of f.client.workflow.list({ query: `KmsAccount = "${busy}" AND RetirementPhase = "Queued"` })) found.push(wf.workflowId);
       return found.length === 2 ? found : undefined;
     }, 20_000, 'RetirementPhase = Queued');
-
-    // Another account is not held up by the busy one.
-    const [otherId] = await start([otherKey as string]);
-    await eventually(phaseIs(otherId as string, PAST_DISABLING), 20_000, 'the other account past Disabling');
-    expect((await status(holder as string)).phase).toBe('Disabling');
 
     // A cancel while queued: Cancelled, the key never touched, the queue entry gone.
     const handle: WorkflowHandle = f.client.workflow.getHandle(queued as string);
