@@ -165,4 +165,25 @@ describe('bulk start through the per-account disabling gate', () => {
     const gate = await disablingGateState(f.client, acct);
     expect(gate?.holders.map((h) => h.workflowId) ?? []).not.toContain(leaked);
   });
+
+  it('continues-as-new with its holders and queue, and finishes once idle', async () => {
+    const acct = account();
+    await startGate(acct, { limit: 1, messagesPerRun: 5, idleMs: 1000 });
+    const first = await f.client.workflow.getHandle(disablingGateWorkflowId(acct)).describe();
+    await f.emu.admin.setFaults({ DisableKey: { latencyMs: 200 } });
+    const ids = await start(await seed(acct, 6));
+    for (const id of ids) await eventually(phaseIs(id, PAST_DISABLING), 30_000, `${id} past Disabling`);
+    await f.emu.admin.setFaults({});
+    expect(f.disableKeyInFlight(acct).max).toBe(1);
+    // 6 requests, grants and releases: 18 messages, more than one run of 5. Everyone got through
+    // one at a time, so the queue and the holder were carried over (a lost queue entry would wait
+    // for its hourly ask-again, far past this test's timeout).
+    expect((await f.client.workflow.getHandle(disablingGateWorkflowId(acct), first.runId).describe()).status.name).toBe('CONTINUED_AS_NEW');
+    // Nobody holds or waits: after idleMs the gate's last run completes.
+    const last = await eventually(async () => {
+      const d = await f.client.workflow.getHandle(disablingGateWorkflowId(acct)).describe();
+      return d.status.name === 'COMPLETED' ? d : undefined;
+    }, 20_000, 'the gate idles out');
+    expect(last.runId).not.toBe(first.runId);
+  });
 });
