@@ -1,6 +1,7 @@
 /**
- * retireKey: one durable workflow per key. Preflight → Disabling → Soaking → (AwaitingApproval) →
- * Scheduling → PendingDeletion → Deleted, leaving at the first sign that the key is still needed.
+ * retireKey: one durable workflow per key. Preflight → Queued (the account's disabling gate) →
+ * Disabling → Soaking → (AwaitingApproval) → Scheduling → PendingDeletion → Deleted, leaving at
+ * the first sign that the key is still needed.
  */
 import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import { KeyRefError, parseKeyArn, type KeyRef } from '../shared/arn';
