@@ -8,7 +8,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { ClientFactory } from '../../src/activities/clients';
 import { Pacer } from '../../src/activities/pacer';
 import { startRetirement } from '../../src/client/retirements';
-import { watcherWorkflowId } from '../../src/shared/ids';
+import { disablingGateWorkflowId, watcherWorkflowId } from '../../src/shared/ids';
 import type { WatcherConfig } from '../../src/shared/watcher-config';
 import type { RetirementOptionsInput, RetirementResult } from '../../src/shared/types';
 import { createWorker } from '../../src/worker';
@@ -113,7 +113,8 @@ async function cleanUp(f: Fixture, account: string, started: WorkflowHandle<type
     return;
   }
   await stopWorker(own);
-  const leftovers = [...started, f.ts.env.client.workflow.getHandle(watcherWorkflowId(account, TEST_REGION))];
+  const { client } = f.ts.env;
+  const leftovers = [...started, client.workflow.getHandle(watcherWorkflowId(account, TEST_REGION)), client.workflow.getHandle(disablingGateWorkflowId(account))];
   await Promise.all(leftovers.map((h) => h.terminate('test over').catch(() => undefined)));
 }
 
