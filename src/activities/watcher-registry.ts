@@ -7,7 +7,11 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { watcherWorkflowId } from '../shared/ids';
 import { CLOUDTRAIL_WATCHER_WORKFLOW, deregisterKeySignal, registerKeySignal, trailReportSignal, type TrailReport, type WatchRegistration } from '../shared/messages';
+import { limited } from '../shared/limited';
 import type { WatcherConfig, WatcherInput } from '../shared/watcher-config';
+
+/** Signals in flight at once per delivery: enough to hide round trips, few enough for a small server. */
+const SIGNALS_AT_ONCE = 16;
 
 export interface WatcherRegistryDeps {
   client: Client;
@@ -40,20 +44,23 @@ export function createWatcherRegistryActivities(deps: WatcherRegistryDeps) {
     },
 
     /**
-     * Delivers a sweep's reports to the key workflows through the client: one activity per sweep
-     * keeps the watcher's history at a few events per sweep however many keys it watches.
-     * Returns the workflows that are gone, for the watcher to forget.
+     * Delivers a batch of a sweep's reports to the key workflows through the client, a few
+     * signals at a time: one activity per batch keeps the watcher's history at a few events per
+     * sweep however many keys it watches. Returns the workflows that are gone, for the watcher to forget.
      */
     async deliverTrailReports({ reports }: { reports: { workflowId: string; report: TrailReport }[] }): Promise<{ gone: string[] }> {
       const gone: string[] = [];
-      for (const { workflowId, report } of reports) {
+      let sent = 0;
+      await limited(reports, SIGNALS_AT_ONCE, async ({ workflowId, report }) => {
         try {
           await deps.client.workflow.getHandle(workflowId).signal(trailReportSignal, report);
         } catch (err) {
           if (!(err instanceof WorkflowNotFoundError)) throw err;
           gone.push(workflowId);
         }
-      }
+        sent += 1;
+        if (sent % SIGNALS_AT_ONCE === 0) Context.current().heartbeat({ sent });
+      });
       return { gone };
     },
 

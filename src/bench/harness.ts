@@ -95,19 +95,6 @@ export async function benchWorker(o: BenchWorkerOptions): Promise<Worker> {
   });
 }
 
-/** Runs `work` with at most `limit` at a time. */
-export async function limited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await work(items[i] as T, i);
-      }
-    }),
-  );
-}
-
 export const peakRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
 
 /** Samples resident memory from now on (the process peak would include bundling the workflows). */

@@ -28,6 +28,7 @@ export async function run(): Promise<number> {
   const results: BenchResults = {
     machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
     startedAt: new Date(started).toISOString(),
+    only: only !== undefined || process.env.BENCH_SIZES !== undefined || process.env.BENCH_RETIREMENTS !== undefined,
   };
   log('bundling the workflows…');
   const bundle = await benchBundle();
@@ -96,7 +97,8 @@ async function watcherChild(): Promise<void> {
     hours: 1,
     backgroundEventsPerHour: 150,
     bundle,
-    settleTimeoutMs: Number(process.env.BENCH_SETTLE_TIMEOUT_S ?? 240) * 1000,
+    workerCache: Number(process.env.BENCH_WORKER_CACHE ?? 500),
+    hourTimeoutMs: Number(process.env.BENCH_HOUR_TIMEOUT_S ?? 300) * 1000,
     log,
     onRow: (row) => fs.appendFileSync(process.env.BENCH_ROWS as string, `${JSON.stringify(row)}\n`),
   });

@@ -10,10 +10,14 @@ import { watcherWorkflowId } from '../shared/ids';
 import { retirementWorkflowId } from '../shared/ids';
 import { parseKeyArn } from '../shared/arn';
 import { startDevServer } from '../toolchain';
-import { benchEmulator, benchWorker, limited, peakRssMiB } from './harness';
+import { limited } from '../shared/limited';
+import { benchEmulator, benchWorker, peakRssMiB } from './harness';
+
+const ACCOUNTS = 10;
 
 export interface ThroughputRow {
   retirements: number;
+  accounts: number;
   decided: number;
   soak: string;
   seconds: number;
@@ -40,7 +44,10 @@ export async function benchThroughput(bundle: WorkflowBundleWithSourceMap, count
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: server.namespace });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const account = '260000000000';
+  // A fleet: the keys spread over accounts, each with its own watcher and LookupEvents quota
+  // (one account's quota pages at most 100 CloudTrail events a second, and every retirement
+  // leaves a dozen KMS events to page through).
+  const accounts = Array.from({ length: ACCOUNTS }, (_, i) => String(260000000000 + i));
   const region = 'us-east-1';
   const taskQueue = 'bench-throughput';
   // Compressed: sweeps every second, no assumed CloudTrail lag (the emulator delivers at once).
@@ -49,7 +56,7 @@ export async function benchThroughput(bundle: WorkflowBundleWithSourceMap, count
   const running = worker.run();
   try {
     const keys: string[] = [];
-    for (let i = 0; i < count; i++) keys.push((await emu.admin.seedKey({ account, region, creationDate: '-400d' })).Arn);
+    for (let i = 0; i < count; i++) keys.push((await emu.admin.seedKey({ account: accounts[i % ACCOUNTS] as string, region, creationDate: '-400d' })).Arn);
     const cpuBefore = process.cpuUsage();
     const serverCpuBefore = processCpuSeconds(server.pid);
     const started = Date.now();
@@ -59,7 +66,7 @@ export async function benchThroughput(bundle: WorkflowBundleWithSourceMap, count
     log(`  started ${count} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const progress = setInterval(() => log(`  ${decided()} decided after ${((Date.now() - started) / 1000).toFixed(0)} s`), 15_000);
     // Decided: deletion scheduled (the emulator's key is PendingDeletion) or a terminal outcome.
-    const decided = (): number => [...emu.emulator.core.store.keys.values()].filter((k) => k.account === account && k.keyState === 'PendingDeletion').length;
+    const decided = (): number => [...emu.emulator.core.store.keys.values()].filter((k) => accounts.includes(k.account) && k.keyState === 'PendingDeletion').length;
     const deadline = Date.now() + 240_000;
     while (decided() < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     clearInterval(progress);
@@ -71,9 +78,10 @@ export async function benchThroughput(bundle: WorkflowBundleWithSourceMap, count
     await limited(keys, 32, async (keyArn) => {
       await client.workflow.getHandle(retirementWorkflowId(parseKeyArn(keyArn))).terminate('bench over').catch(() => undefined);
     });
-    await client.workflow.getHandle(watcherWorkflowId(account, region)).terminate('bench over').catch(() => undefined);
+    for (const account of accounts) await client.workflow.getHandle(watcherWorkflowId(account, region)).terminate('bench over').catch(() => undefined);
     return {
       retirements: count,
+      accounts: ACCOUNTS,
       decided: done,
       soak: '5s',
       seconds,

@@ -12,6 +12,14 @@ export interface WatcherConfig {
   minLagMs: number;
   /** Each key hears how far coverage reaches at least this often, even with nothing to report. */
   coverageReportIntervalMs: number;
+  /**
+   * Routine coverage reports (nothing found, no deadline) sent after one sweep at most; the rest
+   * wait for later sweeps, oldest first. Events and soak-end reports are never held back. Without
+   * this cap, thousands of keys registered together would all be told at the first sweep.
+   */
+  routineReportsPerSweep: number;
+  /** Reports per delivery activity: keeps each activity's input small, however many keys. */
+  reportsPerDelivery: number;
   /** Sweeps before continue-as-new (earlier if Temporal suggests it). */
   sweepsPerRun: number;
 }
@@ -24,6 +32,8 @@ export const DEFAULT_WATCHER_CONFIG: WatcherConfig = {
   // Weekly: a key decides on events and on coverage passing its soak's end (reported as soon as
   // it happens); anything more often only grows every key's history.
   coverageReportIntervalMs: 7 * 86_400_000,
+  routineReportsPerSweep: 100,
+  reportsPerDelivery: 250,
   // About 8 history events a sweep: 200 sweeps keep each watcher run near 1,700 events, under 2,000.
   sweepsPerRun: 200,
 };
@@ -57,5 +67,6 @@ export function resolveWatcherConfig(config: Partial<WatcherConfig> = {}): Watch
   }
   if (merged.maxRequestsPerSecond <= 0) throw new Error('watcher setting maxRequestsPerSecond must be above zero.');
   if (merged.pollIntervalMs < 1000) throw new Error('watcher setting pollIntervalMs must be at least 1s.');
+  if (merged.reportsPerDelivery < 1) throw new Error('watcher setting reportsPerDelivery must be at least 1.');
   return merged;
 }

@@ -16,10 +16,15 @@ import type { TrailCandidate } from '../shared/trail-events';
 import { resolveWatcherConfig, type WatcherConfig, type WatcherInput } from '../shared/watcher-config';
 import { ACTIVITY_OPTIONS, acts, lookupActs } from './activities-proxy';
 import { WatcherBook } from './watcher-book';
+import { packCarry, unpackCarry } from './watcher-carry';
 
-export async function cloudTrailWatcher(input: WatcherInput): Promise<{ sweeps: number; lookupCalls: number }> {
+/** Delivery activities running at once. */
+const DELIVERIES_AT_ONCE = 4;
+
+/** `packedCarry` is what the previous run left (see watcher-carry.ts); `input.carry` is read too, as older runs passed it. */
+export async function cloudTrailWatcher(input: WatcherInput, packedCarry?: Uint8Array): Promise<{ sweeps: number; lookupCalls: number }> {
   const config = resolveWatcherConfig(input.config);
-  const book = new WatcherBook(config, input.carry);
+  const book = new WatcherBook(config, packedCarry ? unpackCarry(packedCarry) : input.carry);
   setHandler(registerKeySignal, (reg) => book.register(reg));
   setHandler(deregisterKeySignal, ({ workflowId }) => book.deregister(workflowId));
 
@@ -42,10 +47,10 @@ export async function cloudTrailWatcher(input: WatcherInput): Promise<{ sweeps: 
     const { candidates, calls } = await sweep(input, config, book.sweepRange(now));
     lookupCalls += calls;
     sweeps += 1;
-    await deliver(book, book.afterSweep(candidates, now));
+    await deliver(book, config, book.afterSweep(candidates, now));
     if (sweeps >= config.sweepsPerRun || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof cloudTrailWatcher>({ ...input, carry: book.carry() });
+      await continueAsNew<typeof cloudTrailWatcher>({ account: input.account, region: input.region, config: input.config }, packCarry(book.carry()));
     }
   }
   await condition(allHandlersFinished);
@@ -72,12 +77,22 @@ async function sweep(
   return { candidates, calls };
 }
 
-async function deliver(book: WatcherBook, reports: Map<string, TrailReport>): Promise<void> {
-  if (reports.size === 0) return;
-  const { gone } = await acts.deliverTrailReports.executeWithOptions(
-    { ...ACTIVITY_OPTIONS, startToCloseTimeout: '5 minutes', summary: `Report CloudTrail coverage to ${reports.size} key(s)` },
-    [{ reports: [...reports].map(([workflowId, report]) => ({ workflowId, report })) }],
-  );
-  // A key's workflow that is gone (finished, terminated) is watched no longer.
-  for (const workflowId of gone) book.deregister(workflowId);
+async function deliver(book: WatcherBook, config: WatcherConfig, reports: Map<string, TrailReport>): Promise<void> {
+  const all = [...reports].map(([workflowId, report]) => ({ workflowId, report }));
+  const batches: (typeof all)[] = [];
+  for (let i = 0; i < all.length; i += config.reportsPerDelivery) batches.push(all.slice(i, i + config.reportsPerDelivery));
+  // A few batches at once: thousands of soak ends falling due together go out in parallel, but
+  // not all at once onto the server.
+  for (let i = 0; i < batches.length; i += DELIVERIES_AT_ONCE) {
+    const results = await Promise.all(
+      batches.slice(i, i + DELIVERIES_AT_ONCE).map((batch) =>
+        acts.deliverTrailReports.executeWithOptions(
+          { ...ACTIVITY_OPTIONS, startToCloseTimeout: '5 minutes', heartbeatTimeout: '1 minute', summary: `Report CloudTrail coverage to ${batch.length} key(s)` },
+          [{ reports: batch }],
+        ),
+      ),
+    );
+    // A key's workflow that is gone (finished, terminated) is watched no longer.
+    for (const { gone } of results) for (const workflowId of gone) book.deregister(workflowId);
+  }
 }

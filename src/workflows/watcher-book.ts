@@ -3,6 +3,7 @@
  * already delivered, and who to tell what after a sweep. No I/O; the workflow does the calls.
  */
 import type { TrailReport, WatchRegistration } from '../shared/messages';
+import type { UsageEvent } from '../shared/types';
 import { concernsKey, toUsageEvent, type TrailCandidate } from '../shared/trail-events';
 import type { WatchedKey, WatcherCarry, WatcherConfig } from '../shared/watcher-config';
 
@@ -42,7 +43,9 @@ export class WatcherBook {
 
   /** CloudTrail's delivery allowance for this sweep: the largest any key asked for. */
   lagMs(): number {
-    return Math.max(this.config.minLagMs, ...[...this.keys.values()].map((k) => k.trailLagMs ?? 0));
+    let lag = this.config.minLagMs;
+    for (const key of this.keys.values()) lag = Math.max(lag, key.trailLagMs ?? 0);
+    return lag;
   }
 
   /** The range of eventTime the next sweep at `now` must look at. */
@@ -61,16 +64,26 @@ export class WatcherBook {
     const fresh = candidates.filter((c) => !this.recent.has(c.eventId));
     const reports = new Map<string, TrailReport>();
     const coveredIso = new Date(covered).toISOString();
+    const nowIso = new Date(now).toISOString();
+    const send = (key: WatchedKey, events: UsageEvent[]): void => {
+      reports.set(key.workflowId, { events, coveredUntil: coveredIso });
+      key.lastReportAt = nowIso;
+    };
+    const routine: WatchedKey[] = [];
     for (const key of this.keys.values()) {
       const events = fresh.filter((c) => concernsKey(c, key)).map(toUsageEvent);
       const deadline = key.reportCoverageAt !== undefined && !key.deadlineReported && covered >= Date.parse(key.reportCoverageAt);
-      const due = key.lastReportAt === undefined || now - Date.parse(key.lastReportAt) >= this.config.coverageReportIntervalMs;
-      if (events.length > 0 || deadline || due) {
-        reports.set(key.workflowId, { events, coveredUntil: coveredIso });
-        key.lastReportAt = new Date(now).toISOString();
+      if (events.length > 0 || deadline) {
+        send(key, events);
         if (deadline) key.deadlineReported = true;
+      } else if (key.lastReportAt === undefined || now - Date.parse(key.lastReportAt) >= this.config.coverageReportIntervalMs) {
+        routine.push(key);
       }
     }
+    // Routine reports only update a key's status: the longest waiting go first, a bounded number
+    // per sweep, so that thousands of keys registered together are told over several sweeps.
+    routine.sort((a, b) => (a.lastReportAt ?? '').localeCompare(b.lastReportAt ?? ''));
+    for (const key of routine.slice(0, this.config.routineReportsPerSweep)) send(key, []);
     for (const c of fresh) this.recent.add(c.eventId);
     // Keep only ids of events the next sweep can see again (it starts at the new coverage).
     const stillVisible = new Set(candidates.filter((c) => Date.parse(c.eventTime) >= covered).map((c) => c.eventId));

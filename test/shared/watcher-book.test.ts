@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TrailCandidate } from '../../src/shared/trail-events';
 import { DEFAULT_WATCHER_CONFIG } from '../../src/shared/watcher-config';
 import { WatcherBook } from '../../src/workflows/watcher-book';
+import { packCarry, unpackCarry } from '../../src/workflows/watcher-carry';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2025-06-01T00:00:00Z');
@@ -78,5 +79,40 @@ describe('WatcherBook', () => {
     expect(again.sweepRange(T0 + 13 * HOUR).startTime).toBe(iso(T0 + 2 * HOUR));
     again.deregister('a');
     expect([...again.keys.keys()]).toEqual(['b']);
+  });
+
+  it('tells keys registered together over several sweeps, oldest first, but never holds back events or soak ends', () => {
+    const book = new WatcherBook({ ...config, routineReportsPerSweep: 4 });
+    for (let n = 0; n < 10; n++) book.register({ workflowId: `k${n}`, keyArn: arn(n), from: iso(T0), watchFor: 'disabled', reportCoverageAt: n === 9 ? iso(T0 + HOUR) : undefined });
+    const first = book.afterSweep([failure('e1', arn(7), T0 + 60_000)], T0 + HOUR + 15 * 60_000);
+    // k7 has an event and k9 reached its soak end: both go out beside the four routine reports.
+    expect(first.get('k7')?.events).toHaveLength(1);
+    expect(first.has('k9')).toBe(true);
+    expect(first.size).toBe(6);
+    const second = book.afterSweep([], T0 + 2 * HOUR);
+    const third = book.afterSweep([], T0 + 3 * HOUR);
+    // Every key has heard once after three sweeps, none twice.
+    const heard = [...first.keys(), ...second.keys(), ...third.keys()].sort();
+    expect(heard).toEqual(Array.from({ length: 10 }, (_, n) => `k${n}`).sort());
+    expect(book.afterSweep([], T0 + 4 * HOUR).size).toBe(0);
+  });
+
+  it('carries 10,000 keys across continue-as-new well inside the payload limit', () => {
+    const book = new WatcherBook(config);
+    const uuid = (n: number): string => `${(n * 2654435761 % 2 ** 32).toString(16).padStart(8, '0')}-12ab-44cd-96ef-${(n * 40503 % 2 ** 24).toString(16).padStart(12, '0')}`;
+    for (let n = 0; n < 10_000; n++) {
+      const keyArn = `arn:aws:kms:us-east-1:111122223333:key/${uuid(n)}`;
+      book.register({ workflowId: `retire-key/111122223333/us-east-1/${uuid(n)}`, keyArn, from: iso(T0 + n * 1000), watchFor: 'disabled', reportCoverageAt: iso(T0 + 14 * 24 * HOUR + n * 1000), trailLagMs: 15 * 60_000 });
+    }
+    book.afterSweep([], T0 + HOUR);
+    const carry = book.carry();
+    const packed = packCarry(carry);
+    const plain = JSON.stringify(carry).length;
+    // Temporal refuses payloads over 2 MB and warns above 512 KB; the plain JSON is over the limit.
+    expect(plain).toBeGreaterThan(2 * 1024 * 1024);
+    expect(packed.byteLength).toBeLessThan(512 * 1024);
+    const again = new WatcherBook(config, unpackCarry(packed));
+    expect(again.keys.size).toBe(10_000);
+    expect(again.carry()).toEqual(carry);
   });
 });
