@@ -7,7 +7,7 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { watcherWorkflowId } from '../shared/ids';
 import { CLOUDTRAIL_WATCHER_WORKFLOW, deregisterKeySignal, registerKeySignal, trailReportSignal, type TrailReport, type WatchRegistration } from '../shared/messages';
-import { limited } from '../shared/limited';
+import { forEachLimited } from '../shared/limited';
 import type { WatcherConfig, WatcherInput } from '../shared/watcher-config';
 
 /** Signals in flight at once per delivery: enough to hide round trips, few enough for a small server. */
@@ -51,7 +51,7 @@ export function createWatcherRegistryActivities(deps: WatcherRegistryDeps) {
     async deliverTrailReports({ reports }: { reports: { workflowId: string; report: TrailReport }[] }): Promise<{ gone: string[] }> {
       const gone: string[] = [];
       let sent = 0;
-      await limited(reports, SIGNALS_AT_ONCE, async ({ workflowId, report }) => {
+      await forEachLimited(reports, SIGNALS_AT_ONCE, async ({ workflowId, report }) => {
         try {
           await deps.client.workflow.getHandle(workflowId).signal(trailReportSignal, report);
         } catch (err) {

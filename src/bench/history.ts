@@ -3,7 +3,7 @@
  * window on the time-skipping server, and the watcher runs that served it.
  */
 import type { Client } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { startRetirement } from '../client/retirements';
 import { watcherWorkflowId } from '../shared/ids';
@@ -22,6 +22,8 @@ export interface HistoryRow {
   watcherPollInterval: string;
   /** Event type (the proto enum's number) → count, to see what fills a retirement's history. */
   retirementEventTypes: Record<string, number>;
+  /** The watcher's longest run, by event type: what its events per sweep are made of. */
+  watcherLongestRunEventTypes: Record<string, number>;
   seconds: number;
 }
 
@@ -41,12 +43,8 @@ export async function benchHistory(bundle: WorkflowBundleWithSourceMap, watcher:
     });
     const retirementHistory = await client.workflow.getHandle(result.workflowId).fetchHistory();
     const retirementEvents = retirementHistory.events?.length ?? 0;
-    const byType: Record<string, number> = {};
-    for (const e of retirementHistory.events ?? []) {
-      const type = String(e.eventType ?? 'unknown');
-      byType[type] = (byType[type] ?? 0) + 1;
-    }
-    const watcherRuns = await runLengths(client, watcherWorkflowId(account, 'us-east-1'));
+    const watcherRuns = await runs(client, watcherWorkflowId(account, 'us-east-1'));
+    const longest = watcherRuns.reduce<temporal.api.history.v1.IHistoryEvent[]>((a, b) => (b.length > a.length ? b : a), []);
     return {
       soak: '90d',
       pendingWindowDays: 30,
@@ -54,9 +52,10 @@ export async function benchHistory(bundle: WorkflowBundleWithSourceMap, watcher:
       retirementRuns: 1,
       retirementEventsPerRun: retirementEvents,
       watcherRuns: watcherRuns.length,
-      watcherMaxEventsPerRun: Math.max(0, ...watcherRuns),
+      watcherMaxEventsPerRun: longest.length,
       watcherPollInterval: pollLabel,
-      retirementEventTypes: byType,
+      retirementEventTypes: countTypes(retirementHistory.events ?? []),
+      watcherLongestRunEventTypes: countTypes(longest),
       seconds: (Date.now() - started) / 1000,
     };
   } finally {
@@ -65,18 +64,27 @@ export async function benchHistory(bundle: WorkflowBundleWithSourceMap, watcher:
   }
 }
 
-/** Event counts of every run of a workflow id, following continue-as-new from the first run. */
-async function runLengths(client: Client, workflowId: string): Promise<number[]> {
+/** The events of every run of a workflow id, following continue-as-new from the first run. */
+async function runs(client: Client, workflowId: string): Promise<temporal.api.history.v1.IHistoryEvent[][]> {
   const latest = await client.workflow.getHandle(workflowId).describe();
-  const firstRunId = latest.raw.workflowExecutionInfo?.firstRunId ?? undefined;
-  const lengths: number[] = [];
-  let runId: string | undefined = firstRunId ?? latest.runId;
+  const out: temporal.api.history.v1.IHistoryEvent[][] = [];
+  let runId: string | undefined = latest.raw.workflowExecutionInfo?.firstRunId ?? latest.runId;
   while (runId) {
     const history: temporal.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const events = history.events ?? [];
-    lengths.push(events.length);
+    out.push(events);
     const last: temporal.api.history.v1.IHistoryEvent | undefined = events[events.length - 1];
     runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
-  return lengths;
+  return out;
+}
+
+/** Events by type name (WORKFLOW_TASK_COMPLETED, …). */
+function countTypes(events: temporal.api.history.v1.IHistoryEvent[]): Record<string, number> {
+  const byType: Record<string, number> = {};
+  for (const e of events) {
+    const type = temporal.api.enums.v1.EventType[e.eventType ?? 0]?.replace('EVENT_TYPE_', '') ?? 'UNKNOWN';
+    byType[type] = (byType[type] ?? 0) + 1;
+  }
+  return byType;
 }

@@ -10,7 +10,7 @@ import { watcherWorkflowId } from '../shared/ids';
 import { retirementWorkflowId } from '../shared/ids';
 import { parseKeyArn } from '../shared/arn';
 import { startDevServer } from '../toolchain';
-import { limited } from '../shared/limited';
+import { forEachLimited } from '../shared/limited';
 import { benchEmulator, benchWorker, peakRssMiB } from './harness';
 
 const ACCOUNTS = 10;
@@ -60,7 +60,7 @@ export async function benchThroughput(bundle: WorkflowBundleWithSourceMap, count
     const cpuBefore = process.cpuUsage();
     const serverCpuBefore = processCpuSeconds(server.pid);
     const started = Date.now();
-    await limited(keys, 32, async (keyArn) => {
+    await forEachLimited(keys, 32, async (keyArn) => {
       await startRetirement(client, taskQueue, { keyArn, options: { soak: '5s', trailLag: '0s', pendingWindowDays: 7 }, ticket: { id: 'BENCH-1000', source: 'cli' } });
     });
     log(`  started ${count} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -75,7 +75,7 @@ export async function benchThroughput(bundle: WorkflowBundleWithSourceMap, count
     const benchCpu = (cpu.user + cpu.system) / 1e6;
     const serverCpu = processCpuSeconds(server.pid) - serverCpuBefore;
     const done = decided();
-    await limited(keys, 32, async (keyArn) => {
+    await forEachLimited(keys, 32, async (keyArn) => {
       await client.workflow.getHandle(retirementWorkflowId(parseKeyArn(keyArn))).terminate('bench over').catch(() => undefined);
     });
     for (const account of accounts) await client.workflow.getHandle(watcherWorkflowId(account, region)).terminate('bench over').catch(() => undefined);

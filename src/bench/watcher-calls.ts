@@ -6,7 +6,7 @@ import { CLOUDTRAIL_WATCHER_WORKFLOW, registerKeySignal } from '../shared/messag
 import { watcherWorkflowId } from '../shared/ids';
 import { DEFAULT_WATCHER_CONFIG, type WatcherConfig, type WatcherInput } from '../shared/watcher-config';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { limited } from '../shared/limited';
+import { forEachLimited } from '../shared/limited';
 import { benchEmulator, benchWorker, RssSampler, timeSkipping } from './harness';
 
 const HOUR = 3_600_000;
@@ -94,7 +94,7 @@ export async function benchWatcherCalls(o: WatcherCallsOptions): Promise<Watcher
       };
       // The first alone: concurrent signal-with-start of one new workflow may race on the test server.
       await register(0);
-      await limited(
+      await forEachLimited(
         Array.from({ length: keys - 1 }, (_, k) => k + 1),
         64,
         register,

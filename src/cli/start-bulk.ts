@@ -6,7 +6,7 @@ import { SingleBar } from 'cli-progress';
 import type { AwsClients } from '../activities/clients';
 import type { BulkStartEntry, BulkStartOptions, BulkStartReport } from '../client/bulk-start';
 import type { KeyRef } from '../shared/arn';
-import { forEachLimited } from '../scan/pool';
+import { forEachLimited } from '../shared/limited';
 import { toCliError } from './error-translation';
 import { CliError, usageError } from './errors';
 import { resolveKeyArg, type KeyArgOptions } from './key-args';

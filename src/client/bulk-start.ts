@@ -6,7 +6,7 @@
  * Temporal frontend.
  */
 import type { Client } from '@temporalio/client';
-import { forEachLimited } from '../scan/pool';
+import { forEachLimited } from '../shared/limited';
 import { startRetirement, type StartRequest } from './retirements';
 
 export const DEFAULT_START_CONCURRENCY = 16;

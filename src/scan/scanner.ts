@@ -11,7 +11,7 @@ import { formatDuration } from '../shared/duration';
 import { decidePreflight, refusalText } from '../shared/preflight';
 import { DEFAULT_OPTIONS, type RetirementOptions } from '../shared/types';
 import { pacedKmsClients } from './paced-clients';
-import { forEachLimited } from './pool';
+import { forEachLimited } from '../shared/limited';
 import type { ScanEntry, ScanReport, ScopeError } from './types';
 
 export interface ScanRequest {

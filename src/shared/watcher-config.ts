@@ -20,8 +20,10 @@ export interface WatcherConfig {
   routineReportsPerSweep: number;
   /** Reports per delivery activity: keeps each activity's input small, however many keys. */
   reportsPerDelivery: number;
-  /** Sweeps before continue-as-new (earlier if Temporal suggests it). */
+  /** Sweeps before continue-as-new (earlier if Temporal suggests it, or the run reaches maxEventsPerRun). */
   sweepsPerRun: number;
+  /** History events after which a run continues-as-new at its next sweep (registrations add events too). */
+  maxEventsPerRun: number;
 }
 
 export const DEFAULT_WATCHER_CONFIG: WatcherConfig = {
@@ -34,8 +36,10 @@ export const DEFAULT_WATCHER_CONFIG: WatcherConfig = {
   coverageReportIntervalMs: 7 * 86_400_000,
   routineReportsPerSweep: 100,
   reportsPerDelivery: 250,
-  // About 8 history events a sweep: 200 sweeps keep each watcher run near 1,700 events, under 2,000.
-  sweepsPerRun: 200,
+  // 11 history events a quiet sweep (two workflow tasks, a timer, the LookupEvents activity):
+  // 150 sweeps keep a run near 1,650 events, under 2,000.
+  sweepsPerRun: 150,
+  maxEventsPerRun: 1_800,
 };
 
 export interface WatchedKey extends WatchRegistration {

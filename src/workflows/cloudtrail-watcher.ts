@@ -48,7 +48,8 @@ export async function cloudTrailWatcher(input: WatcherInput, packedCarry?: Uint8
     lookupCalls += calls;
     sweeps += 1;
     await deliver(book, config, book.afterSweep(candidates, now));
-    if (sweeps >= config.sweepsPerRun || workflowInfo().continueAsNewSuggested) {
+    const info = workflowInfo();
+    if (sweeps >= config.sweepsPerRun || info.historyLength >= config.maxEventsPerRun || info.continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof cloudTrailWatcher>({ account: input.account, region: input.region, config: input.config }, packCarry(book.carry()));
     }

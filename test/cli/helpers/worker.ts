@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { ClientFactory } from '../../../src/activities/clients';
 import { watcherWorkflowId } from '../../../src/shared/ids';
+import type { WatcherConfig } from '../../../src/shared/watcher-config';
 import { createWorker } from '../../../src/worker';
 import { startTestEmulator, TEST_REGION, type TestEmulator } from '../../helpers/emulator';
 import { devServerConnections, uniqueTaskQueue } from '../../helpers/temporal';
@@ -14,7 +15,8 @@ export interface WorkerFixture {
   stop(accounts: string[]): Promise<void>;
 }
 
-export async function startWorkerFixture(): Promise<WorkerFixture> {
+/** `watcher` overrides the watcher settings below (e.g. a short run for continue-as-new). */
+export async function startWorkerFixture(watcher: Partial<WatcherConfig> = {}): Promise<WorkerFixture> {
   const emu = await startTestEmulator({ lookupRatePerSecond: 0 });
   const temporal = await devServerConnections();
   const taskQueue = uniqueTaskQueue('cli');
@@ -26,7 +28,7 @@ export async function startWorkerFixture(): Promise<WorkerFixture> {
     clients,
     workflowsPath: path.resolve(__dirname, '../../../src/workflows/index.ts'),
     // The emulator's CloudTrail is instant: poll often, assume no delivery lag.
-    watcher: { pollIntervalMs: 1000, minLagMs: 0, coverageReportIntervalMs: 60_000 },
+    watcher: { pollIntervalMs: 1000, minLagMs: 0, coverageReportIntervalMs: 60_000, ...watcher },
   });
   const running = worker.run();
   return {
