@@ -37,14 +37,14 @@ export async function run(): Promise<number> {
     log('LookupEvents per hour with keys soaking (time-skipping)');
     results.watcherCalls = await watcherInChild();
   }
-  if (wanted('scan')) {
-    log('scan: keys per second under the KMS rate');
-    results.scan = await benchScanRate(200, 50);
-  }
+  // Scan waits on its KMS rate most of the time and history's figures are event counts: the two
+  // share the machine without changing each other's results.
+  const scan = wanted('scan') ? (log('scan: keys per second under the KMS rate'), benchScanRate(200, 50)) : undefined;
   if (wanted('history')) {
     log('history: one retirement through a 90-day soak and a 30-day window (time-skipping)');
     results.history = await benchHistory(bundle, { pollIntervalMs: 3_600_000 }, '1h');
   }
+  if (scan) results.scan = await scan;
   if (wanted('detection')) {
     log('detection latency (time-skipping)');
     results.detection = [];

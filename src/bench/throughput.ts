@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { startRetirement } from '../client/retirements';
+import { startMany } from '../client/bulk-start';
 import { watcherWorkflowId } from '../shared/ids';
 import { retirementWorkflowId } from '../shared/ids';
 import { parseKeyArn } from '../shared/arn';
@@ -55,14 +55,16 @@ export async function benchThroughput(bundle: WorkflowBundleWithSourceMap, count
   const worker = await benchWorker({ connection: nativeConnection, client, taskQueue, bundle, clients: emu.clients, watcher });
   const running = worker.run();
   try {
-    const keys: string[] = [];
-    for (let i = 0; i < count; i++) keys.push((await emu.admin.seedKey({ account: accounts[i % ACCOUNTS] as string, region, creationDate: '-400d' })).Arn);
+    const keys: string[] = Array.from({ length: count }, () => '');
+    await forEachLimited(keys, 16, async (_, i) => {
+      keys[i] = (await emu.admin.seedKey({ account: accounts[i % ACCOUNTS] as string, region, creationDate: '-400d' })).Arn;
+    });
     const cpuBefore = process.cpuUsage();
     const serverCpuBefore = processCpuSeconds(server.pid);
     const started = Date.now();
-    await forEachLimited(keys, 32, async (keyArn) => {
-      await startRetirement(client, taskQueue, { keyArn, options: { soak: '5s', trailLag: '0s', pendingWindowDays: 7 }, ticket: { id: 'BENCH-1000', source: 'cli' } });
-    });
+    // Submitted as `start --from FILE` does; the per-account disabling gate (10 at once) applies.
+    const submitted = await startMany(client, taskQueue, keys, { options: { soak: '5s', trailLag: '0s', pendingWindowDays: 7 }, ticket: { id: 'BENCH-1000', source: 'cli' } }, { concurrency: 32 });
+    if (submitted.started !== count) throw new Error(`only ${submitted.started} of ${count} retirements started: ${submitted.entries.find((e) => e.error)?.error ?? ''}`);
     log(`  started ${count} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const progress = setInterval(() => log(`  ${decided()} decided after ${((Date.now() - started) / 1000).toFixed(0)} s`), 15_000);
     // Decided: deletion scheduled (the emulator's key is PendingDeletion) or a terminal outcome.
