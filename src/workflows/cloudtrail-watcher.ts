@@ -7,6 +7,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   sleep,
   workflowInfo,
@@ -23,7 +24,7 @@ const DELIVERIES_AT_ONCE = 4;
 
 /** `packedCarry` is what the previous run left (see watcher-carry.ts); `input.carry` is read too, as older runs passed it. */
 export async function cloudTrailWatcher(input: WatcherInput, packedCarry?: Uint8Array): Promise<{ sweeps: number; lookupCalls: number }> {
-  const config = resolveWatcherConfig(input.config);
+  const config = batchingOrAsBefore(resolveWatcherConfig(input.config), input);
   const book = new WatcherBook(config, packedCarry ? unpackCarry(packedCarry) : input.carry);
   setHandler(registerKeySignal, (reg) => book.register(reg));
   setHandler(deregisterKeySignal, ({ workflowId }) => book.deregister(workflowId));
@@ -56,6 +57,19 @@ export async function cloudTrailWatcher(input: WatcherInput, packedCarry?: Uint8
   }
   await condition(allHandlersFinished);
   return { sweeps, lookupCalls };
+}
+
+/** The workflow patch that staggered routine reports, batched deliveries and bounded runs by events. */
+export const WATCHER_BATCHING_PATCH = 'watcher-batching';
+
+/**
+ * A watcher run that began before that change replays as it ran: every due report at once, in one
+ * delivery, and a new run after 200 sweeps (or its own sweepsPerRun). (One marker event in new runs.)
+ */
+function batchingOrAsBefore(config: WatcherConfig, input: WatcherInput): WatcherConfig {
+  if (patched(WATCHER_BATCHING_PATCH)) return config;
+  const all = Number.POSITIVE_INFINITY;
+  return { ...config, routineReportsPerSweep: all, reportsPerDelivery: all, maxEventsPerRun: all, sweepsPerRun: input.config?.sweepsPerRun ?? 200 };
 }
 
 async function sweep(

@@ -3,7 +3,7 @@
  * Queued, give it back once DisableKey is done. Asking and giving back are local activities (one
  * marker event each): with the grant signal, the gate costs a retirement fewer than ten history events.
  */
-import { ActivityFailure, CancellationScope, condition, type LocalActivityOptions } from '@temporalio/workflow';
+import { ActivityFailure, CancellationScope, condition, patched, type LocalActivityOptions } from '@temporalio/workflow';
 import type { RetirementResult } from '../shared/types';
 import { callLocal, localActs } from './activities-proxy';
 import type { RetirementState } from './retirement-state';
@@ -13,6 +13,9 @@ import type { RetirementState } from './retirement-state';
  * waiting forever. Asking is idempotent; a gate that is gone is started again with this request.
  */
 export const ASK_AGAIN_MS = 60 * 60_000;
+
+/** The workflow patch that introduced the gate; deprecate it once no older retirement runs. */
+export const DISABLING_GATE_PATCH = 'disabling-gate';
 
 const RELEASE_OPTIONS: LocalActivityOptions = {
   startToCloseTimeout: '1 minute',
@@ -25,6 +28,9 @@ const cancelRequested = (s: RetirementState): boolean => s.decision?.kind === 'c
 
 /** Waits in phase Queued for a permit. Returns a result when cancelled while queued (the key untouched). */
 export async function acquireDisablingSlot(s: RetirementState): Promise<RetirementResult | undefined> {
+  // Retirements that reached this point before workers had the gate replay without it: their
+  // histories go from preflight straight to TagResource. (One marker event in new histories.)
+  if (!patched(DISABLING_GATE_PATCH)) return undefined;
   const account = s.key.account;
   s.enter('Queued', `queued for a disabling slot in account ${account}`);
   const ask = (): Promise<unknown> => callLocal('requestDisablingSlot', `Ask account ${account}'s disabling gate for a slot`, { account, workflowId: s.workflowId });
