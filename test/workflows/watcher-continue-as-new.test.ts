@@ -4,6 +4,7 @@
  * keys, sees a use after several runs, and lets the other key's soak end.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { startRetirement } from '../../src/client/retirements';
 import { watcherWorkflowId } from '../../src/shared/ids';
 import { watcherStatusQuery } from '../../src/shared/messages';
@@ -32,12 +33,16 @@ describe('CloudTrail watcher across continue-as-new (dev server)', () => {
     const kms = fx.emu.kms(account, TEST_REGION);
     await eventually(async () => ((await keyState(kms, used!.Arn)) === 'Disabled' ? true : undefined), 30_000, 'the key disabled');
 
-    // Wait for a later run: the first run's id is no longer the current one.
+    // Wait for a later run: the current run is not the chain's first. (The watcher starts when
+    // the key registers, just after DisableKey.)
     const watcher = fx.client.workflow.getHandle(watcherWorkflowId(account, TEST_REGION));
-    const firstRunId = (await watcher.describe()).runId;
     await eventually(async () => {
-      const d = await watcher.describe();
-      return d.runId !== firstRunId && d.raw.workflowExecutionInfo?.firstRunId === firstRunId ? true : undefined;
+      const d = await watcher.describe().catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      });
+      const first = d?.raw.workflowExecutionInfo?.firstRunId;
+      return d && first && d.runId !== first ? true : undefined;
     }, 30_000, 'the watcher to continue as new');
     const later = await watcher.query(watcherStatusQuery);
     expect(later.keys).toBe(2);
