@@ -96,7 +96,8 @@ export class RetirementState {
   }
 
   validateCancel(input: DecisionInput): void {
-    if (this.phase === 'Done') throw new Error(`the retirement is over (${this.outcome ?? 'done'}); nothing to cancel.`);
+    // Worded as the CLI words a retirement already closed: a cancel can land in either moment.
+    if (this.phase === 'Done') throw new Error(`the retirement ${this.workflowId} is over (${this.outcome ?? 'done'}: ${this.reason ?? ''}); nothing to cancel.`);
     if (!input.reason?.trim()) throw new Error('cancel needs a reason (who asked and why).');
     if (this.decision?.kind === 'cancel') throw new Error('a cancel is already under way.');
   }
