@@ -18,7 +18,7 @@ describe('CloudTrail watcher across continue-as-new (dev server)', () => {
   let fx: WorkerFixture;
 
   beforeAll(async () => {
-    fx = await startWorkerFixture({ sweepsPerRun: 2 });
+    fx = await startWorkerFixture({ watcher: { sweepsPerRun: 2 } });
   });
   afterAll(async () => {
     await fx?.stop([account]);

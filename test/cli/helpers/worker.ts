@@ -1,22 +1,31 @@
 /** A real worker on the suite's dev server, against a test emulator, on its own task queue. */
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { ClientFactory } from '../../../src/activities/clients';
-import { watcherWorkflowId } from '../../../src/shared/ids';
+import { ClientFactory, type AwsClients } from '../../../src/activities/clients';
+import type { DisablingGateConfig } from '../../../src/shared/disabling-gate';
+import { disablingGateWorkflowId, watcherWorkflowId } from '../../../src/shared/ids';
 import type { WatcherConfig } from '../../../src/shared/watcher-config';
 import { createWorker } from '../../../src/worker';
 import { startTestEmulator, TEST_REGION, type TestEmulator } from '../../helpers/emulator';
 import { devServerConnections, uniqueTaskQueue } from '../../helpers/temporal';
+import { workflowBundle } from '../../workflows/bundle-cache';
 
 export interface WorkerFixture {
   emu: TestEmulator;
   client: Client;
   taskQueue: string;
-  stop(accounts: string[]): Promise<void>;
+  /** Terminates `workflowIds` and the accounts' watchers and disabling gates, then stops everything. */
+  stop(accounts: string[], workflowIds?: string[]): Promise<void>;
 }
 
-/** `watcher` overrides the watcher settings below (e.g. a short run for continue-as-new). */
-export async function startWorkerFixture(watcher: Partial<WatcherConfig> = {}): Promise<WorkerFixture> {
+export interface WorkerFixtureOptions {
+  /** Overrides of the watcher settings below (e.g. a short run for continue-as-new). */
+  watcher?: Partial<WatcherConfig>;
+  disablingGate?: Partial<DisablingGateConfig>;
+  /** Wraps the worker's AWS clients (e.g. to count requests in flight). */
+  wrapClients?: (clients: ClientFactory) => AwsClients;
+}
+
+export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Promise<WorkerFixture> {
   const emu = await startTestEmulator({ lookupRatePerSecond: 0 });
   const temporal = await devServerConnections();
   const taskQueue = uniqueTaskQueue('cli');
@@ -25,20 +34,20 @@ export async function startWorkerFixture(watcher: Partial<WatcherConfig> = {}): 
     connection: temporal.nativeConnection,
     client: temporal.client,
     taskQueue,
-    clients,
-    workflowsPath: path.resolve(__dirname, '../../../src/workflows/index.ts'),
+    clients: options.wrapClients?.(clients) ?? clients,
+    workflowBundle: await workflowBundle(),
     // The emulator's CloudTrail is instant: poll often, assume no delivery lag.
-    watcher: { pollIntervalMs: 1000, minLagMs: 0, coverageReportIntervalMs: 60_000, ...watcher },
+    watcher: { pollIntervalMs: 1000, minLagMs: 0, coverageReportIntervalMs: 60_000, ...options.watcher },
+    disablingGate: options.disablingGate,
   });
   const running = worker.run();
   return {
     emu,
     client: temporal.client,
     taskQueue,
-    async stop(accounts) {
-      for (const account of accounts) {
-        await temporal.client.workflow.getHandle(watcherWorkflowId(account, TEST_REGION)).terminate('test over').catch(() => undefined);
-      }
+    async stop(accounts, workflowIds = []) {
+      const ids = [...workflowIds, ...accounts.flatMap((a) => [watcherWorkflowId(a, TEST_REGION), disablingGateWorkflowId(a)])];
+      await Promise.all(ids.map((id) => temporal.client.workflow.getHandle(id).terminate('test over').catch(() => undefined)));
       worker.shutdown();
       await running;
       clients.destroy();
