@@ -14,18 +14,18 @@ import {
 } from '@temporalio/workflow';
 import { deregisterKeySignal, registerKeySignal, watcherStatusQuery, type TrailReport } from '../shared/messages';
 import type { TrailCandidate } from '../shared/trail-events';
-import { resolveWatcherConfig, type WatcherConfig, type WatcherInput } from '../shared/watcher-config';
+import { resolveWatcherConfig, type WatcherCarry, type WatcherConfig, type WatcherInput } from '../shared/watcher-config';
 import { ACTIVITY_OPTIONS, acts, lookupActs } from './activities-proxy';
 import { WatcherBook } from './watcher-book';
-import { packCarry, unpackCarry } from './watcher-carry';
+import { packCarry, unpackCarry } from './packed-carry';
 
 /** Delivery activities running at once. */
 const DELIVERIES_AT_ONCE = 4;
 
-/** `packedCarry` is what the previous run left (see watcher-carry.ts); `input.carry` is read too, as older runs passed it. */
+/** `packedCarry` is what the previous run left (see packed-carry.ts); `input.carry` is read too, as older runs passed it. */
 export async function cloudTrailWatcher(input: WatcherInput, packedCarry?: Uint8Array): Promise<{ sweeps: number; lookupCalls: number }> {
   const config = batchingOrAsBefore(resolveWatcherConfig(input.config), input);
-  const book = new WatcherBook(config, packedCarry ? unpackCarry(packedCarry) : input.carry);
+  const book = new WatcherBook(config, packedCarry ? unpackCarry<WatcherCarry>(packedCarry) : input.carry);
   setHandler(registerKeySignal, (reg) => book.register(reg));
   setHandler(deregisterKeySignal, ({ workflowId }) => book.deregister(workflowId));
 

@@ -8,14 +8,16 @@
  * gate answers each with a `disablingSlotGranted` signal sent directly from here.
  */
 import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
-import { GateBook, resolveDisablingGateConfig, type DisablingGateInput } from '../shared/disabling-gate';
+import { GateBook, resolveDisablingGateConfig, type DisablingGateCarry, type DisablingGateInput } from '../shared/disabling-gate';
 import { disablingGateQuery, disablingSlotGrantedSignal, releaseDisablingSlotSignal, requestDisablingSlotSignal } from '../shared/messages';
+import { packCarry, unpackCarry } from './packed-carry';
 
-export async function disablingGate(input: DisablingGateInput): Promise<{ messages: number }> {
+/** `packedCarry` is what the previous run left (holders and queue, see packed-carry.ts); `input.carry` is read too. */
+export async function disablingGate(input: DisablingGateInput, packedCarry?: Uint8Array): Promise<{ messages: number }> {
   // The limit is the starting worker's setting; a running gate keeps it (and carries it across
   // continue-as-new) until it idles out.
   const config = resolveDisablingGateConfig(input.config);
-  const book = new GateBook(config, input.carry);
+  const book = new GateBook(config, packedCarry ? unpackCarry<DisablingGateCarry>(packedCarry) : input.carry);
   const gateWorkflowId = workflowInfo().workflowId;
   let messages = 0;
   let version = 0;
@@ -41,7 +43,7 @@ export async function disablingGate(input: DisablingGateInput): Promise<{ messag
     messages += await grant(book, gateWorkflowId);
     if (messages >= config.messagesPerRun || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof disablingGate>({ ...input, carry: book.carry() });
+      await continueAsNew<typeof disablingGate>({ account: input.account, config: input.config }, packCarry(book.carry()));
     }
     if (version !== seen) continue;
     if (book.idle) {

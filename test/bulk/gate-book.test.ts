@@ -1,6 +1,7 @@
 /** The disabling gate's bookkeeping rules, without Temporal: permits, queue order, idempotence, leases, carry. */
 import { describe, expect, it } from 'vitest';
-import { GateBook, parseDisablingLimit, resolveDisablingGateConfig, DEFAULT_DISABLING_GATE_CONFIG } from '../../src/shared/disabling-gate';
+import { GateBook, parseDisablingLimit, resolveDisablingGateConfig, DEFAULT_DISABLING_GATE_CONFIG, type DisablingGateCarry } from '../../src/shared/disabling-gate';
+import { packCarry, unpackCarry } from '../../src/workflows/packed-carry';
 
 const config = resolveDisablingGateConfig({ limit: 2, leaseMs: 1000 });
 
@@ -66,6 +67,19 @@ describe('GateBook', () => {
     expect(next.position('c')).toBe(1);
     next.request('c');
     expect(next.queue).toEqual(['c']);
+  });
+
+  it('carries 30,000 queued retirements inside the payload limit, deflated', () => {
+    const book = new GateBook(config);
+    const hex = (n: number, width: number): string => ((n * 2654435761) % 16 ** width).toString(16).padStart(width, '0');
+    for (let n = 0; n < 30_000; n++) book.request(`retire-key/111122223333/us-east-1/${hex(n, 8)}-12ab-44cd-96ef-${hex(n * 7919, 12)}`);
+    book.grant(0);
+    const carry = book.carry();
+    const packed = packCarry(carry);
+    // As JSON the queue alone is over Temporal's 2 MB limit; deflated, well under its 512 KB warning.
+    expect(JSON.stringify(carry).length).toBeGreaterThan(2 * 1024 * 1024);
+    expect(packed.byteLength).toBeLessThan(512 * 1024);
+    expect(new GateBook(config, unpackCarry<DisablingGateCarry>(packed)).carry()).toEqual(carry);
   });
 });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TrailCandidate } from '../../src/shared/trail-events';
-import { DEFAULT_WATCHER_CONFIG } from '../../src/shared/watcher-config';
+import { DEFAULT_WATCHER_CONFIG, type WatcherCarry } from '../../src/shared/watcher-config';
 import { WatcherBook } from '../../src/workflows/watcher-book';
-import { packCarry, unpackCarry } from '../../src/workflows/watcher-carry';
+import { packCarry, unpackCarry } from '../../src/workflows/packed-carry';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2025-06-01T00:00:00Z');
@@ -111,7 +111,7 @@ describe('WatcherBook', () => {
     // Temporal refuses payloads over 2 MB and warns above 512 KB; the plain JSON is over the limit.
     expect(plain).toBeGreaterThan(2 * 1024 * 1024);
     expect(packed.byteLength).toBeLessThan(512 * 1024);
-    const again = new WatcherBook(config, unpackCarry(packed));
+    const again = new WatcherBook(config, unpackCarry<WatcherCarry>(packed));
     expect(again.keys.size).toBe(10_000);
     expect(again.carry()).toEqual(carry);
   });

@@ -1,5 +1,5 @@
 /**
- * The watcher's state crosses continue-as-new deflated (watcher-carry.ts), as a binary second
+ * The watcher's state crosses continue-as-new deflated (packed-carry.ts), as a binary second
  * argument: on the dev server, a watcher that continues-as-new every two sweeps still knows its
  * keys, sees a use after several runs, and lets the other key's soak end.
  */
