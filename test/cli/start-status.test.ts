@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
-import type { Worker } from '@temporalio/worker';
-import { ClientFactory } from '../../src/activities/clients';
-import { watcherWorkflowId } from '../../src/shared/ids';
-import { createWorker } from '../../src/worker';
-import { startTestEmulator, TEST_REGION, type TestEmulator } from '../helpers/emulator';
-import { devServerConnections, uniqueTaskQueue } from '../helpers/temporal';
+import { DEFAULT_WATCHER_CONFIG } from '../../src/shared/watcher-config';
+import { TEST_REGION, type TestEmulator } from '../helpers/emulator';
+import { startWorkerFixture, type WorkerFixture } from './helpers/worker';
 import { runCli, type CliRun } from './helpers/run-cli';
 
 /** Runs the CLI in-process and captures what it prints (the environment is set in beforeAll). */
@@ -13,25 +10,19 @@ const cli = (...args: string[]): Promise<CliRun> => runCli(args);
 
 describe('kms-retire start / status on the dev server, against the emulator', () => {
   const account = String(300000000000 + Math.floor(Math.random() * 1e9));
-  const taskQueue = uniqueTaskQueue('cli');
+  let fx: WorkerFixture;
   let emu: TestEmulator;
-  let conns: Awaited<ReturnType<typeof devServerConnections>>;
-  let worker: Worker;
-  let running: Promise<void>;
-  let clients: ClientFactory;
   const saved = { ...process.env };
 
   beforeAll(async () => {
-    emu = await startTestEmulator();
-    conns = await devServerConnections();
-    clients = new ClientFactory({ endpoint: emu.url, credentialsForAccount: (a) => ({ accessKeyId: a, secretAccessKey: 'test' }) });
-    // A short soak needs a watcher that polls every second and allows a second of CloudTrail lag.
-    worker = await createWorker({ connection: conns.nativeConnection, client: conns.client, taskQueue, clients, watcher: { pollIntervalMs: 1000, minLagMs: 1000 } });
-    running = worker.run();
+    // A short soak needs a watcher that polls every second and allows a second of CloudTrail lag;
+    // coverage reports at the default (weekly) interval, LookupEvents at AWS's limit.
+    fx = await startWorkerFixture({ watcher: { minLagMs: 1000, coverageReportIntervalMs: DEFAULT_WATCHER_CONFIG.coverageReportIntervalMs }, lookupRatePerSecond: 2 });
+    emu = fx.emu;
     Object.assign(process.env, {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      KMS_RETIRE_TASK_QUEUE: taskQueue,
+      KMS_RETIRE_TASK_QUEUE: fx.taskQueue,
       AWS_ENDPOINT_URL: emu.url,
       AWS_ACCESS_KEY_ID: account,
       AWS_SECRET_ACCESS_KEY: 'test',
@@ -41,15 +32,7 @@ describe('kms-retire start / status on the dev server, against the emulator', ()
 
   afterAll(async () => {
     process.env = saved;
-    await conns?.client.workflow
-      .getHandle(watcherWorkflowId(account, TEST_REGION))
-      .terminate('test over')
-      .catch(() => undefined);
-    worker?.shutdown();
-    await running;
-    clients?.destroy();
-    await conns?.close();
-    await emu?.stop();
+    await fx?.stop([account]);
   });
 
   it('start --wait retires a key end to end (by key id and --region), and status shows it', async () => {
@@ -75,7 +58,7 @@ describe('kms-retire start / status on the dev server, against the emulator', ()
     // A second start names the running retirement instead of starting another.
     const again = await cli('start', key.Arn, '--json');
     expect(JSON.parse(again.stdout)).toMatchObject({ started: false });
-    await conns.client.workflow.getHandle(out.workflowId).terminate('test over');
+    await fx.client.workflow.getHandle(out.workflowId).terminate('test over');
   });
 
   it('start --wait reports a refusal with its reason', async () => {

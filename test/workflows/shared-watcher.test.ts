@@ -4,50 +4,31 @@
  * Real time also makes the LookupEvents budget real: the emulator throttles above 2 per second.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Worker } from '@temporalio/worker';
-import { ClientFactory } from '../../src/activities/clients';
 import { startRetirement } from '../../src/client/retirements';
 import { watcherWorkflowId } from '../../src/shared/ids';
 import { watcherStatusQuery } from '../../src/shared/messages';
 import type { RetirementResult } from '../../src/shared/types';
-import { createWorker } from '../../src/worker';
-import { startTestEmulator, TEST_REGION, type TestEmulator } from '../helpers/emulator';
-import { devServerConnections, uniqueTaskQueue } from '../helpers/temporal';
+import { DEFAULT_WATCHER_CONFIG } from '../../src/shared/watcher-config';
+import { startWorkerFixture, type WorkerFixture } from '../cli/helpers/worker';
+import { TEST_REGION, type TestEmulator } from '../helpers/emulator';
 import { keyState, tryToUse } from './fixture';
 
 describe('one CloudTrail watcher per account and Region (dev server)', () => {
   const account = String(400000000000 + Math.floor(Math.random() * 1e9));
-  const taskQueue = uniqueTaskQueue('watcher');
+  let fx: WorkerFixture;
   let emu: TestEmulator;
-  let conns: Awaited<ReturnType<typeof devServerConnections>>;
-  let worker: Worker;
-  let running: Promise<void>;
-  let clients: ClientFactory;
 
   beforeAll(async () => {
-    emu = await startTestEmulator({ lookupRatePerSecond: 2 }); // AWS's own LookupEvents limit
-    conns = await devServerConnections();
-    clients = new ClientFactory({ endpoint: emu.url, credentialsForAccount: (a) => ({ accessKeyId: a, secretAccessKey: 'test' }) });
-    worker = await createWorker({
-      connection: conns.nativeConnection,
-      client: conns.client,
-      taskQueue,
-      clients,
-      watcher: { pollIntervalMs: 1000, minLagMs: 500, maxRequestsPerSecond: 1 },
+    // AWS's own LookupEvents limit in the emulator; the watcher's budget half of it.
+    fx = await startWorkerFixture({
+      watcher: { minLagMs: 500, maxRequestsPerSecond: 1, coverageReportIntervalMs: DEFAULT_WATCHER_CONFIG.coverageReportIntervalMs },
+      lookupRatePerSecond: 2,
     });
-    running = worker.run();
+    emu = fx.emu;
   });
 
   afterAll(async () => {
-    await conns?.client.workflow
-      .getHandle(watcherWorkflowId(account, TEST_REGION))
-      .terminate('test over')
-      .catch(() => undefined);
-    worker?.shutdown();
-    await running;
-    clients?.destroy();
-    await conns?.close();
-    await emu?.stop();
+    await fx?.stop([account]);
   });
 
   it('many soaking keys share one watcher; LookupEvents stays within budget and does not grow with the keys', async () => {
@@ -58,16 +39,16 @@ describe('one CloudTrail watcher per account and Region (dev server)', () => {
     const t0 = Date.now();
     const ids: string[] = [];
     for (const key of keys) {
-      ids.push((await startRetirement(conns.client, taskQueue, { keyArn: key.Arn, options: { soak: '15s', trailLag: '1s', pendingWindowDays: 7 } })).workflowId);
+      ids.push((await startRetirement(fx.client, fx.taskQueue, { keyArn: key.Arn, options: { soak: '15s', trailLag: '1s', pendingWindowDays: 7 } })).workflowId);
     }
-    const watcher = conns.client.workflow.getHandle(watcherWorkflowId(account, TEST_REGION));
+    const watcher = fx.client.workflow.getHandle(watcherWorkflowId(account, TEST_REGION));
     for (let i = 0; i < 600 && (await keyState(kms, keys[0]!.Arn)) !== 'Disabled'; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await keyState(kms, keys[0]!.Arn)).toBe('Disabled');
     for (let i = 0; i < 120; i++) expect(await tryToUse(kms, keys[0]!.Arn)).toBe('DisabledException');
     const results = await Promise.all(
       ids.map(async (id) => {
         for (;;) {
-          const s = await conns.client.workflow.getHandle(id).query<{ phase: string; outcome?: string }>('status');
+          const s = await fx.client.workflow.getHandle(id).query<{ phase: string; outcome?: string }>('status');
           if (s.phase === 'PendingDeletion' || s.phase === 'Done') return s;
           await new Promise((r) => setTimeout(r, 250));
         }
@@ -75,7 +56,7 @@ describe('one CloudTrail watcher per account and Region (dev server)', () => {
     );
     const status = await watcher.query(watcherStatusQuery);
     const elapsedS = (Date.now() - t0) / 1000;
-    expect((await conns.client.workflow.getHandle(ids[0]!).result()) as RetirementResult).toMatchObject({ outcome: 'Reenabled' });
+    expect((await fx.client.workflow.getHandle(ids[0]!).result()) as RetirementResult).toMatchObject({ outcome: 'Reenabled' });
     expect(results.slice(1).map((r) => r.phase)).toEqual(Array(KEYS - 1).fill('PendingDeletion'));
 
     const before = await watcher.query(watcherStatusQuery);
@@ -98,6 +79,6 @@ describe('one CloudTrail watcher per account and Region (dev server)', () => {
     expect(calls).toBeLessThanOrEqual(elapsedAtReadS * 1 + 1);
     // One sweep per poll for all keys: a watcher per key would make KEYS times as many.
     expect(status.sweeps).toBeLessThanOrEqual(elapsedS + 1);
-    for (const id of ids.slice(1)) await conns.client.workflow.getHandle(id).terminate('test over');
+    for (const id of ids.slice(1)) await fx.client.workflow.getHandle(id).terminate('test over');
   });
 });

@@ -23,10 +23,12 @@ export interface WorkerFixtureOptions {
   disablingGate?: Partial<DisablingGateConfig>;
   /** Wraps the worker's AWS clients (e.g. to count requests in flight). */
   wrapClients?: (clients: ClientFactory) => AwsClients;
+  /** The emulator's LookupEvents limit per account and Region (default 0: none; AWS allows 2). */
+  lookupRatePerSecond?: number;
 }
 
 export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Promise<WorkerFixture> {
-  const emu = await startTestEmulator({ lookupRatePerSecond: 0 });
+  const emu = await startTestEmulator({ lookupRatePerSecond: options.lookupRatePerSecond ?? 0 });
   const temporal = await devServerConnections();
   const taskQueue = uniqueTaskQueue('cli');
   const clients = new ClientFactory({ endpoint: emu.url, credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }) });
