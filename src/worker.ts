@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { NativeConnection} from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { fleetClients, roleTemplateFromEnv } from './aws/clients';
@@ -55,7 +55,9 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     namespace: options.namespace ?? options.client.options.namespace,
     taskQueue: options.taskQueue,
     activities,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: options.workflowsPath ?? defaultWorkflowsPath() }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: options.workflowsPath ?? defaultWorkflowsPath() }),
     ...options.workerOptions,
   });
 }
@@ -83,7 +85,10 @@ export function disablingGateSettingsFromEnv(env = process.env): Partial<Disabli
   const lease = env.KMS_RETIRE_DISABLING_LEASE;
   if (lease !== undefined && lease !== '') {
     const ms = parseDuration(lease, 'KMS_RETIRE_DISABLING_LEASE');
-    if (ms < 1000) throw new DisablingGateConfigError(`KMS_RETIRE_DISABLING_LEASE=${lease} is too short: give a duration of at least 1s, such as 15m.`);
+    if (ms < 1000)
+      throw new DisablingGateConfigError(
+        `KMS_RETIRE_DISABLING_LEASE=${lease} is too short: give a duration of at least 1s, such as 15m.`,
+      );
     out.leaseMs = ms;
   }
   return out;

@@ -57,7 +57,10 @@ export class ClientFactory implements AwsClients {
     this.trailClients.clear();
   }
 
-  private config(account: string, region: string): { region: string; endpoint?: string; credentials?: Credentials; maxAttempts: number } {
+  private config(
+    account: string,
+    region: string,
+  ): { region: string; endpoint?: string; credentials?: Credentials; maxAttempts: number } {
     const credentials = this.options.credentialsForAccount?.(account) ?? this.options.credentials;
     return {
       region,

@@ -40,7 +40,9 @@ export function createDisablingGateActivities(deps: DisablingGateDeps) {
 
     async releaseDisablingSlot({ account, workflowId }: SlotInput): Promise<void> {
       try {
-        await deps.client.workflow.getHandle(disablingGateWorkflowId(account)).signal(releaseDisablingSlotSignal, { workflowId });
+        await deps.client.workflow
+          .getHandle(disablingGateWorkflowId(account))
+          .signal(releaseDisablingSlotSignal, { workflowId });
       } catch (err) {
         // A gate that is gone holds nothing for anyone.
         if (!(err instanceof WorkflowNotFoundError)) throw err;

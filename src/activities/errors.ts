@@ -43,7 +43,16 @@ const RETRYABLE: Record<string, string> = {
   ServiceUnavailableException: 'ServiceUnavailable',
 };
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'TimeoutError', 'RequestTimeout']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'TimeoutError',
+  'RequestTimeout',
+]);
 
 interface SdkErrorShape {
   name?: string;
@@ -68,15 +77,35 @@ export function classifyAwsError(err: unknown, what: string): ApplicationFailure
   const message = `${what}: ${code}: ${e.message ?? String(err)}`;
   const details = [{ awsErrorCode: code, httpStatusCode: e.$metadata?.httpStatusCode }];
   const nonRetryable = NON_RETRYABLE[code];
-  if (nonRetryable) return ApplicationFailure.create({ message, type: nonRetryable, nonRetryable: true, details, cause: err instanceof Error ? err : undefined });
+  if (nonRetryable)
+    return ApplicationFailure.create({
+      message,
+      type: nonRetryable,
+      nonRetryable: true,
+      details,
+      cause: err instanceof Error ? err : undefined,
+    });
   const retryable =
     RETRYABLE[code] ??
     (e.code && NETWORK_CODES.has(e.code) ? 'Network' : undefined) ??
     (NETWORK_CODES.has(code) ? 'Network' : undefined) ??
     ((e.$metadata?.httpStatusCode ?? 0) >= 500 || e.$fault === 'server' ? 'ServiceUnavailable' : undefined);
-  if (retryable) return ApplicationFailure.create({ message, type: retryable, nonRetryable: false, details, cause: err instanceof Error ? err : undefined });
+  if (retryable)
+    return ApplicationFailure.create({
+      message,
+      type: retryable,
+      nonRetryable: false,
+      details,
+      cause: err instanceof Error ? err : undefined,
+    });
   // Unknown client errors: retried (Temporal's default), named by their AWS code so they show.
-  return ApplicationFailure.create({ message, type: code, nonRetryable: false, details, cause: err instanceof Error ? err : undefined });
+  return ApplicationFailure.create({
+    message,
+    type: code,
+    nonRetryable: false,
+    details,
+    cause: err instanceof Error ? err : undefined,
+  });
 }
 
 /** Runs one AWS call; failures leave through classifyAwsError. */

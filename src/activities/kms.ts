@@ -18,7 +18,14 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { parseKeyArn } from '../shared/arn';
 import { KEY_CHANGED } from '../shared/error-types';
-import { TAG_WORKFLOW_ID, tagValue, type GrantSummary, type KeyDescription, type KeyTag, type LastUsageReport } from '../shared/key-facts';
+import {
+  TAG_WORKFLOW_ID,
+  tagValue,
+  type GrantSummary,
+  type KeyDescription,
+  type KeyTag,
+  type LastUsageReport,
+} from '../shared/key-facts';
 import type { AwsClients } from './clients';
 import { awsCall, awsErrorCode, classifyAwsError } from './errors';
 import { toGrantSummary, toKeyDescription } from './kms-describe';
@@ -40,8 +47,11 @@ export function createKmsActivities(clients: AwsClients) {
   };
 
   async function describeKey({ keyArn }: KeyInput): Promise<KeyDescription> {
-    const out = await awsCall(`DescribeKey ${keyArn}`, () => kms(keyArn).send(new DescribeKeyCommand({ KeyId: keyArn })));
-    if (!out.KeyMetadata) throw ApplicationFailure.nonRetryable(`DescribeKey ${keyArn} returned no KeyMetadata`, 'Validation');
+    const out = await awsCall(`DescribeKey ${keyArn}`, () =>
+      kms(keyArn).send(new DescribeKeyCommand({ KeyId: keyArn })),
+    );
+    if (!out.KeyMetadata)
+      throw ApplicationFailure.nonRetryable(`DescribeKey ${keyArn} returned no KeyMetadata`, 'Validation');
     return toKeyDescription(out.KeyMetadata, keyArn);
   }
 
@@ -49,7 +59,9 @@ export function createKmsActivities(clients: AwsClients) {
     const tags: KeyTag[] = [];
     let marker: string | undefined;
     do {
-      const out = await awsCall(`ListResourceTags ${keyArn}`, () => kms(keyArn).send(new ListResourceTagsCommand({ KeyId: keyArn, Marker: marker })));
+      const out = await awsCall(`ListResourceTags ${keyArn}`, () =>
+        kms(keyArn).send(new ListResourceTagsCommand({ KeyId: keyArn, Marker: marker })),
+      );
       for (const t of out.Tags ?? []) tags.push({ key: t.TagKey ?? '', value: t.TagValue ?? '' });
       marker = out.Truncated ? out.NextMarker : undefined;
     } while (marker);
@@ -62,7 +74,9 @@ export function createKmsActivities(clients: AwsClients) {
 
     async getKeyLastUsage({ keyArn }: KeyInput): Promise<LastUsageReport> {
       // GetKeyLastUsage does not accept aliases: always the key ARN.
-      const out = await awsCall(`GetKeyLastUsage ${keyArn}`, () => kms(keyArn).send(new GetKeyLastUsageCommand({ KeyId: keyArn })));
+      const out = await awsCall(`GetKeyLastUsage ${keyArn}`, () =>
+        kms(keyArn).send(new GetKeyLastUsageCommand({ KeyId: keyArn })),
+      );
       return {
         lastUsedAt: out.KeyLastUsage?.Timestamp?.toISOString(),
         operation: out.KeyLastUsage?.Operation,
@@ -76,7 +90,9 @@ export function createKmsActivities(clients: AwsClients) {
       const names: string[] = [];
       let marker: string | undefined;
       do {
-        const out = await awsCall(`ListAliases ${keyArn}`, () => kms(keyArn).send(new ListAliasesCommand({ KeyId: keyArn, Marker: marker })));
+        const out = await awsCall(`ListAliases ${keyArn}`, () =>
+          kms(keyArn).send(new ListAliasesCommand({ KeyId: keyArn, Marker: marker })),
+        );
         for (const a of out.Aliases ?? []) if (a.AliasName) names.push(a.AliasName);
         marker = out.Truncated ? out.NextMarker : undefined;
       } while (marker);
@@ -87,7 +103,9 @@ export function createKmsActivities(clients: AwsClients) {
       const grants: GrantSummary[] = [];
       let marker: string | undefined;
       do {
-        const out = await awsCall(`ListGrants ${keyArn}`, () => kms(keyArn).send(new ListGrantsCommand({ KeyId: keyArn, Marker: marker })));
+        const out = await awsCall(`ListGrants ${keyArn}`, () =>
+          kms(keyArn).send(new ListGrantsCommand({ KeyId: keyArn, Marker: marker })),
+        );
         for (const g of out.Grants ?? []) grants.push(toGrantSummary(g));
         marker = out.Truncated ? out.NextMarker : undefined;
       } while (marker);
@@ -96,13 +114,17 @@ export function createKmsActivities(clients: AwsClients) {
 
     async tagResource({ keyArn, tags }: KeyInput & { tags: KeyTag[] }): Promise<void> {
       await awsCall(`TagResource ${keyArn}`, () =>
-        kms(keyArn).send(new TagResourceCommand({ KeyId: keyArn, Tags: tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) })),
+        kms(keyArn).send(
+          new TagResourceCommand({ KeyId: keyArn, Tags: tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) }),
+        ),
       );
     },
 
     async untagResource({ keyArn, tagKeys }: KeyInput & { tagKeys: string[] }): Promise<void> {
       // Removing a tag that is not there succeeds in AWS KMS: idempotent as it stands.
-      await awsCall(`UntagResource ${keyArn}`, () => kms(keyArn).send(new UntagResourceCommand({ KeyId: keyArn, TagKeys: tagKeys })));
+      await awsCall(`UntagResource ${keyArn}`, () =>
+        kms(keyArn).send(new UntagResourceCommand({ KeyId: keyArn, TagKeys: tagKeys })),
+      );
     },
 
     async disableKey({ keyArn }: KeyInput): Promise<void> {
@@ -120,7 +142,11 @@ export function createKmsActivities(clients: AwsClients) {
      * retirement: re-described right before the irreversible step. A deletion this retirement
      * already scheduled (a retried activity) is returned as it stands.
      */
-    async scheduleKeyDeletion({ keyArn, pendingWindowDays, workflowId }: ScheduleInput): Promise<{ deletionDate: string }> {
+    async scheduleKeyDeletion({
+      keyArn,
+      pendingWindowDays,
+      workflowId,
+    }: ScheduleInput): Promise<{ deletionDate: string }> {
       const key = await describeKey({ keyArn });
       const owner = tagValue(await listResourceTags({ keyArn }), TAG_WORKFLOW_ID);
       if (owner !== workflowId) {
@@ -132,16 +158,21 @@ export function createKmsActivities(clients: AwsClients) {
       }
       if (key.keyState === 'PendingDeletion' && key.deletionDate) return { deletionDate: key.deletionDate };
       if (key.keyState !== 'Disabled') {
-        throw ApplicationFailure.nonRetryable(`refusing to schedule deletion of ${keyArn}: it is ${key.keyState}, no longer Disabled.`, KEY_CHANGED, {
-          keyState: key.keyState,
-          owner,
-        });
+        throw ApplicationFailure.nonRetryable(
+          `refusing to schedule deletion of ${keyArn}: it is ${key.keyState}, no longer Disabled.`,
+          KEY_CHANGED,
+          {
+            keyState: key.keyState,
+            owner,
+          },
+        );
       }
       // AWS KMS API Reference, ScheduleKeyDeletion: PendingWindowInDays 7-30.
       const out = await awsCall(`ScheduleKeyDeletion ${keyArn}`, () =>
         kms(keyArn).send(new ScheduleKeyDeletionCommand({ KeyId: keyArn, PendingWindowInDays: pendingWindowDays })),
       );
-      if (!out.DeletionDate) throw ApplicationFailure.nonRetryable(`ScheduleKeyDeletion ${keyArn} returned no DeletionDate`, 'Validation');
+      if (!out.DeletionDate)
+        throw ApplicationFailure.nonRetryable(`ScheduleKeyDeletion ${keyArn} returned no DeletionDate`, 'Validation');
       return { deletionDate: out.DeletionDate.toISOString() };
     },
 
@@ -152,7 +183,8 @@ export function createKmsActivities(clients: AwsClients) {
       } catch (err) {
         // AWS KMS API Reference, CancelKeyDeletion: KMSInvalidStateException when the key is not
         // pending deletion, as after an earlier attempt of this same activity.
-        if (awsErrorCode(err) !== 'KMSInvalidStateException') throw classifyAwsError(err, `CancelKeyDeletion ${keyArn}`);
+        if (awsErrorCode(err) !== 'KMSInvalidStateException')
+          throw classifyAwsError(err, `CancelKeyDeletion ${keyArn}`);
       }
       return { keyState: (await describeKey({ keyArn })).keyState };
     },

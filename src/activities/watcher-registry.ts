@@ -6,7 +6,14 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { watcherWorkflowId } from '../shared/ids';
-import { CLOUDTRAIL_WATCHER_WORKFLOW, deregisterKeySignal, registerKeySignal, trailReportSignal, type TrailReport, type WatchRegistration } from '../shared/messages';
+import {
+  CLOUDTRAIL_WATCHER_WORKFLOW,
+  deregisterKeySignal,
+  registerKeySignal,
+  trailReportSignal,
+  type TrailReport,
+  type WatchRegistration,
+} from '../shared/messages';
 import { forEachLimited } from '../shared/limited';
 import type { WatcherConfig, WatcherInput } from '../shared/watcher-config';
 
@@ -29,7 +36,11 @@ export interface RegisterInput {
 
 export function createWatcherRegistryActivities(deps: WatcherRegistryDeps) {
   return {
-    async registerWithWatcher({ account, region, registration }: RegisterInput): Promise<{ watcherWorkflowId: string }> {
+    async registerWithWatcher({
+      account,
+      region,
+      registration,
+    }: RegisterInput): Promise<{ watcherWorkflowId: string }> {
       const workflowId = watcherWorkflowId(account, region);
       const input: WatcherInput = { account, region, config: deps.watcherConfig ?? {} };
       await deps.client.workflow.signalWithStart(CLOUDTRAIL_WATCHER_WORKFLOW, {
@@ -48,7 +59,11 @@ export function createWatcherRegistryActivities(deps: WatcherRegistryDeps) {
      * signals at a time: one activity per batch keeps the watcher's history at a few events per
      * sweep however many keys it watches. Returns the workflows that are gone, for the watcher to forget.
      */
-    async deliverTrailReports({ reports }: { reports: { workflowId: string; report: TrailReport }[] }): Promise<{ gone: string[] }> {
+    async deliverTrailReports({
+      reports,
+    }: {
+      reports: { workflowId: string; report: TrailReport }[];
+    }): Promise<{ gone: string[] }> {
       const gone: string[] = [];
       let sent = 0;
       await forEachLimited(reports, SIGNALS_AT_ONCE, async ({ workflowId, report }) => {
@@ -64,9 +79,19 @@ export function createWatcherRegistryActivities(deps: WatcherRegistryDeps) {
       return { gone };
     },
 
-    async deregisterFromWatcher({ account, region, workflowId }: { account: string; region: string; workflowId: string }): Promise<void> {
+    async deregisterFromWatcher({
+      account,
+      region,
+      workflowId,
+    }: {
+      account: string;
+      region: string;
+      workflowId: string;
+    }): Promise<void> {
       try {
-        await deps.client.workflow.getHandle(watcherWorkflowId(account, region)).signal(deregisterKeySignal, { workflowId });
+        await deps.client.workflow
+          .getHandle(watcherWorkflowId(account, region))
+          .signal(deregisterKeySignal, { workflowId });
       } catch (err) {
         // A watcher that is gone has nothing to forget.
         if (!(err instanceof WorkflowNotFoundError)) throw err;

@@ -21,7 +21,9 @@ export class RoleTemplateError extends Error {
 /** Checks a template such as arn:aws:iam::{account}:role/kms-retire; throws naming what is wrong. */
 export function checkRoleTemplate(template: string): void {
   if (!template.includes(ACCOUNT_PLACEHOLDER)) {
-    throw new RoleTemplateError(`--role-template "${template}" has no ${ACCOUNT_PLACEHOLDER} placeholder; use e.g. arn:aws:iam::{account}:role/kms-retire.`);
+    throw new RoleTemplateError(
+      `--role-template "${template}" has no ${ACCOUNT_PLACEHOLDER} placeholder; use e.g. arn:aws:iam::{account}:role/kms-retire.`,
+    );
   }
   roleArnFor(template, '000000000000');
 }
@@ -31,7 +33,9 @@ export function roleArnFor(template: string, account: string): string {
   if (!ACCOUNT_ID.test(account)) throw new RoleTemplateError(`account "${account}" is not a 12-digit AWS account id.`);
   const arn = template.split(ACCOUNT_PLACEHOLDER).join(account);
   if (!ROLE_ARN.test(arn)) {
-    throw new RoleTemplateError(`role template "${template}" gives "${arn}", which is not an IAM role ARN such as arn:aws:iam::111122223333:role/kms-retire.`);
+    throw new RoleTemplateError(
+      `role template "${template}" gives "${arn}", which is not an IAM role ARN such as arn:aws:iam::111122223333:role/kms-retire.`,
+    );
   }
   return arn;
 }
@@ -68,15 +72,17 @@ export function roleCredentials(options: RoleCredentialsOptions): (account: stri
   return (account) => {
     let provider = providers.get(account);
     if (!provider) {
-      provider = sharedSession(fromTemporaryCredentials({
-        params: {
-          RoleArn: roleArnFor(options.template, account),
-          RoleSessionName: options.sessionName ?? 'kms-retire',
-          DurationSeconds: options.durationSeconds ?? 3600,
-        },
-        ...(options.masterCredentials ? { masterCredentials: options.masterCredentials } : {}),
-        clientConfig: { region, ...(endpoint ? { endpoint } : {}) },
-      }));
+      provider = sharedSession(
+        fromTemporaryCredentials({
+          params: {
+            RoleArn: roleArnFor(options.template, account),
+            RoleSessionName: options.sessionName ?? 'kms-retire',
+            DurationSeconds: options.durationSeconds ?? 3600,
+          },
+          ...(options.masterCredentials ? { masterCredentials: options.masterCredentials } : {}),
+          clientConfig: { region, ...(endpoint ? { endpoint } : {}) },
+        }),
+      );
       providers.set(account, provider);
     }
     return provider;

@@ -10,7 +10,9 @@ export function createBenchActivities(clients: AwsClients) {
       const kms = clients.kms(key.account, key.region);
       let ok = 0;
       for (let i = 0; i < count; i++) {
-        const out = await kms.send(new EncryptCommand({ KeyId: keyArn, Plaintext: Buffer.from('bench') })).catch(() => undefined);
+        const out = await kms
+          .send(new EncryptCommand({ KeyId: keyArn, Plaintext: Buffer.from('bench') }))
+          .catch(() => undefined);
         if (out) ok += 1;
       }
       return ok;

@@ -19,18 +19,38 @@ export interface DetectionRow {
   latencyMinutes: number;
 }
 
-export async function benchDetection(bundle: WorkflowBundleWithSourceMap, pollMs: number, delayMs: number): Promise<DetectionRow> {
+export async function benchDetection(
+  bundle: WorkflowBundleWithSourceMap,
+  pollMs: number,
+  delayMs: number,
+): Promise<DetectionRow> {
   const ts = await timeSkipping();
-  const emu = await benchEmulator({ clock: () => ts.env.currentTimeMs(), lookupRatePerSecond: 0, trailDelayMs: delayMs });
+  const emu = await benchEmulator({
+    clock: () => ts.env.currentTimeMs(),
+    lookupRatePerSecond: 0,
+    trailDelayMs: delayMs,
+  });
   const account = '250000000000';
   const { client, nativeConnection } = ts.env;
   const taskQueue = 'bench-detection';
-  const worker = await benchWorker({ connection: nativeConnection, client, taskQueue, bundle, clients: emu.clients, watcher: { pollIntervalMs: pollMs }, now: () => ts.env.currentTimeMs() });
+  const worker = await benchWorker({
+    connection: nativeConnection,
+    client,
+    taskQueue,
+    bundle,
+    clients: emu.clients,
+    watcher: { pollIntervalMs: pollMs },
+    now: () => ts.env.currentTimeMs(),
+  });
   try {
     const key = await emu.admin.seedKey({ account, region: 'us-east-1', creationDate: '-400d' });
     const trailLag = '15m';
     const { result, usedAt } = await worker.runUntil(async () => {
-      const start = await startRetirement(client, taskQueue, { keyArn: key.Arn, options: { soak: '7d', trailLag }, ticket: { id: 'BENCH-DETECT', source: 'cli' } });
+      const start = await startRetirement(client, taskQueue, {
+        keyArn: key.Arn,
+        options: { soak: '7d', trailLag },
+        ticket: { id: 'BENCH-DETECT', source: 'cli' },
+      });
       // Time stands still until a result is awaited: the retirement reaches its soak in real time.
       for (let i = 0; (await retirementStatus(client, start.workflowId)).phase !== 'Soaking'; i++) {
         if (i > 600) throw new Error('the retirement did not reach Soaking within a minute');
@@ -42,8 +62,12 @@ export async function benchDetection(bundle: WorkflowBundleWithSourceMap, pollMs
       const refused = await emu.clients
         .kms(account, 'us-east-1')
         .send(new EncryptCommand({ KeyId: key.Arn, Plaintext: Buffer.from('still needed?') }))
-        .then(() => 'ok', (e: Error) => e.name);
-      if (refused !== 'DisabledException') throw new Error(`expected DisabledException from the disabled key, got ${refused}`);
+        .then(
+          () => 'ok',
+          (e: Error) => e.name,
+        );
+      if (refused !== 'DisabledException')
+        throw new Error(`expected DisabledException from the disabled key, got ${refused}`);
       const result = (await client.workflow.getHandle(start.workflowId).result()) as RetirementResult;
       return { result, usedAt };
     });

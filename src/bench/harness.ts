@@ -38,7 +38,10 @@ export interface Emu {
 /** An emulator whose access key ids are account ids (its convention), with clients for any account. */
 export async function benchEmulator(options: EmulatorOptions): Promise<Emu> {
   const emulator = await startEmulator({ port: 0, ...options });
-  const clients = new ClientFactory({ endpoint: emulator.url, credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'bench' }) });
+  const clients = new ClientFactory({
+    endpoint: emulator.url,
+    credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'bench' }),
+  });
   return {
     emulator,
     admin: new EmulatorAdmin(emulator.url),

@@ -27,24 +27,43 @@ export interface HistoryRow {
   seconds: number;
 }
 
-export async function benchHistory(bundle: WorkflowBundleWithSourceMap, watcher: Partial<WatcherConfig>, pollLabel: string): Promise<HistoryRow> {
+export async function benchHistory(
+  bundle: WorkflowBundleWithSourceMap,
+  watcher: Partial<WatcherConfig>,
+  pollLabel: string,
+): Promise<HistoryRow> {
   const started = Date.now();
   const ts = await timeSkipping();
   const emu = await benchEmulator({ clock: () => ts.env.currentTimeMs(), lookupRatePerSecond: 0 });
   const account = '240000000000';
   const { client, nativeConnection } = ts.env;
   const taskQueue = 'bench-history';
-  const worker = await benchWorker({ connection: nativeConnection, client, taskQueue, bundle, clients: emu.clients, watcher, now: () => ts.env.currentTimeMs() });
+  const worker = await benchWorker({
+    connection: nativeConnection,
+    client,
+    taskQueue,
+    bundle,
+    clients: emu.clients,
+    watcher,
+    now: () => ts.env.currentTimeMs(),
+  });
   try {
     const key = await emu.admin.seedKey({ account, region: 'us-east-1', creationDate: '-400d' });
     const result = await worker.runUntil(async () => {
-      const start = await startRetirement(client, taskQueue, { keyArn: key.Arn, options: { soak: '90d', pendingWindowDays: 30 }, ticket: { id: 'BENCH-90', source: 'cli' } });
+      const start = await startRetirement(client, taskQueue, {
+        keyArn: key.Arn,
+        options: { soak: '90d', pendingWindowDays: 30 },
+        ticket: { id: 'BENCH-90', source: 'cli' },
+      });
       return client.workflow.getHandle(start.workflowId).result() as Promise<RetirementResult>;
     });
     const retirementHistory = await client.workflow.getHandle(result.workflowId).fetchHistory();
     const retirementEvents = retirementHistory.events?.length ?? 0;
     const watcherRuns = await runs(client, watcherWorkflowId(account, 'us-east-1'));
-    const longest = watcherRuns.reduce<temporal.api.history.v1.IHistoryEvent[]>((a, b) => (b.length > a.length ? b : a), []);
+    const longest = watcherRuns.reduce<temporal.api.history.v1.IHistoryEvent[]>(
+      (a, b) => (b.length > a.length ? b : a),
+      [],
+    );
     return {
       soak: '90d',
       pendingWindowDays: 30,

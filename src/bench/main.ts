@@ -26,7 +26,12 @@ export async function run(): Promise<number> {
   const only = process.env.BENCH_ONLY?.split(',');
   const wanted = (name: string): boolean => !only || only.includes(name);
   const results: BenchResults = {
-    machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    machine: {
+      cpus: os.cpus().length,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
     startedAt: new Date(started).toISOString(),
     only: only !== undefined || process.env.BENCH_SIZES !== undefined || process.env.BENCH_RETIREMENTS !== undefined,
   };
@@ -63,7 +68,9 @@ export async function run(): Promise<number> {
   }
   results.seconds = (Date.now() - started) / 1000;
   results.checks = checks(results);
-  process.stdout.write(`${renderTables(results)}\n\nbench took ${results.seconds.toFixed(0)} s on ${results.machine.cpus} CPUs, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}\n`);
+  process.stdout.write(
+    `${renderTables(results)}\n\nbench took ${results.seconds.toFixed(0)} s on ${results.machine.cpus} CPUs, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}\n`,
+  );
   const dir = path.resolve(process.cwd(), 'bench-results');
   fs.mkdirSync(dir, { recursive: true });
   const json = `${JSON.stringify(results, null, 2)}\n`;
@@ -80,12 +87,18 @@ export async function run(): Promise<number> {
 async function watcherInChild(): Promise<WatcherCallsRow[]> {
   const file = path.join(os.tmpdir(), `kms-retire-bench-watcher-${process.pid}.jsonl`);
   fs.rmSync(file, { force: true });
-  const child = fork(__filename, [], { env: { ...process.env, BENCH_CHILD: 'watcher', BENCH_ROWS: file }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(__filename, [], {
+    env: { ...process.env, BENCH_CHILD: 'watcher', BENCH_ROWS: file },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const limit = setTimeout(() => child.kill('SIGKILL'), 480_000);
   await new Promise<void>((resolve) => child.once('exit', () => resolve()));
   clearTimeout(limit);
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  return text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as WatcherCallsRow);
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as WatcherCallsRow);
 }
 
 async function watcherChild(): Promise<void> {

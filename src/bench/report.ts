@@ -21,55 +21,159 @@ export interface BenchResults {
 }
 
 // NaN (nothing measured) travels through JSON as null.
-const n = (x: number | null, digits = 1): string => (typeof x !== 'number' || Number.isNaN(x) ? 'n/a' : Number.isInteger(x) ? String(x) : x.toFixed(digits));
+const n = (x: number | null, digits = 1): string =>
+  typeof x !== 'number' || Number.isNaN(x) ? 'n/a' : Number.isInteger(x) ? String(x) : x.toFixed(digits);
 
 export function checks(r: BenchResults): { name: string; ok: boolean; value: string }[] {
   const out: { name: string; ok: boolean; value: string }[] = [];
   for (const w of r.watcherCalls ?? []) {
     if (!w.settled) {
-      out.push({ name: `watcher at ${w.keys} keys: every simulated hour completed`, ok: false, value: `stopped after ${w.hoursMeasured} hour(s): a simulated hour took longer than allowed` });
+      out.push({
+        name: `watcher at ${w.keys} keys: every simulated hour completed`,
+        ok: false,
+        value: `stopped after ${w.hoursMeasured} hour(s): a simulated hour took longer than allowed`,
+      });
       continue;
     }
-    out.push({ name: `watcher at ${w.keys} keys: max calls in an hour ≤ budget`, ok: w.maxLookupCallsInAnHour <= w.budgetPerHour, value: `${w.maxLookupCallsInAnHour} ≤ ${w.budgetPerHour}` });
+    out.push({
+      name: `watcher at ${w.keys} keys: max calls in an hour ≤ budget`,
+      ok: w.maxLookupCallsInAnHour <= w.budgetPerHour,
+      value: `${w.maxLookupCallsInAnHour} ≤ ${w.budgetPerHour}`,
+    });
   }
   const big = r.watcherCalls?.find((w) => w.keys === 10_000);
   if (big) {
-    out.push({ name: 'watcher at 10,000 keys: ≥ 100× fewer calls than naive', ok: big.settled && big.fewerThanNaive >= 100, value: `${n(big.fewerThanNaive, 0)}×` });
-    out.push({ name: 'peak worker memory with 10,000 keys soaking < 1 GiB', ok: big.settled && big.peakRssMiB < 1024, value: `${n(big.peakRssMiB, 0)} MiB` });
+    out.push({
+      name: 'watcher at 10,000 keys: ≥ 100× fewer calls than naive',
+      ok: big.settled && big.fewerThanNaive >= 100,
+      value: `${n(big.fewerThanNaive, 0)}×`,
+    });
+    out.push({
+      name: 'peak worker memory with 10,000 keys soaking < 1 GiB',
+      ok: big.settled && big.peakRssMiB < 1024,
+      value: `${n(big.peakRssMiB, 0)} MiB`,
+    });
   }
   if (r.history) {
     const max = Math.max(r.history.retirementEventsPerRun, r.history.watcherMaxEventsPerRun);
-    out.push({ name: 'history per run, 90-day soak + 30-day window < 2,000 events', ok: max < 2000, value: `retirement ${r.history.retirementEventsPerRun}, watcher max ${r.history.watcherMaxEventsPerRun}` });
+    out.push({
+      name: 'history per run, 90-day soak + 30-day window < 2,000 events',
+      ok: max < 2000,
+      value: `retirement ${r.history.retirementEventsPerRun}, watcher max ${r.history.watcherMaxEventsPerRun}`,
+    });
   }
-  if (r.throughput) out.push({ name: 'every retirement of the throughput run decided', ok: r.throughput.decided === r.throughput.retirements, value: `${r.throughput.decided} of ${r.throughput.retirements}` });
-  if (r.seconds !== undefined && !(r.only ?? false)) out.push({ name: 'the whole bench runs in under 10 minutes', ok: r.seconds < 600, value: `${n(r.seconds, 0)} s on ${r.machine.cpus} CPUs` });
-  if (r.scan) out.push({ name: 'scan stays under its KMS rate', ok: r.scan.kmsCallsPerSecond <= r.scan.kmsRatePerSecond, value: `${n(r.scan.kmsCallsPerSecond)} ≤ ${r.scan.kmsRatePerSecond} calls/s` });
+  if (r.throughput)
+    out.push({
+      name: 'every retirement of the throughput run decided',
+      ok: r.throughput.decided === r.throughput.retirements,
+      value: `${r.throughput.decided} of ${r.throughput.retirements}`,
+    });
+  if (r.seconds !== undefined && !(r.only ?? false))
+    out.push({
+      name: 'the whole bench runs in under 10 minutes',
+      ok: r.seconds < 600,
+      value: `${n(r.seconds, 0)} s on ${r.machine.cpus} CPUs`,
+    });
+  if (r.scan)
+    out.push({
+      name: 'scan stays under its KMS rate',
+      ok: r.scan.kmsCallsPerSecond <= r.scan.kmsRatePerSecond,
+      value: `${n(r.scan.kmsCallsPerSecond)} ≤ ${r.scan.kmsRatePerSecond} calls/s`,
+    });
   return out;
 }
 
 export function renderTables(r: BenchResults): string {
   const parts: string[] = [];
   if (r.watcherCalls) {
-    const t = new Table({ head: ['keys soaking', 'LookupEvents/h', 'max in an hour', 'naive/h', 'budget/h', 'quota/h', 'fewer than naive', 'worker peak RSS MiB', 'seconds'] });
-    for (const w of r.watcherCalls) t.push([w.keys, n(w.lookupCallsPerHour), w.maxLookupCallsInAnHour, w.naivePerHour, w.budgetPerHour, w.quotaPerHour, `${n(w.fewerThanNaive, 0)}×`, n(w.peakRssMiB, 0), n(w.seconds, 0)]);
+    const t = new Table({
+      head: [
+        'keys soaking',
+        'LookupEvents/h',
+        'max in an hour',
+        'naive/h',
+        'budget/h',
+        'quota/h',
+        'fewer than naive',
+        'worker peak RSS MiB',
+        'seconds',
+      ],
+    });
+    for (const w of r.watcherCalls)
+      t.push([
+        w.keys,
+        n(w.lookupCallsPerHour),
+        w.maxLookupCallsInAnHour,
+        w.naivePerHour,
+        w.budgetPerHour,
+        w.quotaPerHour,
+        `${n(w.fewerThanNaive, 0)}×`,
+        n(w.peakRssMiB, 0),
+        n(w.seconds, 0),
+      ]);
     const first = r.watcherCalls[0];
-    parts.push(`LookupEvents per hour, one account and Region, from registration on (background: ${first?.backgroundEventsPerHour ?? 0} KMS events/h; worker cache ${first?.workerCache ?? '?'} workflows)\n${t.toString()}`);
+    parts.push(
+      `LookupEvents per hour, one account and Region, from registration on (background: ${first?.backgroundEventsPerHour ?? 0} KMS events/h; worker cache ${first?.workerCache ?? '?'} workflows)\n${t.toString()}`,
+    );
   }
   if (r.detection) {
-    const t = new Table({ head: ['poll interval', 'delivery delay', 'key trail lag', 'outcome', 'refused use → enabled (min)'] });
-    for (const d of r.detection) t.push([d.pollInterval, d.deliveryDelay, d.keyTrailLag, d.outcome, n(d.latencyMinutes)]);
+    const t = new Table({
+      head: ['poll interval', 'delivery delay', 'key trail lag', 'outcome', 'refused use → enabled (min)'],
+    });
+    for (const d of r.detection)
+      t.push([d.pollInterval, d.deliveryDelay, d.keyTrailLag, d.outcome, n(d.latencyMinutes)]);
     parts.push(`Detection latency (simulated time)\n${t.toString()}`);
   }
   if (r.throughput) {
     const x = r.throughput;
-    const t = new Table({ head: ['retirements', 'decided', 'soak', 'seconds', 'decisions/s', 'bench CPU s', 'dev server CPU s', 'CPU ms / retirement', 'peak RSS MiB'] });
-    t.push([x.retirements, x.decided, x.soak, n(x.seconds), n(x.decisionsPerSecond), n(x.benchProcessCpuSeconds), n(x.devServerCpuSeconds), n(x.cpuMsPerRetirement, 0), n(x.peakRssMiB, 0)]);
+    const t = new Table({
+      head: [
+        'retirements',
+        'decided',
+        'soak',
+        'seconds',
+        'decisions/s',
+        'bench CPU s',
+        'dev server CPU s',
+        'CPU ms / retirement',
+        'peak RSS MiB',
+      ],
+    });
+    t.push([
+      x.retirements,
+      x.decided,
+      x.soak,
+      n(x.seconds),
+      n(x.decisionsPerSecond),
+      n(x.benchProcessCpuSeconds),
+      n(x.devServerCpuSeconds),
+      n(x.cpuMsPerRetirement, 0),
+      n(x.peakRssMiB, 0),
+    ]);
     parts.push(`Start → decision on the dev server\n${t.toString()}`);
   }
   if (r.history) {
     const h = r.history;
-    const t = new Table({ head: ['soak', 'window (days)', 'outcome', 'retirement events/run', 'watcher runs', 'watcher max events/run', 'watcher poll'] });
-    t.push([h.soak, h.pendingWindowDays, h.outcome, h.retirementEventsPerRun, h.watcherRuns, h.watcherMaxEventsPerRun, h.watcherPollInterval]);
+    const t = new Table({
+      head: [
+        'soak',
+        'window (days)',
+        'outcome',
+        'retirement events/run',
+        'watcher runs',
+        'watcher max events/run',
+        'watcher poll',
+      ],
+    });
+    t.push([
+      h.soak,
+      h.pendingWindowDays,
+      h.outcome,
+      h.retirementEventsPerRun,
+      h.watcherRuns,
+      h.watcherMaxEventsPerRun,
+      h.watcherPollInterval,
+    ]);
     parts.push(`History per workflow run\n${t.toString()}`);
   }
   if (r.scan) {

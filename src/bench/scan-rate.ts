@@ -15,15 +15,28 @@ export interface ScanRateRow {
 export async function benchScanRate(keys: number, kmsRatePerSecond: number): Promise<ScanRateRow> {
   const emu = await benchEmulator({});
   const account = '230000000000';
-  const clients = new ClientFactory({ endpoint: emu.emulator.url, credentials: { accessKeyId: account, secretAccessKey: 'bench' } });
+  const clients = new ClientFactory({
+    endpoint: emu.emulator.url,
+    credentials: { accessKeyId: account, secretAccessKey: 'bench' },
+  });
   try {
     for (let i = 0; i < keys; i++) await emu.admin.seedKey({ account, region: 'us-east-1', creationDate: '-200d' });
     emu.emulator.core.calls.reset();
     const started = Date.now();
-    const report = await scanFleet({ accounts: [account], regions: ['us-east-1'], kmsRatePerSecond, concurrencyPerScope: 8 }, { clients });
+    const report = await scanFleet(
+      { accounts: [account], regions: ['us-east-1'], kmsRatePerSecond, concurrencyPerScope: 8 },
+      { clients },
+    );
     const seconds = (Date.now() - started) / 1000;
     const calls = emu.emulator.core.calls.snapshot().total;
-    return { keys: report.stats.keys, kmsRatePerSecond, seconds, keysPerSecond: report.stats.keys / seconds, kmsCallsPerSecond: calls / seconds, callsPerKey: calls / report.stats.keys };
+    return {
+      keys: report.stats.keys,
+      kmsRatePerSecond,
+      seconds,
+      keysPerSecond: report.stats.keys / seconds,
+      kmsCallsPerSecond: calls / seconds,
+      callsPerKey: calls / report.stats.keys,
+    };
   } finally {
     clients.destroy();
     await emu.stop();

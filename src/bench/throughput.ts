@@ -38,7 +38,11 @@ function processCpuSeconds(pid: number): number {
   }
 }
 
-export async function benchThroughput(bundle: WorkflowBundleWithSourceMap, count: number, log: (line: string) => void): Promise<ThroughputRow> {
+export async function benchThroughput(
+  bundle: WorkflowBundleWithSourceMap,
+  count: number,
+  log: (line: string) => void,
+): Promise<ThroughputRow> {
   const server = await startDevServer();
   const emu = await benchEmulator({ lookupRatePerSecond: 2 });
   const connection = await Connection.connect({ address: server.address });
@@ -52,23 +56,47 @@ export async function benchThroughput(bundle: WorkflowBundleWithSourceMap, count
   const taskQueue = 'bench-throughput';
   // Compressed: sweeps every second, no assumed CloudTrail lag (the emulator delivers at once).
   const watcher = { pollIntervalMs: 1000, minLagMs: 0 };
-  const worker = await benchWorker({ connection: nativeConnection, client, taskQueue, bundle, clients: emu.clients, watcher });
+  const worker = await benchWorker({
+    connection: nativeConnection,
+    client,
+    taskQueue,
+    bundle,
+    clients: emu.clients,
+    watcher,
+  });
   const running = worker.run();
   try {
     const keys: string[] = Array.from({ length: count }, () => '');
     await forEachLimited(keys, 16, async (_, i) => {
-      keys[i] = (await emu.admin.seedKey({ account: accounts[i % ACCOUNTS] as string, region, creationDate: '-400d' })).Arn;
+      keys[i] = (
+        await emu.admin.seedKey({ account: accounts[i % ACCOUNTS] as string, region, creationDate: '-400d' })
+      ).Arn;
     });
     const cpuBefore = process.cpuUsage();
     const serverCpuBefore = processCpuSeconds(server.pid);
     const started = Date.now();
     // Submitted as `start --from FILE` does; the per-account disabling gate (10 at once) applies.
-    const submitted = await startMany(client, taskQueue, keys, { options: { soak: '5s', trailLag: '0s', pendingWindowDays: 7 }, ticket: { id: 'BENCH-1000', source: 'cli' } }, { concurrency: 32 });
-    if (submitted.started !== count) throw new Error(`only ${submitted.started} of ${count} retirements started: ${submitted.entries.find((e) => e.error)?.error ?? ''}`);
+    const submitted = await startMany(
+      client,
+      taskQueue,
+      keys,
+      { options: { soak: '5s', trailLag: '0s', pendingWindowDays: 7 }, ticket: { id: 'BENCH-1000', source: 'cli' } },
+      { concurrency: 32 },
+    );
+    if (submitted.started !== count)
+      throw new Error(
+        `only ${submitted.started} of ${count} retirements started: ${submitted.entries.find((e) => e.error)?.error ?? ''}`,
+      );
     log(`  started ${count} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const progress = setInterval(() => log(`  ${decided()} decided after ${((Date.now() - started) / 1000).toFixed(0)} s`), 15_000);
+    const progress = setInterval(
+      () => log(`  ${decided()} decided after ${((Date.now() - started) / 1000).toFixed(0)} s`),
+      15_000,
+    );
     // Decided: deletion scheduled (the emulator's key is PendingDeletion) or a terminal outcome.
-    const decided = (): number => [...emu.emulator.core.store.keys.values()].filter((k) => accounts.includes(k.account) && k.keyState === 'PendingDeletion').length;
+    const decided = (): number =>
+      [...emu.emulator.core.store.keys.values()].filter(
+        (k) => accounts.includes(k.account) && k.keyState === 'PendingDeletion',
+      ).length;
     const deadline = Date.now() + 240_000;
     while (decided() < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     clearInterval(progress);
@@ -78,9 +106,16 @@ export async function benchThroughput(bundle: WorkflowBundleWithSourceMap, count
     const serverCpu = processCpuSeconds(server.pid) - serverCpuBefore;
     const done = decided();
     await forEachLimited(keys, 32, async (keyArn) => {
-      await client.workflow.getHandle(retirementWorkflowId(parseKeyArn(keyArn))).terminate('bench over').catch(() => undefined);
+      await client.workflow
+        .getHandle(retirementWorkflowId(parseKeyArn(keyArn)))
+        .terminate('bench over')
+        .catch(() => undefined);
     });
-    for (const account of accounts) await client.workflow.getHandle(watcherWorkflowId(account, region)).terminate('bench over').catch(() => undefined);
+    for (const account of accounts)
+      await client.workflow
+        .getHandle(watcherWorkflowId(account, region))
+        .terminate('bench over')
+        .catch(() => undefined);
     return {
       retirements: count,
       accounts: ACCOUNTS,

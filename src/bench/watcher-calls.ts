@@ -55,7 +55,16 @@ export async function benchWatcherCalls(o: WatcherCallsOptions): Promise<Watcher
   const { client, nativeConnection } = ts.env;
   const taskQueue = 'bench-watcher';
   // The sticky cache holds the workflows a worker keeps in memory; the rest replay when they wake.
-  const worker = await benchWorker({ connection: nativeConnection, client, taskQueue, bundle: o.bundle, clients: emu.clients, watcher, now: () => ts.env.currentTimeMs(), maxCachedWorkflows: o.workerCache });
+  const worker = await benchWorker({
+    connection: nativeConnection,
+    client,
+    taskQueue,
+    bundle: o.bundle,
+    clients: emu.clients,
+    watcher,
+    now: () => ts.env.currentTimeMs(),
+    maxCachedWorkflows: o.workerCache,
+  });
   const rows: WatcherCallsRow[] = [];
   const rss = new RssSampler();
   const running = worker.run();
@@ -70,27 +79,34 @@ export async function benchWatcherCalls(o: WatcherCallsOptions): Promise<Watcher
       await client.workflow.start('backgroundTraffic', {
         taskQueue,
         workflowId: `bench-traffic/${account}`,
-        args: [{ keyArn: traffic.Arn, perTick: Math.round((o.backgroundEventsPerHour * tick) / HOUR), tickMs: tick, untilMs }],
+        args: [
+          {
+            keyArn: traffic.Arn,
+            perTick: Math.round((o.backgroundEventsPerHour * tick) / HOUR),
+            tickMs: tick,
+            untilMs,
+          },
+        ],
       });
       const input: WatcherInput = { account, region: REGION, config: watcher };
       const register = async (k: number): Promise<void> => {
-          const workflowId = `bench-key/${account}/${k}`;
-          await client.workflow.start('soakingKeyStandIn', { taskQueue, workflowId, args: [{ untilMs }] });
-          await client.workflow.signalWithStart(CLOUDTRAIL_WATCHER_WORKFLOW, {
-            workflowId: watcherWorkflowId(account, REGION),
-            taskQueue,
-            args: [input],
-            signal: registerKeySignal,
-            signalArgs: [
-              {
-                workflowId,
-                keyArn: `arn:aws:kms:${REGION}:${account}:key/00000000-0000-4000-8000-${String(k).padStart(12, '0')}`,
-                from: new Date(now).toISOString(),
-                watchFor: 'disabled',
-                reportCoverageAt: new Date(untilMs).toISOString(),
-              },
-            ],
-          });
+        const workflowId = `bench-key/${account}/${k}`;
+        await client.workflow.start('soakingKeyStandIn', { taskQueue, workflowId, args: [{ untilMs }] });
+        await client.workflow.signalWithStart(CLOUDTRAIL_WATCHER_WORKFLOW, {
+          workflowId: watcherWorkflowId(account, REGION),
+          taskQueue,
+          args: [input],
+          signal: registerKeySignal,
+          signalArgs: [
+            {
+              workflowId,
+              keyArn: `arn:aws:kms:${REGION}:${account}:key/00000000-0000-4000-8000-${String(k).padStart(12, '0')}`,
+              from: new Date(now).toISOString(),
+              watchFor: 'disabled',
+              reportCoverageAt: new Date(untilMs).toISOString(),
+            },
+          ],
+        });
       };
       // The first alone: concurrent signal-with-start of one new workflow may race on the test server.
       await register(0);
@@ -105,10 +121,29 @@ export async function benchWatcherCalls(o: WatcherCallsOptions): Promise<Watcher
       const perHour: number[] = [];
       let before = lookups(await emu.admin.calls(), account);
       for (let h = 0; h < o.hours; h++) {
-        const done = await Promise.race([ts.env.sleep(HOUR).then(() => true), new Promise<false>((r) => setTimeout(() => r(false), o.hourTimeoutMs).unref())]);
+        const done = await Promise.race([
+          ts.env.sleep(HOUR).then(() => true),
+          new Promise<false>((r) => setTimeout(() => r(false), o.hourTimeoutMs).unref()),
+        ]);
         if (!done) {
-          o.log(`  ${keys} keys: simulated hour ${h + 1} did not finish within ${o.hourTimeoutMs / 1000} s; stopping this section`);
-          rows.push({ keys, hoursMeasured: h, backgroundEventsPerHour: o.backgroundEventsPerHour, lookupCallsPerHour: Number.NaN, maxLookupCallsInAnHour: Number.NaN, naivePerHour: keys * (HOUR / config.pollIntervalMs), budgetPerHour: config.maxRequestsPerSecond * 3600, quotaPerHour: 7200, fewerThanNaive: Number.NaN, peakRssMiB: rss.peakMiB(), workerCache: o.workerCache, seconds: (Date.now() - started) / 1000, settled: false });
+          o.log(
+            `  ${keys} keys: simulated hour ${h + 1} did not finish within ${o.hourTimeoutMs / 1000} s; stopping this section`,
+          );
+          rows.push({
+            keys,
+            hoursMeasured: h,
+            backgroundEventsPerHour: o.backgroundEventsPerHour,
+            lookupCallsPerHour: Number.NaN,
+            maxLookupCallsInAnHour: Number.NaN,
+            naivePerHour: keys * (HOUR / config.pollIntervalMs),
+            budgetPerHour: config.maxRequestsPerSecond * 3600,
+            quotaPerHour: 7200,
+            fewerThanNaive: Number.NaN,
+            peakRssMiB: rss.peakMiB(),
+            workerCache: o.workerCache,
+            seconds: (Date.now() - started) / 1000,
+            settled: false,
+          });
           o.onRow?.(rows[rows.length - 1] as WatcherCallsRow);
           // The worker is stuck on the watcher's task: nothing here can be shut down gracefully.
           rss.stop();
@@ -121,8 +156,14 @@ export async function benchWatcherCalls(o: WatcherCallsOptions): Promise<Watcher
         o.log(`  hour ${h + 1}: ${after - before} LookupEvents, ${((Date.now() - started) / 1000).toFixed(1)} s`);
         before = after;
       }
-      await client.workflow.getHandle(watcherWorkflowId(account, REGION)).terminate('bench section over').catch(() => undefined);
-      await client.workflow.getHandle(`bench-traffic/${account}`).terminate('bench section over').catch(() => undefined);
+      await client.workflow
+        .getHandle(watcherWorkflowId(account, REGION))
+        .terminate('bench section over')
+        .catch(() => undefined);
+      await client.workflow
+        .getHandle(`bench-traffic/${account}`)
+        .terminate('bench section over')
+        .catch(() => undefined);
       const total = perHour.reduce((a, b) => a + b, 0);
       const naive = keys * (HOUR / config.pollIntervalMs);
       const row: WatcherCallsRow = {
@@ -142,7 +183,9 @@ export async function benchWatcherCalls(o: WatcherCallsOptions): Promise<Watcher
       };
       rows.push(row);
       o.onRow?.(row);
-      o.log(`  ${keys} keys: ${row.lookupCallsPerHour.toFixed(1)} LookupEvents/h (naive ${naive}), peak RSS ${row.peakRssMiB.toFixed(0)} MiB, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      o.log(
+        `  ${keys} keys: ${row.lookupCallsPerHour.toFixed(1)} LookupEvents/h (naive ${naive}), peak RSS ${row.peakRssMiB.toFixed(0)} MiB, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
     }
   } finally {
     rss.stop();

@@ -14,7 +14,10 @@ export function readKeyFile(file: string): string[] {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw usageError(`cannot read --from ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`, 'bad-file');
+    throw usageError(
+      `cannot read --from ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`,
+      'bad-file',
+    );
   }
   const keys = parseKeyList(text, file);
   if (keys.length === 0) throw usageError(`--from ${file} names no keys.`, 'bad-file');
@@ -24,7 +27,10 @@ export function readKeyFile(file: string): string[] {
 export function parseKeyList(text: string, file = 'the key list'): string[] {
   const trimmed = text.trim();
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) return fromJson(trimmed, file);
-  const lines = trimmed.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const lines = trimmed
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
   const header = lines[0]?.split(',').map((c) => unquote(c.trim()));
   const column = header ? header.findIndex((c) => ARN_FIELDS.includes(c)) : -1;
   if (header && column >= 0) {
@@ -55,7 +61,8 @@ function fromJson(text: string, file: string): string[] {
   return list.map((item, i) => {
     if (typeof item === 'string') return item;
     const field = ARN_FIELDS.find((f) => typeof (item as Record<string, unknown>)?.[f] === 'string');
-    if (!field) throw usageError(`${file}: entry ${i + 1} is neither an ARN nor an object with a keyArn field.`, 'bad-file');
+    if (!field)
+      throw usageError(`${file}: entry ${i + 1} is neither an ARN nor an object with a keyArn field.`, 'bad-file');
     return (item as Record<string, string>)[field] as string;
   });
 }

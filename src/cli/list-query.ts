@@ -22,19 +22,23 @@ export function buildListQuery(filters: ListFilters): string {
   const clauses = [`WorkflowType = '${RETIRE_KEY_WORKFLOW}'`];
   if (filters.phase !== undefined) {
     const phase = PHASES.find((p) => p.toLowerCase() === filters.phase?.toLowerCase());
-    if (!phase) throw usageError(`--phase "${filters.phase}" is not a phase; use one of ${PHASES.join(', ')}.`, 'bad-option');
+    if (!phase)
+      throw usageError(`--phase "${filters.phase}" is not a phase; use one of ${PHASES.join(', ')}.`, 'bad-option');
     clauses.push(`${RetirementPhaseAttr.name} = '${phase}'`);
   }
   if (filters.ticket !== undefined) {
-    if (!SAFE_VALUE.test(filters.ticket)) throw usageError(`--ticket "${filters.ticket}" may not contain quotes or backslashes.`, 'bad-option');
+    if (!SAFE_VALUE.test(filters.ticket))
+      throw usageError(`--ticket "${filters.ticket}" may not contain quotes or backslashes.`, 'bad-option');
     clauses.push(`${TicketId.name} = '${filters.ticket}'`);
   }
   if (filters.account !== undefined) {
-    if (!isAccountId(filters.account)) throw usageError(`--account "${filters.account}" is not a 12-digit AWS account id.`, 'bad-option');
+    if (!isAccountId(filters.account))
+      throw usageError(`--account "${filters.account}" is not a 12-digit AWS account id.`, 'bad-option');
     clauses.push(`${KmsAccount.name} = '${filters.account}'`);
   }
   if (filters.region !== undefined) {
-    if (!isRegion(filters.region)) throw usageError(`--region "${filters.region}" is not a Region name such as us-east-1.`, 'bad-option');
+    if (!isRegion(filters.region))
+      throw usageError(`--region "${filters.region}" is not a Region name such as us-east-1.`, 'bad-option');
     clauses.push(`${KmsRegion.name} = '${filters.region}'`);
   }
   if (!filters.all) clauses.push(`ExecutionStatus = 'Running'`);

@@ -56,7 +56,11 @@ export interface FollowOptions {
 }
 
 /** Polls until every retirement is decided (or `signal` aborts); returns the last status of each. */
-export async function followRetirements(client: Client, tracked: readonly Tracked[], options: FollowOptions = {}): Promise<Followed[]> {
+export async function followRetirements(
+  client: Client,
+  tracked: readonly Tracked[],
+  options: FollowOptions = {},
+): Promise<Followed[]> {
   const until = options.until ?? isDecided;
   const now = options.now ?? Date.now;
   const renderer = options.sink ? new ProgressRenderer(options.sink) : undefined;
@@ -66,7 +70,11 @@ export async function followRetirements(client: Client, tracked: readonly Tracke
       state.map(async (f) => {
         if (f.status && until(f.status)) return;
         // Before the worker has run the first task a query may fail: keep the last answer.
-        f.status = (await client.workflow.getHandle(f.workflowId).query(statusQuery).catch(() => undefined)) ?? f.status;
+        f.status =
+          (await client.workflow
+            .getHandle(f.workflowId)
+            .query(statusQuery)
+            .catch(() => undefined)) ?? f.status;
       }),
     );
     renderer?.render(state.map((f) => statusLine(f.label, f.keyArn, f.status, now())));

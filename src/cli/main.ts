@@ -16,7 +16,9 @@ import { toCliError } from './error-translation';
 /** Builds the program; each verb lives in its own file under commands/. */
 export function buildProgram(): Command {
   const program = new Command('kms-retire')
-    .description('Retire AWS KMS keys safely: check last usage, disable, watch CloudTrail over a soak, then delete or re-enable.')
+    .description(
+      'Retire AWS KMS keys safely: check last usage, disable, watch CloudTrail over a soak, then delete or re-enable.',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerPlanCommand(program);

@@ -18,7 +18,12 @@ export interface PlanEntry {
   error?: string;
 }
 
-export async function planKeys(keys: readonly KeyRef[], options: RetirementOptions, clients: AwsClients, now: () => number = Date.now): Promise<PlanEntry[]> {
+export async function planKeys(
+  keys: readonly KeyRef[],
+  options: RetirementOptions,
+  clients: AwsClients,
+  now: () => number = Date.now,
+): Promise<PlanEntry[]> {
   const kms = createKmsActivities(clients);
   // One key at a time: a plan over many keys must not trip KMS's per-account request quotas.
   const out: PlanEntry[] = [];
@@ -34,9 +39,21 @@ export async function planKeys(keys: readonly KeyRef[], options: RetirementOptio
       ]);
       // No own workflow id: any kms-retire:workflow-id tag means a retirement is already under way.
       const decision = decidePreflight({ key: facts, lastUsage, aliases, tags, grants }, options, now(), '');
-      out.push({ keyArn, checked: true, eligible: decision.eligible, refusals: decision.refusals, evidence: decision.evidence });
+      out.push({
+        keyArn,
+        checked: true,
+        eligible: decision.eligible,
+        refusals: decision.refusals,
+        evidence: decision.evidence,
+      });
     } catch (err) {
-      out.push({ keyArn, checked: false, eligible: false, refusals: [], error: err instanceof Error ? err.message : String(err) });
+      out.push({
+        keyArn,
+        checked: false,
+        eligible: false,
+        refusals: [],
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
   }
   return out;

@@ -14,7 +14,10 @@ import { resolveKeyArg, type KeyArgOptions } from './key-args';
 export function parseConcurrency(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > 256) {
-    throw usageError(`--concurrency ${text} must be a whole number from 1 to 256 (start requests in flight at once).`, 'bad-option');
+    throw usageError(
+      `--concurrency ${text} must be a whole number from 1 to 256 (start requests in flight at once).`,
+      'bad-option',
+    );
   }
   return Number(text);
 }
@@ -28,7 +31,12 @@ export interface ResolvedKeys {
 }
 
 /** Resolves every key argument on its own, dropping repeats (one retirement per key). */
-export async function resolveEach(texts: readonly string[], opts: KeyArgOptions, clients: AwsClients, concurrency: number): Promise<ResolvedKeys> {
+export async function resolveEach(
+  texts: readonly string[],
+  opts: KeyArgOptions,
+  clients: AwsClients,
+  concurrency: number,
+): Promise<ResolvedKeys> {
   const results: (KeyRef | CliError)[] = new Array<KeyRef | CliError>(texts.length);
   await forEachLimited(
     texts.map((text, i) => ({ text, i })),
@@ -52,18 +60,33 @@ export async function resolveEach(texts: readonly string[], opts: KeyArgOptions,
 }
 
 /** A progress bar on stderr for many starts, on a terminal only (pipes and CI logs stay clean). */
-export function startProgressBar(total: number, stream: NodeJS.WriteStream = process.stderr): { onProgress: BulkStartOptions['onProgress']; stop(): void } {
+export function startProgressBar(
+  total: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): { onProgress: BulkStartOptions['onProgress']; stop(): void } {
   if (!stream.isTTY || total < 2) return { onProgress: undefined, stop: () => undefined };
-  const bar = new SingleBar({ stream, format: 'starting {bar} {value}/{total} retirements | {eta_formatted} left', hideCursor: true, clearOnComplete: true });
+  const bar = new SingleBar({
+    stream,
+    format: 'starting {bar} {value}/{total} retirements | {eta_formatted} left',
+    hideCursor: true,
+    clearOnComplete: true,
+  });
   bar.start(total, 0);
   return { onProgress: ({ done }) => bar.update(done), stop: () => bar.stop() };
 }
 
 /** Lists every key when there are few, otherwise only the failures; then the summary. */
 export function renderBulkReport(report: BulkStartReport, listAllUpTo = 50): string[] {
-  const line = (e: BulkStartEntry): string => (e.error !== undefined ? `failed: ${e.key}: ${e.error}` : `${e.started ? 'started' : 'already running'}: ${e.workflowId ?? e.key}`);
-  const shown = report.entries.length <= listAllUpTo ? report.entries : report.entries.filter((e) => e.error !== undefined);
+  const line = (e: BulkStartEntry): string =>
+    e.error !== undefined
+      ? `failed: ${e.key}: ${e.error}`
+      : `${e.started ? 'started' : 'already running'}: ${e.workflowId ?? e.key}`;
+  const shown =
+    report.entries.length <= listAllUpTo ? report.entries : report.entries.filter((e) => e.error !== undefined);
   const lines = shown.map(line);
-  if (report.entries.length > 1) lines.push(`started ${report.started}, already running ${report.alreadyRunning}, failed ${report.failed} (of ${report.entries.length} keys)`);
+  if (report.entries.length > 1)
+    lines.push(
+      `started ${report.started}, already running ${report.alreadyRunning}, failed ${report.failed} (of ${report.entries.length} keys)`,
+    );
   return lines;
 }

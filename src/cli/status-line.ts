@@ -27,7 +27,12 @@ function detail(s: RetirementStatus, now: number): string {
   switch (s.phase) {
     case 'Soaking': {
       const end = s.soakEndsAt ? Date.parse(s.soakEndsAt) : undefined;
-      const left = end === undefined ? '' : end > now ? `soak ends in ${formatDuration(end - now)}` : 'soak over, waiting for CloudTrail coverage';
+      const left =
+        end === undefined
+          ? ''
+          : end > now
+            ? `soak ends in ${formatDuration(end - now)}`
+            : 'soak over, waiting for CloudTrail coverage';
       return `${left}; no use seen${s.usageEvents.length ? ` (${s.usageEvents.length} use(s) seen!)` : ''}`;
     }
     case 'AwaitingApproval':

@@ -12,16 +12,30 @@ export function queuedText(workflowId: string, gate?: DisablingGateState): strin
   return `queued for a disabling slot in account ${account}${place || slots ? `: ${place}${slots}` : ''}`;
 }
 
-function queuedRows(workflowId: string, s: RetirementStatus, gate?: DisablingGateState): [string, string | undefined][] {
+function queuedRows(
+  workflowId: string,
+  s: RetirementStatus,
+  gate?: DisablingGateState,
+): [string, string | undefined][] {
   if (s.phase !== 'Queued') return [];
   const account = gate?.account ?? parseRetirementWorkflowId(workflowId)?.account ?? 'its account';
   return [
     ['queued for', `a disabling slot in account ${account}`],
-    ['queue position', gate?.position ? `${gate.position} of ${gate.queued} waiting; ${gate.holders.length} of ${gate.limit} slots in use` : undefined],
+    [
+      'queue position',
+      gate?.position
+        ? `${gate.position} of ${gate.queued} waiting; ${gate.holders.length} of ${gate.limit} slots in use`
+        : undefined,
+    ],
   ];
 }
 
-export function renderStatus(workflowId: string, s: RetirementStatus, timelineEntries = 8, gate?: DisablingGateState): string {
+export function renderStatus(
+  workflowId: string,
+  s: RetirementStatus,
+  timelineEntries = 8,
+  gate?: DisablingGateState,
+): string {
   const e = s.evidence;
   const parts = [
     details([
@@ -45,12 +59,17 @@ export function renderStatus(workflowId: string, s: RetirementStatus, timelineEn
       `usage seen while retiring (${s.usageEvents.length}):`,
       table(
         ['time', 'call', 'error', 'principal', 'from'],
-        s.usageEvents.slice(-10).map((u) => [shortTime(u.eventTime), u.eventName, u.errorCode, u.principalArn, u.sourceIPAddress]),
+        s.usageEvents
+          .slice(-10)
+          .map((u) => [shortTime(u.eventTime), u.eventName, u.errorCode, u.principalArn, u.sourceIPAddress]),
       ),
     );
   }
   if (s.timeline.length) {
-    parts.push('timeline:', ...s.timeline.slice(-timelineEntries).map((t) => `  ${shortTime(t.at) ?? ''}  ${t.phase.padEnd(16)} ${t.note}`));
+    parts.push(
+      'timeline:',
+      ...s.timeline.slice(-timelineEntries).map((t) => `  ${shortTime(t.at) ?? ''}  ${t.phase.padEnd(16)} ${t.note}`),
+    );
   }
   return parts.join('\n');
 }

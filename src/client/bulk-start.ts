@@ -43,7 +43,8 @@ export async function startMany(
   options: BulkStartOptions = {},
 ): Promise<BulkStartReport> {
   const concurrency = options.concurrency ?? DEFAULT_START_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a whole number of at least 1, got ${concurrency}.`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new RangeError(`concurrency must be a whole number of at least 1, got ${concurrency}.`);
   const entries: BulkStartEntry[] = keys.map((key) => ({ key }));
   let done = 0;
   options.onProgress?.({ done, total: entries.length });
@@ -68,4 +69,3 @@ export function summarize(entries: BulkStartEntry[]): BulkStartReport {
     failed: entries.filter((e) => e.error !== undefined).length,
   };
 }
-

@@ -27,7 +27,10 @@ export interface TemporalSettings {
  * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TLS, profiles in temporal.toml), read by
  * @temporalio/envconfig, with explicit overrides from flags.
  */
-export function temporalSettings(overrides: { address?: string; namespace?: string } = {}, env = process.env): TemporalSettings {
+export function temporalSettings(
+  overrides: { address?: string; namespace?: string } = {},
+  env = process.env,
+): TemporalSettings {
   const config = loadClientConnectConfig({ overrideEnvVars: definedEnv(env) });
   const address = overrides.address ?? config.connectionOptions.address ?? 'localhost:7233';
   return {

@@ -5,7 +5,11 @@ import { disablingGateWorkflowId } from '../shared/ids';
 import { disablingGateQuery } from '../shared/messages';
 
 /** The gate's state, or undefined when the account has no running gate (or it does not answer). */
-export async function disablingGateState(client: Client, account: string, workflowId?: string): Promise<DisablingGateState | undefined> {
+export async function disablingGateState(
+  client: Client,
+  account: string,
+  workflowId?: string,
+): Promise<DisablingGateState | undefined> {
   try {
     return await client.workflow.getHandle(disablingGateWorkflowId(account)).query(disablingGateQuery, workflowId);
   } catch (err) {

@@ -95,7 +95,8 @@ function startDetails(input: RetireKeyInput): string {
     `**Approval** ${o.approval}`,
   ];
   if (o.allowExternalMaterial) lines.push('**Override** keys with external key material allowed');
-  if (o.acceptUnknownBeforeTracking) lines.push('**Override** usage before GetKeyLastUsage tracking began accepted as unknown');
+  if (o.acceptUnknownBeforeTracking)
+    lines.push('**Override** usage before GetKeyLastUsage tracking began accepted as unknown');
   // Only http(s) links: a ticket URL arrives from outside (webhooks) and is rendered by the Web UI.
   if (input.ticket) {
     const url = input.ticket.url && /^https?:\/\/[^\s()]+$/.test(input.ticket.url) ? input.ticket.url : undefined;
@@ -110,12 +111,26 @@ export type Decision = 'approve' | 'reject' | 'cancel';
 const DECISION_UPDATES = { approve: approveUpdate, reject: rejectUpdate, cancel: cancelUpdate } as const;
 
 /** Sends approve / reject / cancel; the workflow's validator refuses what makes no sense now. */
-export async function decide(client: Client, workflowId: string, decision: Decision, input: DecisionInput): Promise<RetirementStatus> {
-  return withKnownWorkflow(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(DECISION_UPDATES[decision], { args: [input] }));
+export async function decide(
+  client: Client,
+  workflowId: string,
+  decision: Decision,
+  input: DecisionInput,
+): Promise<RetirementStatus> {
+  return withKnownWorkflow(workflowId, () =>
+    client.workflow.getHandle(workflowId).executeUpdate(DECISION_UPDATES[decision], { args: [input] }),
+  );
 }
 
-export async function extendSoak(client: Client, workflowId: string, by: string, reason?: string): Promise<RetirementStatus> {
-  return withKnownWorkflow(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(extendSoakUpdate, { args: [{ by, reason }] }));
+export async function extendSoak(
+  client: Client,
+  workflowId: string,
+  by: string,
+  reason?: string,
+): Promise<RetirementStatus> {
+  return withKnownWorkflow(workflowId, () =>
+    client.workflow.getHandle(workflowId).executeUpdate(extendSoakUpdate, { args: [{ by, reason }] }),
+  );
 }
 
 export async function retirementStatus(client: Client, workflowId: string): Promise<RetirementStatus> {

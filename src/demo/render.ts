@@ -5,7 +5,13 @@ import type { DemoOutcome } from './run-demo';
 export function renderOutcomes(outcomes: readonly DemoOutcome[]): string {
   return table(
     ['key', 'expected', 'outcome', 'why', ''],
-    outcomes.map((o) => [`${o.label}\n${o.keyArn.slice(o.keyArn.lastIndexOf('/') + 1)}`, o.expected, o.actual, o.reason, o.ok ? 'ok' : 'UNEXPECTED']),
+    outcomes.map((o) => [
+      `${o.label}\n${o.keyArn.slice(o.keyArn.lastIndexOf('/') + 1)}`,
+      o.expected,
+      o.actual,
+      o.reason,
+      o.ok ? 'ok' : 'UNEXPECTED',
+    ]),
     [40, 22, 22, 56, 6],
   );
 }

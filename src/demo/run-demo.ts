@@ -57,10 +57,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     say('• three keys seeded in the emulator:');
     for (const k of all) say(`    ${k.label}  ${k.keyArn}\n                 ${k.story}`);
 
-    const retireOptions: RetirementOptionsInput = { soak: options.soak ?? '20s', trailLag: '0s', minIdle: '90d', pendingWindowDays: 7 };
+    const retireOptions: RetirementOptionsInput = {
+      soak: options.soak ?? '20s',
+      trailLag: '0s',
+      minIdle: '90d',
+      pendingWindowDays: 7,
+    };
     const tracked: Tracked[] = [];
     for (const k of all) {
-      const { workflowId } = await startRetirement(stack.client, stack.taskQueue, { keyArn: k.keyArn, options: retireOptions, ticket: { id: 'DEMO-1', source: 'cli' }, requestedBy: 'kms-retire demo' });
+      const { workflowId } = await startRetirement(stack.client, stack.taskQueue, {
+        keyArn: k.keyArn,
+        options: retireOptions,
+        ticket: { id: 'DEMO-1', source: 'cli' },
+        requestedBy: 'kms-retire demo',
+      });
       tracked.push({ workflowId, keyArn: k.keyArn, label: k.label });
     }
     say(`• retirements started (soak ${retireOptions.soak}); following them:`);
@@ -69,14 +79,22 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     // and CloudTrail records them under its principal.
     const wakeJob = async (): Promise<void> => {
       await followRetirements(stack.client, [tracked[1] as Tracked], {
-        until: (s) => s !== undefined && (s.phase !== 'Preflight' && s.phase !== 'Queued' && s.phase !== 'Disabling'),
+        until: (s) => s !== undefined && s.phase !== 'Preflight' && s.phase !== 'Queued' && s.phase !== 'Disabling',
         intervalMs: 500,
         signal: options.stop,
       });
       if (options.stop?.aborted) return;
-      workload = startWorkload({ endpoint: stack.emulatorUrl, keyArn: keys.stillUsed.keyArn, accessKeyId: WORKLOAD_ACCESS_KEY, ratePerSecond: 1 });
+      workload = startWorkload({
+        endpoint: stack.emulatorUrl,
+        keyArn: keys.stillUsed.keyArn,
+        accessKeyId: WORKLOAD_ACCESS_KEY,
+        ratePerSecond: 1,
+      });
     };
-    const [followed] = await Promise.all([followRetirements(stack.client, tracked, { sink: out, intervalMs: options.pollMs ?? 1000, signal: options.stop }), wakeJob()]);
+    const [followed] = await Promise.all([
+      followRetirements(stack.client, tracked, { sink: out, intervalMs: options.pollMs ?? 1000, signal: options.stop }),
+      wakeJob(),
+    ]);
     await workload?.stop();
     workload = undefined;
 
@@ -87,10 +105,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     say(`Web UI: ${uiLink(stack.uiUrl, stack.namespace)}`);
     say(ok ? '✔ all three outcomes as expected.' : '✘ not every outcome was the expected one (see above).');
     if (options.keep && !options.stop?.aborted) {
-      say(`Keeping everything running: Temporal at ${stack.address}, the emulator at ${stack.emulatorUrl}. Press Ctrl-C to stop.`);
+      say(
+        `Keeping everything running: Temporal at ${stack.address}, the emulator at ${stack.emulatorUrl}. Press Ctrl-C to stop.`,
+      );
       await aborted(options.stop);
     }
-    return { ok, outcomes, uiUrl: stack.uiUrl, address: stack.address, emulatorUrl: stack.emulatorUrl, devServerPid: stack.devServerPid, elapsedMs: Date.now() - started };
+    return {
+      ok,
+      outcomes,
+      uiUrl: stack.uiUrl,
+      address: stack.address,
+      emulatorUrl: stack.emulatorUrl,
+      devServerPid: stack.devServerPid,
+      elapsedMs: Date.now() - started,
+    };
   } finally {
     await workload?.stop();
     say('• stopping the worker, the emulator and the dev server');

@@ -47,7 +47,12 @@ export async function seedDemoKeys(admin: EmulatorAdmin): Promise<DemoKeys> {
     // Older than the 90 days asked for: GetKeyLastUsage alone would call this key idle.
     lastUsage: { operation: 'Decrypt', timestamp: '-95d' },
   });
-  await admin.registerPrincipal({ accessKeyId: WORKLOAD_ACCESS_KEY, account: DEMO_ACCOUNT, roleName: 'billing-export', sessionName: 'quarterly-run' });
+  await admin.registerPrincipal({
+    accessKeyId: WORKLOAD_ACCESS_KEY,
+    account: DEMO_ACCOUNT,
+    roleName: 'billing-export',
+    sessionName: 'quarterly-run',
+  });
   const awsManaged = await admin.seedKey({
     ...at,
     keyManager: 'AWS',

@@ -56,11 +56,21 @@ export async function startDemoStack(options: StackOptions = {}): Promise<DemoSt
     const client = new Client({ connection, namespace: server.namespace });
     const nativeConnection = await NativeConnection.connect({ address: server.address });
     stoppers.push(() => nativeConnection.close());
-    const clients = new ClientFactory({ endpoint: emulator.url, credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'demo' }) });
+    const clients = new ClientFactory({
+      endpoint: emulator.url,
+      credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'demo' }),
+    });
     stoppers.push(() => clients.destroy());
 
     options.step?.('starting a worker (bundling the workflows takes a few seconds)');
-    const worker = await createWorker({ connection: nativeConnection, client, taskQueue: DEMO_TASK_QUEUE, namespace: server.namespace, clients, watcher: DEMO_WATCHER });
+    const worker = await createWorker({
+      connection: nativeConnection,
+      client,
+      taskQueue: DEMO_TASK_QUEUE,
+      namespace: server.namespace,
+      clients,
+      watcher: DEMO_WATCHER,
+    });
     const running = worker.run();
     stoppers.push(async () => {
       // Ctrl-C may already have shut the worker down (the SDK's Runtime listens for SIGINT too).

@@ -58,10 +58,14 @@ export class EmulatorAdmin {
       headers: body === undefined ? undefined : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const parsed = (await res.json());
+    const parsed = await res.json();
     if (!res.ok) {
       const err = parsed as { __type?: string; message?: string };
-      throw new EmulatorAdminError(err.__type ?? 'Error', `${method} /_emulator/${path}: ${err.message ?? res.statusText}`, res.status);
+      throw new EmulatorAdminError(
+        err.__type ?? 'Error',
+        `${method} /_emulator/${path}: ${err.message ?? res.statusText}`,
+        res.status,
+      );
     }
     return parsed as T;
   }
@@ -78,7 +82,9 @@ export class EmulatorAdmin {
 
   /** Every key the emulator holds (optionally of one account and/or Region), with emulator-only fields. */
   async keys(filter: { account?: string; region?: string } = {}): Promise<SeededKey[]> {
-    const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string')).toString();
+    const query = new URLSearchParams(
+      Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    ).toString();
     return (await this.call<{ Keys: SeededKey[] }>('GET', `keys${query ? `?${query}` : ''}`)).Keys;
   }
 

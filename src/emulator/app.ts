@@ -26,7 +26,10 @@ function meta(c: Context): RequestMeta {
 }
 
 function answer(c: Context, out: ServiceAnswer): Response {
-  const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': out.requestId };
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amzn-RequestId': out.requestId,
+  };
   if (out.errorType) headers['x-amzn-ErrorType'] = out.errorType;
   return c.body(JSON.stringify(out.body), out.status as 200, headers);
 }
@@ -45,7 +48,13 @@ export function createApp(core: EmulatorCore, defaults: AdminDefaults): Hono {
   const app = new Hono();
   app.route('/_emulator', adminRoutes(core, defaults));
   app.all('/_emulator/*', (c) =>
-    c.json({ __type: 'NotFound', message: `No emulator endpoint ${c.req.method} ${c.req.path}: try POST reset|keys|clock|faults|principals, GET calls|clock|faults|health.` }, 404),
+    c.json(
+      {
+        __type: 'NotFound',
+        message: `No emulator endpoint ${c.req.method} ${c.req.path}: try POST reset|keys|clock|faults|principals, GET calls|clock|faults|health.`,
+      },
+      404,
+    ),
   );
 
   app.post('*', async (c) => {
@@ -53,14 +62,18 @@ export function createApp(core: EmulatorCore, defaults: AdminDefaults): Hono {
     const contentType = c.req.header('content-type') ?? '';
     const text = await c.req.text();
     try {
-      if (target.startsWith(KMS_TARGET)) return answer(c, await core.kms(target.slice(KMS_TARGET.length), parseJson(text), meta(c)));
+      if (target.startsWith(KMS_TARGET))
+        return answer(c, await core.kms(target.slice(KMS_TARGET.length), parseJson(text), meta(c)));
       const trail = CLOUDTRAIL_TARGET.exec(target);
       if (trail) return answer(c, await core.cloudtrail(trail[1]!, parseJson(text), meta(c)));
       if (contentType.startsWith('application/x-www-form-urlencoded')) {
         const sts = await handleSts(core, new URLSearchParams(text), meta(c));
         return c.body(sts.body, sts.status as 200, { 'content-type': 'text/xml', 'x-amzn-RequestId': sts.requestId });
       }
-      throw new AwsError('UnknownOperationException', `No service answers X-Amz-Target "${target}"; this emulator serves TrentService (KMS), CloudTrail_20131101 and STS.`);
+      throw new AwsError(
+        'UnknownOperationException',
+        `No service answers X-Amz-Target "${target}"; this emulator serves TrentService (KMS), CloudTrail_20131101 and STS.`,
+      );
     } catch (err) {
       if (err instanceof AwsError) return answer(c, core.fail('00000000-0000-0000-0000-000000000000', err));
       throw err;

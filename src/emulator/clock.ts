@@ -24,7 +24,10 @@ export class EmulatorClock {
   async apply(body: Record<string, unknown>): Promise<number> {
     if (typeof body.advanceMs === 'number') {
       if (!Number.isFinite(body.advanceMs) || body.advanceMs < 0) {
-        throw new AwsError('ValidationException', `advanceMs must be a non-negative number of milliseconds, got ${body.advanceMs}.`);
+        throw new AwsError(
+          'ValidationException',
+          `advanceMs must be a non-negative number of milliseconds, got ${body.advanceMs}.`,
+        );
       }
       this.offsetMs += body.advanceMs;
     } else if (typeof body.advance === 'string') {
@@ -36,7 +39,10 @@ export class EmulatorClock {
     } else if (typeof body.set === 'string' || typeof body.set === 'number') {
       const target = typeof body.set === 'number' ? body.set : Date.parse(body.set);
       if (!Number.isFinite(target)) {
-        throw new AwsError('ValidationException', `set must be an ISO-8601 time such as 2025-01-01T00:00:00Z, got ${String(body.set)}.`);
+        throw new AwsError(
+          'ValidationException',
+          `set must be an ISO-8601 time such as 2025-01-01T00:00:00Z, got ${String(body.set)}.`,
+        );
       }
       this.offsetMs = target - (await this.base());
     } else {

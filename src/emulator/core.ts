@@ -77,16 +77,28 @@ export class EmulatorCore {
     this.calls.record(operation, caller.account, caller.region);
     purgeExpiredKeys(this.store, now);
     const eventIds = new EventIds(caller.account);
-    const ctx: KmsContext = { store: this.store, now, caller, requestId: randomUUID(), eventId: eventIds.callerEventId, eventIdFor: (a) => eventIds.for(a), resources: [] };
+    const ctx: KmsContext = {
+      store: this.store,
+      now,
+      caller,
+      requestId: randomUUID(),
+      eventId: eventIds.callerEventId,
+      eventIdFor: (a) => eventIds.for(a),
+      resources: [],
+    };
     const handler = kmsHandlers[operation];
-    if (!handler) return this.fail(ctx.requestId, new AwsError('UnknownOperationException', `KMS has no operation ${operation}.`));
+    if (!handler)
+      return this.fail(ctx.requestId, new AwsError('UnknownOperationException', `KMS has no operation ${operation}.`));
     let answer: ServiceAnswer;
     let error: AwsError | undefined;
     try {
       await this.faults.apply(operation);
       answer = { status: 200, body: await handler(ctx, input), requestId: ctx.requestId };
     } catch (err) {
-      error = err instanceof AwsError ? err : new AwsError('KMSInternalException', err instanceof Error ? err.message : String(err), 500);
+      error =
+        err instanceof AwsError
+          ? err
+          : new AwsError('KMSInternalException', err instanceof Error ? err.message : String(err), 500);
       answer = this.fail(ctx.requestId, error);
     }
     const requestParameters = ctx.requestParameters ?? defaultParameters(input);
@@ -119,7 +131,11 @@ export class EmulatorCore {
     this.calls.record(operation, caller.account, caller.region);
     const requestId = randomUUID();
     try {
-      if (operation !== 'LookupEvents') throw new AwsError('UnknownOperationException', `This emulator's CloudTrail answers LookupEvents only, not ${operation}.`);
+      if (operation !== 'LookupEvents')
+        throw new AwsError(
+          'UnknownOperationException',
+          `This emulator's CloudTrail answers LookupEvents only, not ${operation}.`,
+        );
       await this.faults.apply(operation);
       if (!this.lookupLimiter.take(`${caller.account}/${caller.region}`, now)) {
         throw new AwsError('ThrottlingException', 'Rate exceeded');

@@ -25,7 +25,10 @@ export class Faults {
         throw new AwsError('ValidationException', `Fault for ${operation} must be an object like {"throttle": true}.`);
       }
       if (spec.error && typeof spec.error.code !== 'string') {
-        throw new AwsError('ValidationException', `Fault error for ${operation} needs a code, e.g. {"code":"KMSInternalException"}.`);
+        throw new AwsError(
+          'ValidationException',
+          `Fault error for ${operation} needs a code, e.g. {"code":"KMSInternalException"}.`,
+        );
       }
     }
     this.table = structuredClone(table);
@@ -52,7 +55,12 @@ export class Faults {
       if (spec.latencyMs) await new Promise((resolve) => setTimeout(resolve, spec.latencyMs));
       // AWS answers throttled requests with HTTP 400 ThrottlingException "Rate exceeded".
       if (spec.throttle) throw new AwsError('ThrottlingException', 'Rate exceeded');
-      if (spec.error) throw new AwsError(spec.error.code, spec.error.message ?? `Injected ${spec.error.code}`, spec.error.status ?? 400);
+      if (spec.error)
+        throw new AwsError(
+          spec.error.code,
+          spec.error.message ?? `Injected ${spec.error.code}`,
+          spec.error.status ?? 400,
+        );
     }
   }
 }

@@ -8,11 +8,16 @@ export function loadState(file: string): EmulatorState | undefined {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`State file ${file} is not valid JSON (${(err as Error).message}); move it away or pass another --state file.`, { cause: err });
+    throw new Error(
+      `State file ${file} is not valid JSON (${(err as Error).message}); move it away or pass another --state file.`,
+      { cause: err },
+    );
   }
   const state = parsed as Partial<EmulatorState>;
   if (state.version !== 1 || !Array.isArray(state.keys) || !Array.isArray(state.events)) {
-    throw new Error(`State file ${file} is not an emulator state file (version 1); move it away or pass another --state file.`);
+    throw new Error(
+      `State file ${file} is not an emulator state file (version 1); move it away or pass another --state file.`,
+    );
   }
   return { aliases: [], grants: [], principals: [], clockOffsetMs: 0, ...state } as EmulatorState;
 }

@@ -32,7 +32,14 @@ export function identifyCaller(store: Store, authorization: string | undefined, 
 }
 
 export function rootPrincipal(accessKeyId: string, account: string): Principal {
-  return { accessKeyId, account, type: 'Root', arn: `arn:aws:iam::${account}:root`, principalId: account, userName: 'root' };
+  return {
+    accessKeyId,
+    account,
+    type: 'Root',
+    arn: `arn:aws:iam::${account}:root`,
+    principalId: account,
+    userName: 'root',
+  };
 }
 
 /** CloudTrail's userIdentity element for a principal (CloudTrail User Guide, "userIdentity element"). */

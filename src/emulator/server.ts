@@ -44,7 +44,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     onChange: () => writer?.schedule(),
   });
   if (options.stateFile) writer = new StateWriter(options.stateFile, () => core.store.toState());
-  const app = createApp(core, { account: options.defaultAccount ?? DEFAULT_ACCOUNT, region: options.defaultRegion ?? DEFAULT_REGION });
+  const app = createApp(core, {
+    account: options.defaultAccount ?? DEFAULT_ACCOUNT,
+    region: options.defaultRegion ?? DEFAULT_REGION,
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s));
     s.once('error', reject);

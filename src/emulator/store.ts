@@ -27,7 +27,8 @@ export class Store {
     this.principals.clear();
     this.clockOffsetMs = state.clockOffsetMs;
     for (const key of state.keys) this.keys.set(key.arn, key);
-    for (const alias of state.aliases) this.aliases.set(aliasIndex(alias.account, alias.region, alias.aliasName), alias);
+    for (const alias of state.aliases)
+      this.aliases.set(aliasIndex(alias.account, alias.region, alias.aliasName), alias);
     this.grants = [...state.grants];
     for (const event of state.events) this.eventsOf(event.account, event.region).push(event);
     for (const principal of state.principals) this.principals.set(principal.accessKeyId, principal);

@@ -38,19 +38,37 @@ export async function handleSts(core: EmulatorCore, form: URLSearchParams, meta:
     const body = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>${caller.principal.arn}</Arn><UserId>${caller.principal.principalId}</UserId><Account>${caller.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
     return { status: 200, body, requestId };
   }
-  if (action !== 'AssumeRole') return stsError(requestId, 'InvalidAction', `This emulator's STS answers AssumeRole and GetCallerIdentity, not ${action || '(no Action)'}.`);
+  if (action !== 'AssumeRole')
+    return stsError(
+      requestId,
+      'InvalidAction',
+      `This emulator's STS answers AssumeRole and GetCallerIdentity, not ${action || '(no Action)'}.`,
+    );
   const roleArn = form.get('RoleArn') ?? '';
   const sessionName = form.get('RoleSessionName') ?? '';
   const match = ROLE_ARN.exec(roleArn);
-  if (!match) return stsError(requestId, 'ValidationError', `RoleArn "${roleArn}" is not an IAM role ARN such as arn:aws:iam::111122223333:role/Name.`);
+  if (!match)
+    return stsError(
+      requestId,
+      'ValidationError',
+      `RoleArn "${roleArn}" is not an IAM role ARN such as arn:aws:iam::111122223333:role/Name.`,
+    );
   // STS API Reference, AssumeRole: RoleSessionName 2-64 characters of [\w+=,.@-].
   if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
-    return stsError(requestId, 'ValidationError', `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
+    return stsError(
+      requestId,
+      'ValidationError',
+      `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+    );
   }
   // DurationSeconds: 900 s to 12 h, default 3600.
   const duration = Number(form.get('DurationSeconds') ?? 3600);
   if (!Number.isInteger(duration) || duration < 900 || duration > 43_200) {
-    return stsError(requestId, 'ValidationError', `DurationSeconds must be between 900 and 43200, got ${form.get('DurationSeconds')}.`);
+    return stsError(
+      requestId,
+      'ValidationError',
+      `DurationSeconds must be between 900 and 43200, got ${form.get('DurationSeconds')}.`,
+    );
   }
   const accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
   // The session does not expire inside the emulator: a time-skipping test may jump days past it

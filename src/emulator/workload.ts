@@ -43,7 +43,11 @@ export function startWorkload(options: WorkloadOptions): Workload {
     endpoint: options.endpoint,
     region,
     maxAttempts: 1,
-    credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey ?? 'workload', sessionToken: options.sessionToken },
+    credentials: {
+      accessKeyId: options.accessKeyId,
+      secretAccessKey: options.secretAccessKey ?? 'workload',
+      sessionToken: options.sessionToken,
+    },
   });
   const operation = options.operation ?? 'Decrypt';
   const maxInFlight = options.maxInFlight ?? 4;

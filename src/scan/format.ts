@@ -3,7 +3,18 @@ import Table from 'cli-table3';
 import type { ScanEntry, ScanReport } from './types';
 
 // keyArn as `start --from` / `plan --from` read it (src/cli/key-file.ts); candidate says which rows to start.
-export const CSV_COLUMNS = ['candidate', 'keyArn', 'account', 'region', 'keyId', 'aliases', 'keyState', 'provenIdleDays', 'lastUsage', 'reason'] as const;
+export const CSV_COLUMNS = [
+  'candidate',
+  'keyArn',
+  'account',
+  'region',
+  'keyId',
+  'aliases',
+  'keyState',
+  'provenIdleDays',
+  'lastUsage',
+  'reason',
+] as const;
 
 // RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
 function csvField(value: string): string {
@@ -26,7 +37,10 @@ function row(e: ScanEntry): string[] {
 }
 
 export function formatCsv(report: ScanReport): string {
-  const lines = [CSV_COLUMNS.join(','), ...[...report.candidates, ...report.notCandidates].map((e) => row(e).map(csvField).join(','))];
+  const lines = [
+    CSV_COLUMNS.join(','),
+    ...[...report.candidates, ...report.notCandidates].map((e) => row(e).map(csvField).join(',')),
+  ];
   return `${lines.join('\r\n')}\r\n`;
 }
 
@@ -36,9 +50,20 @@ export function formatJson(report: ScanReport): string {
 }
 
 export function formatTable(report: ScanReport): string {
-  const table = new Table({ head: ['', 'key', 'aliases', 'state', 'idle (days)', 'reason'], wordWrap: true, colWidths: [null, null, 24, 10, 8, 60] });
+  const table = new Table({
+    head: ['', 'key', 'aliases', 'state', 'idle (days)', 'reason'],
+    wordWrap: true,
+    colWidths: [null, null, 24, 10, 8, 60],
+  });
   for (const e of [...report.candidates, ...report.notCandidates]) {
-    table.push([e.candidate ? 'candidate' : 'keep', e.keyArn, e.aliases.join('\n'), e.keyState, e.provenIdleDays ?? '', e.reason]);
+    table.push([
+      e.candidate ? 'candidate' : 'keep',
+      e.keyArn,
+      e.aliases.join('\n'),
+      e.keyState,
+      e.provenIdleDays ?? '',
+      e.reason,
+    ]);
   }
   return `${table.toString()}\n${summary(report)}\n`;
 }

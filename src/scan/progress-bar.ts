@@ -8,7 +8,12 @@ export interface ScanProgress {
 
 export function scanProgressBar(stream: NodeJS.WriteStream = process.stderr): ScanProgress {
   if (!stream.isTTY) return { update: () => undefined, stop: () => undefined };
-  const bar = new SingleBar({ stream, format: 'scanning {bar} {value}/{total} keys | {eta_formatted} left', hideCursor: true, clearOnComplete: true });
+  const bar = new SingleBar({
+    stream,
+    format: 'scanning {bar} {value}/{total} keys | {eta_formatted} left',
+    hideCursor: true,
+    clearOnComplete: true,
+  });
   let started = false;
   return {
     update({ done, total }) {

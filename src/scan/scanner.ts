@@ -103,13 +103,16 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
       do {
         const out: ListAliasesCommandOutput = await client.send(new ListAliasesCommand({ Limit: 100, Marker: marker }));
         for (const a of out.Aliases ?? []) {
-          if (a.TargetKeyId && a.AliasName) aliases.set(a.TargetKeyId, [...(aliases.get(a.TargetKeyId) ?? []), a.AliasName]);
+          if (a.TargetKeyId && a.AliasName)
+            aliases.set(a.TargetKeyId, [...(aliases.get(a.TargetKeyId) ?? []), a.AliasName]);
         }
         marker = out.Truncated ? out.NextMarker : undefined;
       } while (marker);
       progress.total += keyArns.length;
       deps.onProgress?.({ ...progress });
-      await forEachLimited(keyArns, request.concurrencyPerScope ?? 4, (arn) => judge(arn, aliases.get(parseKeyArn(arn).keyId) ?? []));
+      await forEachLimited(keyArns, request.concurrencyPerScope ?? 4, (arn) =>
+        judge(arn, aliases.get(parseKeyArn(arn).keyId) ?? []),
+      );
     } catch (err) {
       errors.push({ account, region, message: err instanceof Error ? err.message : String(err) });
     }
@@ -118,7 +121,8 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
   const scopes = request.accounts.flatMap((a) => request.regions.map((r): [string, string] => [a, r]));
   await forEachLimited(scopes, request.scopeConcurrency ?? 8, scanScope);
 
-  const order = (x: ScanEntry, y: ScanEntry): number => x.account.localeCompare(y.account) || x.region.localeCompare(y.region) || x.keyArn.localeCompare(y.keyArn);
+  const order = (x: ScanEntry, y: ScanEntry): number =>
+    x.account.localeCompare(y.account) || x.region.localeCompare(y.region) || x.keyArn.localeCompare(y.keyArn);
   entries.sort(order);
   const elapsedMs = Date.now() - started;
   return {
@@ -131,6 +135,10 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
     notCandidates: entries.filter((e) => !e.candidate),
     awsManagedSkipped,
     errors,
-    stats: { keys: entries.length, elapsedMs, keysPerSecond: elapsedMs > 0 ? (entries.length * 1000) / elapsedMs : entries.length },
+    stats: {
+      keys: entries.length,
+      elapsedMs,
+      keysPerSecond: elapsedMs > 0 ? (entries.length * 1000) / elapsedMs : entries.length,
+    },
   };
 }

@@ -55,8 +55,10 @@ export function parseKeyArn(value: string): KeyRef {
     );
   }
   const [, partition, region, account, keyId] = match as unknown as [string, string, string, string, string];
-  if (!isRegion(region)) throw new KeyRefError(`"${text}" names Region "${region}", which is not a Region name such as us-east-1.`);
-  if (!isAccountId(account)) throw new KeyRefError(`"${text}" names account "${account}"; an account id has 12 digits.`);
+  if (!isRegion(region))
+    throw new KeyRefError(`"${text}" names Region "${region}", which is not a Region name such as us-east-1.`);
+  if (!isAccountId(account))
+    throw new KeyRefError(`"${text}" names account "${account}"; an account id has 12 digits.`);
   if (!isKeyId(keyId)) {
     throw new KeyRefError(`"${text}" names key id "${keyId}"; a key id is a UUID or mrk- followed by 32 hex digits.`);
   }

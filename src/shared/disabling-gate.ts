@@ -58,10 +58,13 @@ export function resolveDisablingGateConfig(config: Partial<DisablingGateConfig> 
   const merged = { ...DEFAULT_DISABLING_GATE_CONFIG, ...config };
   for (const [name, value] of Object.entries(merged)) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
-      throw new DisablingGateConfigError(`disabling gate setting ${name} must be a number of at least 1, got ${String(value)}.`);
+      throw new DisablingGateConfigError(
+        `disabling gate setting ${name} must be a number of at least 1, got ${String(value)}.`,
+      );
     }
   }
-  if (!Number.isInteger(merged.limit)) throw new DisablingGateConfigError(`disabling gate limit must be a whole number, got ${merged.limit}.`);
+  if (!Number.isInteger(merged.limit))
+    throw new DisablingGateConfigError(`disabling gate limit must be a whole number, got ${merged.limit}.`);
   return merged;
 }
 
@@ -72,7 +75,9 @@ export function resolveDisablingGateConfig(config: Partial<DisablingGateConfig> 
 export function parseDisablingLimit(text: string, name = 'KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT'): number {
   const value = text.trim();
   if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-    throw new DisablingGateConfigError(`${name}="${text}" is not valid: give a whole number of at least 1 (retirements per account in their disabling step at once; default ${DEFAULT_DISABLING_GATE_CONFIG.limit}).`);
+    throw new DisablingGateConfigError(
+      `${name}="${text}" is not valid: give a whole number of at least 1 (retirements per account in their disabling step at once; default ${DEFAULT_DISABLING_GATE_CONFIG.limit}).`,
+    );
   }
   return Number(value);
 }
@@ -160,13 +165,20 @@ export class GateBook {
       account,
       limit: this.config.limit,
       leaseMs: this.config.leaseMs,
-      holders: [...this.holders].map(([id, at]) => ({ workflowId: id, grantedAt: iso(at), leaseEndsAt: iso(at + this.config.leaseMs) })),
+      holders: [...this.holders].map(([id, at]) => ({
+        workflowId: id,
+        grantedAt: iso(at),
+        leaseEndsAt: iso(at + this.config.leaseMs),
+      })),
       queued: this.queue.length,
       position: workflowId === undefined ? undefined : this.position(workflowId),
     };
   }
 
   carry(): DisablingGateCarry {
-    return { holders: [...this.holders].map(([workflowId, grantedAt]) => ({ workflowId, grantedAt })), queue: [...this.queue] };
+    return {
+      holders: [...this.holders].map(([workflowId, grantedAt]) => ({ workflowId, grantedAt })),
+      queue: [...this.queue],
+    };
   }
 }

@@ -20,7 +20,8 @@ export class DurationError extends Error {
 /** Parses "14d", "15m", "1h30m" or a number of milliseconds. Throws DurationError naming the bad value. */
 export function parseDuration(value: string | number, what = 'duration'): number {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 0) throw new DurationError(`${what} must be a non-negative number of milliseconds, got ${value}.`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new DurationError(`${what} must be a non-negative number of milliseconds, got ${value}.`);
     return value;
   }
   const text = value.trim();
@@ -42,7 +43,12 @@ export function formatDuration(ms: number): string {
   if (ms <= 0) return '0s';
   const out: string[] = [];
   let rest = Math.round(ms);
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
     if (rest >= size) {
       out.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;

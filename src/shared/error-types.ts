@@ -4,7 +4,15 @@
  */
 
 /** AWS answers that retrying cannot change. */
-export const NON_RETRYABLE_AWS_TYPES = ['NotFound', 'InvalidArn', 'AccessDenied', 'Validation', 'UnsupportedOperation', 'InvalidState', 'Disabled'] as const;
+export const NON_RETRYABLE_AWS_TYPES = [
+  'NotFound',
+  'InvalidArn',
+  'AccessDenied',
+  'Validation',
+  'UnsupportedOperation',
+  'InvalidState',
+  'Disabled',
+] as const;
 
 /** A re-check before an irreversible step found the key changed by someone else. */
 export const KEY_CHANGED = 'KeyChanged';
@@ -16,4 +24,10 @@ export const INVALID_INPUT = 'InvalidInput';
 export const NON_RETRYABLE_TYPES: string[] = [...NON_RETRYABLE_AWS_TYPES, KEY_CHANGED, INVALID_INPUT];
 
 /** Retried with backoff: throttling, KMS dependency timeouts and internal errors, 5xx, the network. */
-export const RETRYABLE_AWS_TYPES = ['Throttling', 'DependencyTimeout', 'KMSInternal', 'ServiceUnavailable', 'Network'] as const;
+export const RETRYABLE_AWS_TYPES = [
+  'Throttling',
+  'DependencyTimeout',
+  'KMSInternal',
+  'ServiceUnavailable',
+  'Network',
+] as const;

@@ -36,14 +36,24 @@ function duration(value: string | undefined, flag: string, range: Range, fallbac
     throw new OptionsError(err instanceof DurationError ? err.message : String(err));
   }
   if (ms < range.min || ms > range.max) {
-    throw new OptionsError(`${flag} ${value} is out of range: it must be between ${formatDuration(range.min)} and ${formatDuration(range.max)}.`);
+    throw new OptionsError(
+      `${flag} ${value} is out of range: it must be between ${formatDuration(range.min)} and ${formatDuration(range.max)}.`,
+    );
   }
   return ms;
 }
 
 /** Turns start's options as people give them into checked values; throws OptionsError naming the bad one. */
 export function resolveOptions(input: RetirementOptionsInput = {}): RetirementOptions {
-  const known = new Set(['soak', 'trailLag', 'pendingWindowDays', 'minIdle', 'approval', 'allowExternalMaterial', 'acceptUnknownBeforeTracking']);
+  const known = new Set([
+    'soak',
+    'trailLag',
+    'pendingWindowDays',
+    'minIdle',
+    'approval',
+    'allowExternalMaterial',
+    'acceptUnknownBeforeTracking',
+  ]);
   for (const name of Object.keys(input)) {
     if (!known.has(name)) throw new OptionsError(`unknown option "${name}"; known options: ${[...known].join(', ')}.`);
   }
@@ -85,6 +95,8 @@ export function checkResolvedOptions(options: RetirementOptions): void {
       throw new OptionsError(`${name} ${String(value)} is out of range [${range.min}, ${range.max}].`);
     }
   }
-  if (!Number.isInteger(options.pendingWindowDays)) throw new OptionsError('pendingWindowDays must be a whole number of days.');
-  if (options.approval !== 'none' && options.approval !== 'required') throw new OptionsError(`approval must be "none" or "required".`);
+  if (!Number.isInteger(options.pendingWindowDays))
+    throw new OptionsError('pendingWindowDays must be a whole number of days.');
+  if (options.approval !== 'none' && options.approval !== 'required')
+    throw new OptionsError(`approval must be "none" or "required".`);
 }

@@ -51,7 +51,12 @@ export interface PreflightDecision {
 
 const USABLE_STATES = new Set(['Enabled', 'Disabled']);
 
-export function decidePreflight(facts: KeyFacts, options: RetirementOptions, now: number, ownWorkflowId: string): PreflightDecision {
+export function decidePreflight(
+  facts: KeyFacts,
+  options: RetirementOptions,
+  now: number,
+  ownWorkflowId: string,
+): PreflightDecision {
   const { key } = facts;
   const reading = readLastUsage(facts.lastUsage, key.creationDate, now);
   const refusals: Refusal[] = [];
@@ -62,10 +67,17 @@ export function decidePreflight(facts: KeyFacts, options: RetirementOptions, now
   };
 
   // AWS-managed keys (aws/s3, aws/ebs, …) cannot be disabled or deleted by customers.
-  if (key.keyManager === 'AWS') refuse('AwsManaged', 'the key is AWS managed; AWS rotates and keeps these keys, customers cannot disable or delete them.');
+  if (key.keyManager === 'AWS')
+    refuse(
+      'AwsManaged',
+      'the key is AWS managed; AWS rotates and keeps these keys, customers cannot disable or delete them.',
+    );
 
   if (key.keyState === 'PendingDeletion' || key.keyState === 'PendingReplicaDeletion') {
-    refuse('PendingDeletion', `the key is already ${key.keyState}${key.deletionDate ? ` (deletion on ${key.deletionDate})` : ''}; there is nothing to retire.`);
+    refuse(
+      'PendingDeletion',
+      `the key is already ${key.keyState}${key.deletionDate ? ` (deletion on ${key.deletionDate})` : ''}; there is nothing to retire.`,
+    );
   } else if (!USABLE_STATES.has(key.keyState)) {
     refuse('UnusableState', `the key is ${key.keyState}; only Enabled or Disabled keys can be retired.`);
   }
@@ -73,10 +85,15 @@ export function decidePreflight(facts: KeyFacts, options: RetirementOptions, now
   // AWS KMS Developer Guide, "Deleting multi-Region keys": a primary with replicas cannot be
   // deleted until its replicas are; retire the replicas first.
   if (key.multiRegionKeyType === 'PRIMARY' && key.replicaArns.length > 0) {
-    refuse('PrimaryWithReplicas', `the key is a multi-Region primary with replicas (${key.replicaArns.join(', ')}); retire the replicas first.`);
+    refuse(
+      'PrimaryWithReplicas',
+      `the key is a multi-Region primary with replicas (${key.replicaArns.join(', ')}); retire the replicas first.`,
+    );
   }
   if (key.multiRegion) {
-    notes.push('multi-Region key: usage is tracked for this key only, not for the other keys of its set (ReEncrypt counts for both).');
+    notes.push(
+      'multi-Region key: usage is tracked for this key only, not for the other keys of its set (ReEncrypt counts for both).',
+    );
   }
 
   const minIdle = formatDuration(options.minIdleMs);
@@ -98,16 +115,22 @@ export function decidePreflight(facts: KeyFacts, options: RetirementOptions, now
     }
   }
 
-  if (tagValue(facts.tags, TAG_PROTECT) !== undefined) refuse('Protected', `the key is tagged ${TAG_PROTECT}; remove the tag to allow its retirement.`);
+  if (tagValue(facts.tags, TAG_PROTECT) !== undefined)
+    refuse('Protected', `the key is tagged ${TAG_PROTECT}; remove the tag to allow its retirement.`);
 
   const external = key.origin !== 'AWS_KMS' || key.customKeyStoreId !== undefined;
   if (external) {
-    const what = key.customKeyStoreId ? `lives in custom key store ${key.customKeyStoreId}` : `has key material of origin ${key.origin}`;
+    const what = key.customKeyStoreId
+      ? `lives in custom key store ${key.customKeyStoreId}`
+      : `has key material of origin ${key.origin}`;
     if (options.allowExternalMaterial) {
       overridesUsed.push('allowExternalMaterial');
       notes.push(`the key ${what}; allowed by override.`);
     } else {
-      refuse('ExternalMaterial', `the key ${what}; deleting it may not be recoverable outside AWS. Pass allowExternalMaterial to retire it anyway.`);
+      refuse(
+        'ExternalMaterial',
+        `the key ${what}; deleting it may not be recoverable outside AWS. Pass allowExternalMaterial to retire it anyway.`,
+      );
     }
   }
 

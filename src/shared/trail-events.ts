@@ -49,13 +49,17 @@ function parseRecord(text: string | undefined): CloudTrailRecord {
   if (!text) return {};
   try {
     const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null ? (parsed) : {};
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
   } catch {
     return {};
   }
 }
 
-export function isWatchedFailure(errorCode: string | undefined, errorMessage: string | undefined, watchFor: WatchFor): boolean {
+export function isWatchedFailure(
+  errorCode: string | undefined,
+  errorMessage: string | undefined,
+  watchFor: WatchFor,
+): boolean {
   if (watchFor === 'disabled') return errorCode === 'DisabledException';
   return errorCode === 'KMSInvalidStateException' && /pending deletion/i.test(errorMessage ?? '');
 }
@@ -64,7 +68,11 @@ export function isWatchedFailure(errorCode: string | undefined, errorMessage: st
 export function toCandidate(raw: RawTrailEvent): TrailCandidate | undefined {
   const record = parseRecord(raw.CloudTrailEvent);
   const { errorCode, errorMessage } = record;
-  if (!isWatchedFailure(errorCode, errorMessage, 'disabled') && !isWatchedFailure(errorCode, errorMessage, 'pending-deletion')) return undefined;
+  if (
+    !isWatchedFailure(errorCode, errorMessage, 'disabled') &&
+    !isWatchedFailure(errorCode, errorMessage, 'pending-deletion')
+  )
+    return undefined;
   const eventTime = raw.EventTime instanceof Date ? raw.EventTime.toISOString() : raw.EventTime;
   if (!raw.EventId || !eventTime) return undefined;
   return {
@@ -97,7 +105,10 @@ export function concernsKey(candidate: TrailCandidate, watch: KeyWatch): boolean
   if (Date.parse(candidate.eventTime) < Date.parse(watch.from)) return false;
   if (!isWatchedFailure(candidate.errorCode, candidate.errorMessage, watch.watchFor)) return false;
   const names = namesOf(watch);
-  return candidate.resources.some((r) => names.has(r)) || (candidate.keyIdParameter !== undefined && names.has(candidate.keyIdParameter));
+  return (
+    candidate.resources.some((r) => names.has(r)) ||
+    (candidate.keyIdParameter !== undefined && names.has(candidate.keyIdParameter))
+  );
 }
 
 /** The evidence kept for a key: the event without the matching hints. */

@@ -5,7 +5,16 @@
 import type { PreflightEvidence, Refusal } from './preflight';
 
 /** Queued: waiting for the account's disabling gate to grant a permit (the key is not touched yet). */
-export const PHASES = ['Preflight', 'Queued', 'Disabling', 'Soaking', 'AwaitingApproval', 'Scheduling', 'PendingDeletion', 'Done'] as const;
+export const PHASES = [
+  'Preflight',
+  'Queued',
+  'Disabling',
+  'Soaking',
+  'AwaitingApproval',
+  'Scheduling',
+  'PendingDeletion',
+  'Done',
+] as const;
 export type RetirementPhase = (typeof PHASES)[number];
 
 export const OUTCOMES = ['Deleted', 'Reenabled', 'RolledBack', 'Refused', 'Cancelled', 'Interfered', 'Failed'] as const;

@@ -67,7 +67,8 @@ export interface WatcherInput {
 export function resolveWatcherConfig(config: Partial<WatcherConfig> = {}): WatcherConfig {
   const merged = { ...DEFAULT_WATCHER_CONFIG, ...config };
   for (const [name, value] of Object.entries(merged)) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`watcher setting ${name} must be a non-negative number, got ${String(value)}.`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      throw new Error(`watcher setting ${name} must be a non-negative number, got ${String(value)}.`);
   }
   if (merged.maxRequestsPerSecond <= 0) throw new Error('watcher setting maxRequestsPerSecond must be above zero.');
   if (merged.pollIntervalMs < 1000) throw new Error('watcher setting pollIntervalMs must be at least 1s.');

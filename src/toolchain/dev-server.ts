@@ -31,7 +31,18 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const cli = await resolveTemporalCli({ progress: options.progress });
   const port = options.port ?? (await freePort());
   const namespace = options.namespace ?? 'default';
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace, '--log-level', 'error'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'error',
+  ];
   let uiUrl: string | undefined;
   if (options.uiPort === undefined) {
     args.push('--headless');
@@ -71,5 +82,7 @@ async function waitForNamespace(address: string, namespace: string, output: () =
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`the Temporal dev server at ${address} never served namespace ${namespace}: ${String(lastError)}\n${output()}`);
+  throw new Error(
+    `the Temporal dev server at ${address} never served namespace ${namespace}: ${String(lastError)}\n${output()}`,
+  );
 }

@@ -9,7 +9,9 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
     server.on('error', reject);
     server.listen(0, host, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -76,7 +78,9 @@ export async function waitForPort(server: ServerProcess, port: number, what: str
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (server.child.exitCode !== null || server.child.signalCode !== null) {
-      throw new Error(`${what} exited (${server.child.exitCode ?? server.child.signalCode}) before it listened:\n${server.output()}`);
+      throw new Error(
+        `${what} exited (${server.child.exitCode ?? server.child.signalCode}) before it listened:\n${server.output()}`,
+      );
     }
     if (await portOpen(port)) return;
     await new Promise((r) => setTimeout(r, 100));

@@ -36,7 +36,9 @@ export async function resolveTemporalCli(
 
   if (env.TEMPORAL_CLI) {
     if (executable(env.TEMPORAL_CLI)) return { path: env.TEMPORAL_CLI, source: 'TEMPORAL_CLI' };
-    throw new ToolchainError(`TEMPORAL_CLI is set to "${env.TEMPORAL_CLI}", which is not an executable file. Fix or unset it.`);
+    throw new ToolchainError(
+      `TEMPORAL_CLI is set to "${env.TEMPORAL_CLI}", which is not an executable file. Fix or unset it.`,
+    );
   }
   const fromPath = onPath('temporal', env);
   if (fromPath) return { path: fromPath, source: 'PATH' };
@@ -74,7 +76,9 @@ async function buildWithGo(target: string, env: NodeJS.ProcessEnv, progress: Pro
   fs.mkdirSync(dir, { recursive: true });
   // Build into a private directory and rename, so a half-built binary is never taken from the cache.
   const staging = fs.mkdtempSync(path.join(dir, '.build-'));
-  progress(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} from the Go module proxy (one time, about 3-8 minutes on 2 cores)`);
+  progress(
+    `building the Temporal CLI ${TEMPORAL_CLI_VERSION} from the Go module proxy (one time, about 3-8 minutes on 2 cores)`,
+  );
   const started = Date.now();
   let packages = 0;
   const stop = heartbeat(progress, 'go install', 20_000);

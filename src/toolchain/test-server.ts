@@ -88,7 +88,12 @@ export async function resolveTestServer(
   );
 }
 
-async function buildWithMaven(dir: string, script: string, env: NodeJS.ProcessEnv, progress: ProgressFn): Promise<void> {
+async function buildWithMaven(
+  dir: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  progress: ProgressFn,
+): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'pom.xml'), pom());
   const classpathFile = path.join(dir, 'classpath.txt');

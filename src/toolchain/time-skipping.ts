@@ -38,10 +38,18 @@ interface EnvironmentFactory {
  */
 export async function connectTimeSkipping(address: string): Promise<TestWorkflowEnvironment> {
   const factory = TestWorkflowEnvironment as unknown as EnvironmentFactory;
-  const env = await factory.create({ server: { type: 'existing' }, address, namespace: 'default', supportsTimeSkipping: true });
+  const env = await factory.create({
+    server: { type: 'existing' },
+    address,
+    namespace: 'default',
+    supportsTimeSkipping: true,
+  });
   const types = temporal.api.enums.v1.IndexedValueType;
   const searchAttributes = Object.fromEntries(
-    SEARCH_ATTRIBUTES.map((a) => [a.name, a.type === SearchAttributeType.DATETIME ? types.INDEXED_VALUE_TYPE_DATETIME : types.INDEXED_VALUE_TYPE_KEYWORD]),
+    SEARCH_ATTRIBUTES.map((a) => [
+      a.name,
+      a.type === SearchAttributeType.DATETIME ? types.INDEXED_VALUE_TYPE_DATETIME : types.INDEXED_VALUE_TYPE_KEYWORD,
+    ]),
   );
   await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes });
   return env;

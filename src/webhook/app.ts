@@ -47,7 +47,11 @@ export function createWebhookApp(options: WebhookAppOptions): Hono {
   const deliveries = new DeliveryLog<Answer>({ ttlMs: limits.dedupeTtlMs, maxEntries: limits.dedupeMaxEntries, now });
   const deps = { service: options.service, deliveries, logger, now };
   const maxBodyBytes = limits.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const handlers: SourceHandler[] = [genericSource(limits.replayWindowMs ?? REPLAY_WINDOW_MS), jiraSource(mapping.jira), serviceNowSource(mapping.servicenow)];
+  const handlers: SourceHandler[] = [
+    genericSource(limits.replayWindowMs ?? REPLAY_WINDOW_MS),
+    jiraSource(mapping.jira),
+    serviceNowSource(mapping.servicenow),
+  ];
 
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -65,9 +69,17 @@ export function createWebhookApp(options: WebhookAppOptions): Hono {
       }),
       (c) => handleDelivery(c, handler, options.secrets[handler.source], deps),
     );
-    app.all(path, () => new WebhookError(405, 'method-not-allowed', `use POST for ${path}.`, { allow: 'POST' }).toResponse());
+    app.all(path, () =>
+      new WebhookError(405, 'method-not-allowed', `use POST for ${path}.`, { allow: 'POST' }).toResponse(),
+    );
   }
-  app.notFound((c) => new WebhookError(404, 'not-found', `no such endpoint: ${c.req.method} ${c.req.path.slice(0, 200)}; see docs/webhooks.md.`).toResponse());
+  app.notFound((c) =>
+    new WebhookError(
+      404,
+      'not-found',
+      `no such endpoint: ${c.req.method} ${c.req.path.slice(0, 200)}; see docs/webhooks.md.`,
+    ).toResponse(),
+  );
   app.onError((err) => {
     const known = toWebhookError(err);
     if (known) return known.toResponse();

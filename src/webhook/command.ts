@@ -28,7 +28,8 @@ export function fieldText(value: unknown): string | undefined {
 export function readPath(root: unknown, path: string): unknown {
   let current: unknown = root;
   for (const part of path.split('.')) {
-    if (!current || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, part)) return undefined;
+    if (!current || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, part))
+      return undefined;
     current = (current as Record<string, unknown>)[part];
   }
   return current;
@@ -47,7 +48,10 @@ export function findKeyArn(text: string | undefined): string | undefined {
 }
 
 /** Looks an observed state up in a mapping of action → states (names compared case-insensitively). */
-export function actionForState(states: Partial<Record<WebhookAction, string[]>>, ...observed: (string | undefined)[]): WebhookAction | undefined {
+export function actionForState(
+  states: Partial<Record<WebhookAction, string[]>>,
+  ...observed: (string | undefined)[]
+): WebhookAction | undefined {
   const wanted = observed.filter((v): v is string => v !== undefined).map((v) => v.trim().toLowerCase());
   for (const action of ACTIONS) {
     if ((states[action] ?? []).some((s) => wanted.includes(s.trim().toLowerCase()))) return action;

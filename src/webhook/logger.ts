@@ -7,7 +7,18 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
-export const REDACTED_PATHS = ['secret', '*.secret', 'secrets', '*.secrets', 'authorization', '*.authorization', 'headers', '*.headers', 'body', '*.body'];
+export const REDACTED_PATHS = [
+  'secret',
+  '*.secret',
+  'secrets',
+  '*.secrets',
+  'authorization',
+  '*.authorization',
+  'headers',
+  '*.headers',
+  'body',
+  '*.body',
+];
 
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
   return pino(

@@ -18,7 +18,12 @@ const jiraSchema = z.strictObject({
   /** Path under issue.fields of the field that holds the key ARN (alone or within text). */
   keyArnField: z.string().min(1).default('summary'),
   /** Status names or ids (compared case-insensitively) that mean each action. */
-  statuses: stateMap.default({ retire: ['Ready to Retire'], approve: ['Approved'], reject: ['Rejected'], cancel: ['Cancelled'] }),
+  statuses: stateMap.default({
+    retire: ['Ready to Retire'],
+    approve: ['Approved'],
+    reject: ['Rejected'],
+    cancel: ['Cancelled'],
+  }),
   /** Link to the ticket; `{key}` is replaced. Default: derived from the issue's REST `self` link. */
   browseUrl: z.string().min(1).optional(),
   /** start's options for retirements from Jira. */
@@ -37,7 +42,12 @@ const serviceNowSchema = z.strictObject({
     })
     .default({ number: 'number', state: 'state', keyArn: 'u_kms_key_arn', sysId: 'sys_id', url: 'url' }),
   /** State values or labels (case-insensitive); defaults are the change_request state choices. */
-  states: stateMap.default({ retire: ['Implement', '-1'], approve: ['Scheduled', '-2'], reject: [], cancel: ['Canceled', 'Cancelled', '4'] }),
+  states: stateMap.default({
+    retire: ['Implement', '-1'],
+    approve: ['Scheduled', '-2'],
+    reject: [],
+    cancel: ['Canceled', 'Cancelled', '4'],
+  }),
   /** Link to the record; `{sys_id}` and `{number}` are replaced. */
   recordUrl: z.string().min(1).optional(),
   options: optionsSchema.default({}),
@@ -84,7 +94,9 @@ export function loadMapping(file: string): WebhookMapping {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new MappingError(`cannot read the mapping file ${file} (${err instanceof Error && 'code' in err ? String(err.code) : 'unreadable'}).`);
+    throw new MappingError(
+      `cannot read the mapping file ${file} (${err instanceof Error && 'code' in err ? String(err.code) : 'unreadable'}).`,
+    );
   }
   let document: unknown;
   try {

@@ -27,10 +27,19 @@ export interface PipelineDeps {
 
 const DECIDED = { approve: 'approved', reject: 'rejected', cancel: 'cancelled' } as const;
 
-export async function handleDelivery(c: Context, handler: SourceHandler, key: Buffer | undefined, deps: PipelineDeps): Promise<Response> {
+export async function handleDelivery(
+  c: Context,
+  handler: SourceHandler,
+  key: Buffer | undefined,
+  deps: PipelineDeps,
+): Promise<Response> {
   const { source } = handler;
   if (!key) {
-    throw new WebhookError(404, 'source-disabled', `the ${source} webhook is not enabled on this receiver: its secret is not configured.`);
+    throw new WebhookError(
+      404,
+      'source-disabled',
+      `the ${source} webhook is not enabled on this receiver: its secret is not configured.`,
+    );
   }
   let log = deps.logger.child({ source });
   try {
@@ -52,32 +61,47 @@ export async function handleDelivery(c: Context, handler: SourceHandler, key: Bu
   } catch (err) {
     const known = toWebhookError(err);
     if (!known) throw err;
-    log[known.status >= 500 ? 'error' : 'warn']({ code: known.code, answer: known.status, reason: known.message }, 'delivery refused');
+    log[known.status >= 500 ? 'error' : 'warn'](
+      { code: known.code, answer: known.status, reason: known.message },
+      'delivery refused',
+    );
     throw known;
   }
 }
 
 /** Validates everything that can be validated before Temporal is called; returns the action. */
-function prepare(command: Exclude<WebhookCommand, { action: 'ignore' }>, service: RetirementService): () => Promise<Answer> {
+function prepare(
+  command: Exclude<WebhookCommand, { action: 'ignore' }>,
+  service: RetirementService,
+): () => Promise<Answer> {
   if (command.action === 'retire') {
     buildInput(command.request);
     return async () => {
       const started = await service.start(command.request);
-      const body = started.started ? { workflowId: started.workflowId, status: 'started' } : { workflowId: started.workflowId, status: 'duplicate', duplicate: 'workflow' };
+      const body = started.started
+        ? { workflowId: started.workflowId, status: 'started' }
+        : { workflowId: started.workflowId, status: 'duplicate', duplicate: 'workflow' };
       return { status: 202, body };
     };
   }
   const workflowId = retirementWorkflowId(parseKeyArn(command.keyArn));
   return async () => {
     const state = await service.decide(workflowId, command.action, command.decision);
-    return { status: 202, body: { workflowId, status: DECIDED[command.action], phase: state.phase, outcome: state.outcome } };
+    return {
+      status: 202,
+      body: { workflowId, status: DECIDED[command.action], phase: state.phase, outcome: state.outcome },
+    };
   };
 }
 
 function checkMediaType(contentType: string | undefined): void {
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json' && !type?.endsWith('+json')) {
-    throw new WebhookError(415, 'unsupported-media-type', `send the body as application/json (got ${type ? `"${type.slice(0, 64)}"` : 'no Content-Type'}).`);
+    throw new WebhookError(
+      415,
+      'unsupported-media-type',
+      `send the body as application/json (got ${type ? `"${type.slice(0, 64)}"` : 'no Content-Type'}).`,
+    );
   }
 }
 
@@ -93,6 +117,9 @@ function parseJson(raw: Uint8Array): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw badRequest('malformed-json', `the body is not valid JSON (${err instanceof SyntaxError ? err.message.slice(0, 120) : 'parse error'}).`);
+    throw badRequest(
+      'malformed-json',
+      `the body is not valid JSON (${err instanceof SyntaxError ? err.message.slice(0, 120) : 'parse error'}).`,
+    );
   }
 }

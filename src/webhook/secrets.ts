@@ -31,7 +31,10 @@ export class SecretError extends Error {
  * Reads each source's secret: an explicit file path wins, then `<VAR>_FILE`, then `<VAR>`.
  * A source without a secret is disabled (its route answers 404).
  */
-export function loadSecrets(env: NodeJS.ProcessEnv = process.env, files: Partial<Record<WebhookSource, string>> = {}): WebhookSecrets {
+export function loadSecrets(
+  env: NodeJS.ProcessEnv = process.env,
+  files: Partial<Record<WebhookSource, string>> = {},
+): WebhookSecrets {
   const secrets: WebhookSecrets = {};
   for (const source of SOURCES) {
     const name = SECRET_ENV[source];
@@ -48,13 +51,16 @@ export function parseSecret(text: string, source: WebhookSource, name = SECRET_E
   let key: Buffer;
   if (source === 'generic' && text.startsWith('whsec_')) {
     const encoded = text.slice('whsec_'.length);
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw new SecretError(`${name} starts with whsec_ but the rest is not base64.`);
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded))
+      throw new SecretError(`${name} starts with whsec_ but the rest is not base64.`);
     key = Buffer.from(encoded, 'base64');
   } else {
     key = Buffer.from(text, 'utf8');
   }
   if (key.length < MIN_SECRET_BYTES) {
-    throw new SecretError(`${name} is too short (${key.length} bytes); use at least ${MIN_SECRET_BYTES} random bytes, e.g. \`openssl rand -base64 32\`.`);
+    throw new SecretError(
+      `${name} is too short (${key.length} bytes); use at least ${MIN_SECRET_BYTES} random bytes, e.g. \`openssl rand -base64 32\`.`,
+    );
   }
   return key;
 }

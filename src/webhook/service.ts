@@ -9,5 +9,9 @@ export interface RetirementService {
   /** Starts a retirement; `started: false` names the one already running for the key. */
   start(request: StartRequest): Promise<StartResult>;
   /** Sends approve / reject / cancel to the retirement with this workflow id. */
-  decide(workflowId: string, decision: Decision, input: DecisionInput): Promise<Pick<RetirementStatus, 'phase' | 'outcome'>>;
+  decide(
+    workflowId: string,
+    decision: Decision,
+    input: DecisionInput,
+  ): Promise<Pick<RetirementStatus, 'phase' | 'outcome'>>;
 }

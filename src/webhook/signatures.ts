@@ -33,16 +33,28 @@ export interface StandardWebhookHeaders {
  * `${webhook-id}.${webhook-timestamp}.${body}`, `webhook-signature` lists space-separated
  * `v1,<base64>` entries (several while a secret is rotated), and the timestamp must be recent.
  */
-export function verifyStandardWebhook(key: Buffer, headers: StandardWebhookHeaders, body: Uint8Array, nowMs: number, windowMs = REPLAY_WINDOW_MS): string {
+export function verifyStandardWebhook(
+  key: Buffer,
+  headers: StandardWebhookHeaders,
+  body: Uint8Array,
+  nowMs: number,
+  windowMs = REPLAY_WINDOW_MS,
+): string {
   const { id, timestamp, signature } = headers;
   if (!id || !timestamp || !signature) {
-    throw unauthorized('missing webhook-id, webhook-timestamp or webhook-signature header (Standard Webhooks signing).');
+    throw unauthorized(
+      'missing webhook-id, webhook-timestamp or webhook-signature header (Standard Webhooks signing).',
+    );
   }
-  if (id.length > 256 || !/^[\x21-\x7e]+$/.test(id)) throw unauthorized('webhook-id must be 1-256 printable ASCII characters.');
-  if (!/^\d{1,15}$/.test(timestamp)) throw unauthorized('webhook-timestamp must be whole seconds since the Unix epoch.');
+  if (id.length > 256 || !/^[\x21-\x7e]+$/.test(id))
+    throw unauthorized('webhook-id must be 1-256 printable ASCII characters.');
+  if (!/^\d{1,15}$/.test(timestamp))
+    throw unauthorized('webhook-timestamp must be whole seconds since the Unix epoch.');
   const sentMs = Number(timestamp) * 1000;
   if (Math.abs(nowMs - sentMs) > windowMs) {
-    throw unauthorized(`webhook-timestamp is more than ${windowMs / 60_000} minutes away from now: stale or replayed delivery (check the sender's clock).`);
+    throw unauthorized(
+      `webhook-timestamp is more than ${windowMs / 60_000} minutes away from now: stale or replayed delivery (check the sender's clock).`,
+    );
   }
   const expected = hmacSha256(key, `${id}.${timestamp}.`, body);
   let matched = false;
@@ -53,7 +65,8 @@ export function verifyStandardWebhook(key: Buffer, headers: StandardWebhookHeade
     const given = Buffer.from(entry.slice(comma + 1), 'base64');
     if (constantTimeEqual(given, expected)) matched = true;
   }
-  if (!matched) throw unauthorized('webhook-signature does not match: wrong secret, or the body was changed on the way.');
+  if (!matched)
+    throw unauthorized('webhook-signature does not match: wrong secret, or the body was changed on the way.');
   return id;
 }
 
@@ -70,8 +83,12 @@ export function verifyHubSignature(key: Buffer, header: string | null, body: Uin
 /** ServiceNow: `Authorization: Bearer <secret>`, compared in constant time. */
 export function verifyBearer(key: Buffer, header: string | null): void {
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!match) throw unauthorized('missing or malformed Authorization header; send "Authorization: Bearer <KMS_RETIRE_SERVICENOW_SECRET>".');
-  if (!constantTimeEqual(Buffer.from(match[1] as string, 'utf8'), key)) throw unauthorized('the secret in the Authorization header does not match.');
+  if (!match)
+    throw unauthorized(
+      'missing or malformed Authorization header; send "Authorization: Bearer <KMS_RETIRE_SERVICENOW_SECRET>".',
+    );
+  if (!constantTimeEqual(Buffer.from(match[1] as string, 'utf8'), key))
+    throw unauthorized('the secret in the Authorization header does not match.');
 }
 
 /** A stable id for a delivery that carries none: identical bodies are the same delivery. */

@@ -1,5 +1,11 @@
 /** The Temporal-backed RetirementService: src/client/retirements.ts plus error translation and deadlines. */
-import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
 import { decide, startRetirement } from '../client/retirements';
 import { DecisionRefusedError, ServiceUnavailableError } from './errors';
 import type { RetirementService } from './service';
@@ -12,7 +18,11 @@ export interface TemporalServiceOptions {
 // gRPC status codes: 4 DEADLINE_EXCEEDED, 8 RESOURCE_EXHAUSTED, 14 UNAVAILABLE.
 const TRANSIENT_GRPC_CODES = new Set([4, 8, 14]);
 
-export function createTemporalService(client: Client, taskQueue: string, options: TemporalServiceOptions = {}): RetirementService {
+export function createTemporalService(
+  client: Client,
+  taskQueue: string,
+  options: TemporalServiceOptions = {},
+): RetirementService {
   const timeout = options.callTimeoutMs ?? 10_000;
   const call = <T>(fn: () => Promise<T>): Promise<T> => translate(() => client.withDeadline(Date.now() + timeout, fn));
   return {

@@ -14,7 +14,12 @@ import {
 } from '@temporalio/workflow';
 import { deregisterKeySignal, registerKeySignal, watcherStatusQuery, type TrailReport } from '../shared/messages';
 import type { TrailCandidate } from '../shared/trail-events';
-import { resolveWatcherConfig, type WatcherCarry, type WatcherConfig, type WatcherInput } from '../shared/watcher-config';
+import {
+  resolveWatcherConfig,
+  type WatcherCarry,
+  type WatcherConfig,
+  type WatcherInput,
+} from '../shared/watcher-config';
 import { ACTIVITY_OPTIONS, acts, lookupActs } from './activities-proxy';
 import { WatcherBook } from './watcher-book';
 import { packCarry, unpackCarry } from './packed-carry';
@@ -23,7 +28,10 @@ import { packCarry, unpackCarry } from './packed-carry';
 const DELIVERIES_AT_ONCE = 4;
 
 /** `packedCarry` is what the previous run left (see packed-carry.ts); `input.carry` is read too, as older runs passed it. */
-export async function cloudTrailWatcher(input: WatcherInput, packedCarry?: Uint8Array): Promise<{ sweeps: number; lookupCalls: number }> {
+export async function cloudTrailWatcher(
+  input: WatcherInput,
+  packedCarry?: Uint8Array,
+): Promise<{ sweeps: number; lookupCalls: number }> {
   const config = batchingOrAsBefore(resolveWatcherConfig(input.config), input);
   const book = new WatcherBook(config, packedCarry ? unpackCarry<WatcherCarry>(packedCarry) : input.carry);
   setHandler(registerKeySignal, (reg) => book.register(reg));
@@ -52,7 +60,10 @@ export async function cloudTrailWatcher(input: WatcherInput, packedCarry?: Uint8
     const info = workflowInfo();
     if (sweeps >= config.sweepsPerRun || info.historyLength >= config.maxEventsPerRun || info.continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof cloudTrailWatcher>({ account: input.account, region: input.region, config: input.config }, packCarry(book.carry()));
+      await continueAsNew<typeof cloudTrailWatcher>(
+        { account: input.account, region: input.region, config: input.config },
+        packCarry(book.carry()),
+      );
     }
   }
   await condition(allHandlersFinished);
@@ -69,7 +80,13 @@ export const WATCHER_BATCHING_PATCH = 'watcher-batching';
 function batchingOrAsBefore(config: WatcherConfig, input: WatcherInput): WatcherConfig {
   if (patched(WATCHER_BATCHING_PATCH)) return config;
   const all = Number.POSITIVE_INFINITY;
-  return { ...config, routineReportsPerSweep: all, reportsPerDelivery: all, maxEventsPerRun: all, sweepsPerRun: input.config?.sweepsPerRun ?? 200 };
+  return {
+    ...config,
+    routineReportsPerSweep: all,
+    reportsPerDelivery: all,
+    maxEventsPerRun: all,
+    sweepsPerRun: input.config?.sweepsPerRun ?? 200,
+  };
 }
 
 async function sweep(
@@ -82,8 +99,21 @@ async function sweep(
   let calls = 0;
   do {
     const out = await lookupActs.lookupKmsEvents.executeWithOptions(
-      { startToCloseTimeout: '10 minutes', heartbeatTimeout: '1 minute', summary: `LookupEvents kms.amazonaws.com ${range.startTime} → ${range.endTime}` },
-      [{ account: input.account, region: input.region, ...range, nextToken, maxRequestsPerSecond: config.maxRequestsPerSecond, maxPages: config.maxPagesPerCall }],
+      {
+        startToCloseTimeout: '10 minutes',
+        heartbeatTimeout: '1 minute',
+        summary: `LookupEvents kms.amazonaws.com ${range.startTime} → ${range.endTime}`,
+      },
+      [
+        {
+          account: input.account,
+          region: input.region,
+          ...range,
+          nextToken,
+          maxRequestsPerSecond: config.maxRequestsPerSecond,
+          maxPages: config.maxPagesPerCall,
+        },
+      ],
     );
     calls += out.pages;
     candidates.push(...out.candidates);
@@ -95,14 +125,20 @@ async function sweep(
 async function deliver(book: WatcherBook, config: WatcherConfig, reports: Map<string, TrailReport>): Promise<void> {
   const all = [...reports].map(([workflowId, report]) => ({ workflowId, report }));
   const batches: (typeof all)[] = [];
-  for (let i = 0; i < all.length; i += config.reportsPerDelivery) batches.push(all.slice(i, i + config.reportsPerDelivery));
+  for (let i = 0; i < all.length; i += config.reportsPerDelivery)
+    batches.push(all.slice(i, i + config.reportsPerDelivery));
   // A few batches at once: thousands of soak ends falling due together go out in parallel, but
   // not all at once onto the server.
   for (let i = 0; i < batches.length; i += DELIVERIES_AT_ONCE) {
     const results = await Promise.all(
       batches.slice(i, i + DELIVERIES_AT_ONCE).map((batch) =>
         acts.deliverTrailReports.executeWithOptions(
-          { ...ACTIVITY_OPTIONS, startToCloseTimeout: '5 minutes', heartbeatTimeout: '1 minute', summary: `Report CloudTrail coverage to ${batch.length} key(s)` },
+          {
+            ...ACTIVITY_OPTIONS,
+            startToCloseTimeout: '5 minutes',
+            heartbeatTimeout: '1 minute',
+            summary: `Report CloudTrail coverage to ${batch.length} key(s)`,
+          },
           [{ reports: batch }],
         ),
       ),

@@ -7,7 +7,16 @@ import { sleep } from '@temporalio/workflow';
 import { KEY_CHANGED } from '../shared/error-types';
 import type { RetirementResult } from '../shared/types';
 import { call } from './activities-proxy';
-import { cancelled, describeOrGone, enableAgain, failureType, handMadeChange, RECHECK_MS, waitUntil, watch } from './key-ops';
+import {
+  cancelled,
+  describeOrGone,
+  enableAgain,
+  failureType,
+  handMadeChange,
+  RECHECK_MS,
+  waitUntil,
+  watch,
+} from './key-ops';
 import type { RetirementState } from './retirement-state';
 
 /** After the deletion date, how long to keep asking whether the key is gone (AWS may lag). */
@@ -15,14 +24,21 @@ const CONFIRM_TRIES = 24;
 const CONFIRM_EVERY_MS = 3_600_000;
 
 export async function schedule(s: RetirementState): Promise<RetirementResult | undefined> {
-  s.enter('Scheduling', `re-checking the key, then ScheduleKeyDeletion with a ${s.input.options.pendingWindowDays}-day window`);
+  s.enter(
+    'Scheduling',
+    `re-checking the key, then ScheduleKeyDeletion with a ${s.input.options.pendingWindowDays}-day window`,
+  );
   s.scheduleRequestedAt = Date.now();
   try {
-    const { deletionDate } = await call('scheduleKeyDeletion', `ScheduleKeyDeletion ${s.key.keyId} (${s.input.options.pendingWindowDays} days)`, {
-      keyArn: s.key.arn,
-      pendingWindowDays: s.input.options.pendingWindowDays,
-      workflowId: s.workflowId,
-    });
+    const { deletionDate } = await call(
+      'scheduleKeyDeletion',
+      `ScheduleKeyDeletion ${s.key.keyId} (${s.input.options.pendingWindowDays} days)`,
+      {
+        keyArn: s.key.arn,
+        pendingWindowDays: s.input.options.pendingWindowDays,
+        workflowId: s.workflowId,
+      },
+    );
     s.deletionDate = deletionDate;
   } catch (err) {
     if (failureType(err) === KEY_CHANGED || failureType(err) === 'NotFound') {
@@ -58,7 +74,8 @@ export async function guardPendingWindow(s: RetirementState): Promise<Retirement
     }
     if (Date.now() >= nextCheck) {
       const change = await handMadeChange(s, 'PendingDeletion');
-      if (change) return s.finish('Interfered', `${change} during the pending window; kms-retire does nothing more to this key.`);
+      if (change)
+        return s.finish('Interfered', `${change} during the pending window; kms-retire does nothing more to this key.`);
       nextCheck = Date.now() + RECHECK_MS;
     }
     await waitUntil(() => s.decision?.kind === 'cancel' || s.newUsage, Math.min(nextCheck, deletionAt));
@@ -71,9 +88,15 @@ async function confirmDeleted(s: RetirementState): Promise<RetirementResult> {
     const key = await describeOrGone(s);
     if (!key) return s.finish('Deleted', `the key is gone: deleted on ${s.deletionDate ?? '?'}.`);
     if (key.keyState !== 'PendingDeletion') {
-      return s.finish('Interfered', `at the deletion date the key is ${key.keyState}: someone cancelled the deletion by hand; kms-retire does nothing more.`);
+      return s.finish(
+        'Interfered',
+        `at the deletion date the key is ${key.keyState}: someone cancelled the deletion by hand; kms-retire does nothing more.`,
+      );
     }
     await sleep(CONFIRM_EVERY_MS);
   }
-  return s.finish('Failed', `the key is still pending deletion ${CONFIRM_TRIES} hours after its deletion date ${s.deletionDate ?? '?'}.`);
+  return s.finish(
+    'Failed',
+    `the key is still pending deletion ${CONFIRM_TRIES} hours after its deletion date ${s.deletionDate ?? '?'}.`,
+  );
 }

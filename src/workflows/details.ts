@@ -8,7 +8,11 @@ const MAX_EVENTS = 10;
 
 export function renderDetails(s: RetirementStatus): string {
   const lines = [`**Key** \`${s.keyArn}\``, '', `**Phase** ${s.phase}${s.outcome ? ` — **${s.outcome}**` : ''}`];
-  if (s.phase === 'Queued') lines.push('', "**Queued** for a disabling slot: the account's disabling gate lets only a few retirements disable at once (`kms-retire status` shows the position)");
+  if (s.phase === 'Queued')
+    lines.push(
+      '',
+      "**Queued** for a disabling slot: the account's disabling gate lets only a few retirements disable at once (`kms-retire status` shows the position)",
+    );
   if (s.reason) lines.push('', `**Reason** ${s.reason}`);
   if (s.ticketId) lines.push('', `**Ticket** ${s.ticketId}`);
   const deadlines: string[] = [];
@@ -32,7 +36,9 @@ export function renderDetails(s: RetirementStatus): string {
   if (s.usageEvents.length) {
     lines.push('', `**Usage seen (${s.usageEvents.length})**`, '');
     for (const e of s.usageEvents.slice(-MAX_EVENTS)) {
-      lines.push(`- ${e.eventTime} ${e.eventName} ${e.errorCode ?? ''} by \`${e.principalArn ?? 'unknown'}\` from ${e.sourceIPAddress ?? '?'}`);
+      lines.push(
+        `- ${e.eventTime} ${e.eventName} ${e.errorCode ?? ''} by \`${e.principalArn ?? 'unknown'}\` from ${e.sourceIPAddress ?? '?'}`,
+      );
     }
   }
   return lines.join('\n');

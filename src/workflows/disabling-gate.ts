@@ -7,13 +7,34 @@
  * Retirements ask by signal-with-start (an activity: workflows cannot signal-with-start) and the
  * gate answers each with a `disablingSlotGranted` signal sent directly from here.
  */
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
-import { GateBook, resolveDisablingGateConfig, type DisablingGateCarry, type DisablingGateInput } from '../shared/disabling-gate';
-import { disablingGateQuery, disablingSlotGrantedSignal, releaseDisablingSlotSignal, requestDisablingSlotSignal } from '../shared/messages';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  GateBook,
+  resolveDisablingGateConfig,
+  type DisablingGateCarry,
+  type DisablingGateInput,
+} from '../shared/disabling-gate';
+import {
+  disablingGateQuery,
+  disablingSlotGrantedSignal,
+  releaseDisablingSlotSignal,
+  requestDisablingSlotSignal,
+} from '../shared/messages';
 import { packCarry, unpackCarry } from './packed-carry';
 
 /** `packedCarry` is what the previous run left (holders and queue, see packed-carry.ts); `input.carry` is read too. */
-export async function disablingGate(input: DisablingGateInput, packedCarry?: Uint8Array): Promise<{ messages: number }> {
+export async function disablingGate(
+  input: DisablingGateInput,
+  packedCarry?: Uint8Array,
+): Promise<{ messages: number }> {
   // The limit is the starting worker's setting; a running gate keeps it (and carries it across
   // continue-as-new) until it idles out.
   const config = resolveDisablingGateConfig(input.config);
@@ -39,11 +60,15 @@ export async function disablingGate(input: DisablingGateInput, packedCarry?: Uin
     const seen = version;
     // Leases protect against a retirement terminated while holding a permit (Terminate runs no
     // cleanup, so its release never comes): the permit goes back after leaseMs.
-    for (const id of book.reclaim(Date.now())) log.warn('disabling permit reclaimed after its lease', { workflowId: id, leaseMs: config.leaseMs });
+    for (const id of book.reclaim(Date.now()))
+      log.warn('disabling permit reclaimed after its lease', { workflowId: id, leaseMs: config.leaseMs });
     messages += await grant(book, gateWorkflowId);
     if (messages >= config.messagesPerRun || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof disablingGate>({ account: input.account, config: input.config }, packCarry(book.carry()));
+      await continueAsNew<typeof disablingGate>(
+        { account: input.account, config: input.config },
+        packCarry(book.carry()),
+      );
     }
     if (version !== seen) continue;
     if (book.idle) {
@@ -65,7 +90,9 @@ async function grant(book: GateBook, gateWorkflowId: string): Promise<number> {
     const granted = book.grant(Date.now());
     if (granted.length === 0) return sent;
     sent += granted.length;
-    const results = await Promise.allSettled(granted.map((id) => getExternalWorkflowHandle(id).signal(disablingSlotGrantedSignal, { gateWorkflowId })));
+    const results = await Promise.allSettled(
+      granted.map((id) => getExternalWorkflowHandle(id).signal(disablingSlotGrantedSignal, { gateWorkflowId })),
+    );
     let gone = 0;
     results.forEach((r, i) => {
       if (r.status === 'fulfilled') return;

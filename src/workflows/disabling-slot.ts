@@ -3,7 +3,13 @@
  * Queued, give it back once DisableKey is done. Asking and giving back are local activities (one
  * marker event each): with the grant signal, the gate costs a retirement fewer than ten history events.
  */
-import { ActivityFailure, CancellationScope, condition, patched, type LocalActivityOptions } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  CancellationScope,
+  condition,
+  patched,
+  type LocalActivityOptions,
+} from '@temporalio/workflow';
 import type { RetirementResult } from '../shared/types';
 import { callLocal, localActs } from './activities-proxy';
 import type { RetirementState } from './retirement-state';
@@ -33,7 +39,11 @@ export async function acquireDisablingSlot(s: RetirementState): Promise<Retireme
   if (!patched(DISABLING_GATE_PATCH)) return undefined;
   const account = s.key.account;
   s.enter('Queued', `queued for a disabling slot in account ${account}`);
-  const ask = (): Promise<unknown> => callLocal('requestDisablingSlot', `Ask account ${account}'s disabling gate for a slot`, { account, workflowId: s.workflowId });
+  const ask = (): Promise<unknown> =>
+    callLocal('requestDisablingSlot', `Ask account ${account}'s disabling gate for a slot`, {
+      account,
+      workflowId: s.workflowId,
+    });
   s.slotRequested = true;
   try {
     await ask();
@@ -46,7 +56,10 @@ export async function acquireDisablingSlot(s: RetirementState): Promise<Retireme
   if (cancelRequested(s)) {
     await releaseDisablingSlot(s);
     const d = s.decision;
-    return s.finish('Cancelled', `cancelled by ${d?.by ?? 'an operator'} while queued for a disabling slot${d?.reason ? `: ${d.reason}` : ''}; the key was not touched.`);
+    return s.finish(
+      'Cancelled',
+      `cancelled by ${d?.by ?? 'an operator'} while queued for a disabling slot${d?.reason ? `: ${d.reason}` : ''}; the key was not touched.`,
+    );
   }
   return undefined;
 }
@@ -56,12 +69,15 @@ export async function releaseDisablingSlot(s: RetirementState): Promise<void> {
   if (!s.slotRequested) return;
   await CancellationScope.nonCancellable(async () => {
     try {
-      await localActs.releaseDisablingSlot.executeWithOptions({ ...RELEASE_OPTIONS, summary: `Release the disabling slot in account ${s.key.account}` }, [
-        { account: s.key.account, workflowId: s.workflowId },
-      ]);
+      await localActs.releaseDisablingSlot.executeWithOptions(
+        { ...RELEASE_OPTIONS, summary: `Release the disabling slot in account ${s.key.account}` },
+        [{ account: s.key.account, workflowId: s.workflowId }],
+      );
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
-      s.note(`could not release the disabling slot (${err.cause instanceof Error ? err.cause.message : err.message}); its lease frees it`);
+      s.note(
+        `could not release the disabling slot (${err.cause instanceof Error ? err.cause.message : err.message}); its lease frees it`,
+      );
     }
   });
   s.slotRequested = false;

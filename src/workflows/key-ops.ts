@@ -32,7 +32,8 @@ export async function handMadeChange(s: RetirementState, expected: string): Prom
   const key = await describeOrGone(s, true);
   if (!key) return 'the key was deleted by someone else';
   if (key.keyState === expected) return undefined;
-  if (key.keyState === 'PendingDeletion') return `someone else scheduled the key's deletion${key.deletionDate ? ` for ${key.deletionDate}` : ''}`;
+  if (key.keyState === 'PendingDeletion')
+    return `someone else scheduled the key's deletion${key.deletionDate ? ` for ${key.deletionDate}` : ''}`;
   return `the key is ${key.keyState}, expected ${expected}: someone changed it by hand`;
 }
 
@@ -40,7 +41,10 @@ export async function removeOurTags(s: RetirementState): Promise<void> {
   await call('untagResource', `UntagResource ${s.key.keyId}`, { keyArn: s.key.arn, tagKeys: [...RETIREMENT_TAG_KEYS] });
   const prior = Object.entries(s.priorState?.tags ?? {});
   if (prior.length) {
-    await call('tagResource', `Restore tags on ${s.key.keyId}`, { keyArn: s.key.arn, tags: prior.map(([key, value]) => ({ key, value })) });
+    await call('tagResource', `Restore tags on ${s.key.keyId}`, {
+      keyArn: s.key.arn,
+      tags: prior.map(([key, value]) => ({ key, value })),
+    });
   }
 }
 
@@ -59,10 +63,16 @@ export async function restorePrior(s: RetirementState): Promise<void> {
 export async function cancelled(s: RetirementState): Promise<RetirementResult> {
   await restorePrior(s);
   const d = s.decision;
-  return s.finish('Cancelled', `cancelled by ${d?.by ?? 'an operator'}${d?.reason ? `: ${d.reason}` : ''}; the key is ${s.priorState?.keyState ?? 'as it was'} again.`);
+  return s.finish(
+    'Cancelled',
+    `cancelled by ${d?.by ?? 'an operator'}${d?.reason ? `: ${d.reason}` : ''}; the key is ${s.priorState?.keyState ?? 'as it was'} again.`,
+  );
 }
 
-export async function watch(s: RetirementState, registration: Omit<WatchRegistration, 'workflowId' | 'keyArn' | 'trailLagMs' | 'aliases'>): Promise<void> {
+export async function watch(
+  s: RetirementState,
+  registration: Omit<WatchRegistration, 'workflowId' | 'keyArn' | 'trailLagMs' | 'aliases'>,
+): Promise<void> {
   await call('registerWithWatcher', `Watch CloudTrail for ${s.key.keyId} (${registration.watchFor})`, {
     account: s.key.account,
     region: s.key.region,
@@ -90,13 +100,19 @@ export const WATCHER_SILENCE_MS = 8 * 86_400_000;
  */
 async function rewatchIfSilent(s: RetirementState): Promise<void> {
   if (!s.watching || !s.registration || Date.now() - (s.heardFromWatcherAt ?? 0) < WATCHER_SILENCE_MS) return;
-  s.note(`nothing heard from the CloudTrail watcher since ${new Date(s.heardFromWatcherAt ?? 0).toISOString()}; registering again`);
+  s.note(
+    `nothing heard from the CloudTrail watcher since ${new Date(s.heardFromWatcherAt ?? 0).toISOString()}; registering again`,
+  );
   await watch(s, s.registration);
 }
 
 export async function unwatch(s: RetirementState): Promise<void> {
   if (!s.watching) return;
-  await call('deregisterFromWatcher', `Stop watching ${s.key.keyId}`, { account: s.key.account, region: s.key.region, workflowId: s.workflowId });
+  await call('deregisterFromWatcher', `Stop watching ${s.key.keyId}`, {
+    account: s.key.account,
+    region: s.key.region,
+    workflowId: s.workflowId,
+  });
   s.watching = false;
 }
 

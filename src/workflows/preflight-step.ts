@@ -19,18 +19,28 @@ export async function preflight(s: RetirementState): Promise<RetirementResult | 
     call('listResourceTags', `ListResourceTags ${id}`, { keyArn }),
     call('listGrants', `ListGrants ${id}`, { keyArn }),
   ]);
-  const decision = decidePreflight({ key, lastUsage, aliases, tags, grants }, s.input.options, Date.now(), s.workflowId);
+  const decision = decidePreflight(
+    { key, lastUsage, aliases, tags, grants },
+    s.input.options,
+    Date.now(),
+    s.workflowId,
+  );
   s.evidence = decision.evidence;
   if (!decision.eligible) {
     s.refusals = decision.refusals;
     return s.finish('Refused', refusalText(decision.refusals));
   }
-  s.note(`eligible: ${decision.evidence.lastUsage.summary}${decision.evidence.overridesUsed.length ? ` (overrides: ${decision.evidence.overridesUsed.join(', ')})` : ''}`);
-  if (cancelRequested(s)) return s.finish('Cancelled', `cancelled before the key was touched: ${s.decision?.reason ?? ''}`);
+  s.note(
+    `eligible: ${decision.evidence.lastUsage.summary}${decision.evidence.overridesUsed.length ? ` (overrides: ${decision.evidence.overridesUsed.join(', ')})` : ''}`,
+  );
+  if (cancelRequested(s))
+    return s.finish('Cancelled', `cancelled before the key was touched: ${s.decision?.reason ?? ''}`);
 
   s.priorState = {
     keyState: key.keyState,
-    tags: Object.fromEntries(RETIREMENT_TAG_KEYS.flatMap((k) => (tagValue(tags, k) === undefined ? [] : [[k, tagValue(tags, k) as string]]))),
+    tags: Object.fromEntries(
+      RETIREMENT_TAG_KEYS.flatMap((k) => (tagValue(tags, k) === undefined ? [] : [[k, tagValue(tags, k) as string]])),
+    ),
   };
   return undefined;
 }

@@ -5,10 +5,24 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { KeyRef } from '../shared/arn';
 import { formatDuration, parseDuration } from '../shared/duration';
-import type { DecisionInput, ExtendSoakInput, RetirementStatus, TrailReport, WatchRegistration } from '../shared/messages';
+import type {
+  DecisionInput,
+  ExtendSoakInput,
+  RetirementStatus,
+  TrailReport,
+  WatchRegistration,
+} from '../shared/messages';
 import type { PreflightEvidence, Refusal } from '../shared/preflight';
 import { RetirementPhaseAttr, SoakEndsAt } from '../shared/search-attributes';
-import type { PriorKeyState, RetireKeyInput, RetirementOutcome, RetirementPhase, RetirementResult, TimelineEntry, UsageEvent } from '../shared/types';
+import type {
+  PriorKeyState,
+  RetireKeyInput,
+  RetirementOutcome,
+  RetirementPhase,
+  RetirementResult,
+  TimelineEntry,
+  UsageEvent,
+} from '../shared/types';
 import { renderDetails } from './details';
 
 const MAX_EXTENSION_MS = 365 * 86_400_000;
@@ -83,29 +97,38 @@ export class RetirementState {
     if (fresh.length === 0) return;
     this.usageEvents.push(...fresh);
     this.newUsage = true;
-    this.note(`CloudTrail: ${fresh.map((e) => `${e.eventName} ${e.errorCode ?? ''} by ${e.principalArn ?? 'unknown'} at ${e.eventTime}`).join('; ')}`);
+    this.note(
+      `CloudTrail: ${fresh.map((e) => `${e.eventName} ${e.errorCode ?? ''} by ${e.principalArn ?? 'unknown'} at ${e.eventTime}`).join('; ')}`,
+    );
   }
 
   validateApproval(kind: 'approve' | 'reject', _input: DecisionInput): void {
-    if (this.input.options.approval !== 'required') throw new Error(`this retirement does not require approval (approval: none); nothing to ${kind}.`);
+    if (this.input.options.approval !== 'required')
+      throw new Error(`this retirement does not require approval (approval: none); nothing to ${kind}.`);
     if (this.phase !== 'AwaitingApproval') {
       const when = this.soakEndsAt ? ` The soak ends at ${new Date(this.soakEndsAt).toISOString()}.` : '';
       throw new Error(`cannot ${kind} in phase ${this.phase}; approval is asked for after the soak.${when}`);
     }
-    if (this.decision) throw new Error(`already decided: ${this.decision.kind}${this.decision.by ? ` by ${this.decision.by}` : ''}.`);
+    if (this.decision)
+      throw new Error(`already decided: ${this.decision.kind}${this.decision.by ? ` by ${this.decision.by}` : ''}.`);
   }
 
   validateCancel(input: DecisionInput): void {
     // Worded as the CLI words a retirement already closed: a cancel can land in either moment.
-    if (this.phase === 'Done') throw new Error(`the retirement ${this.workflowId} is over (${this.outcome ?? 'done'}: ${this.reason ?? ''}); nothing to cancel.`);
+    if (this.phase === 'Done')
+      throw new Error(
+        `the retirement ${this.workflowId} is over (${this.outcome ?? 'done'}: ${this.reason ?? ''}); nothing to cancel.`,
+      );
     if (!input.reason?.trim()) throw new Error('cancel needs a reason (who asked and why).');
     if (this.decision?.kind === 'cancel') throw new Error('a cancel is already under way.');
   }
 
   validateExtend(input: ExtendSoakInput): number {
-    if (this.phase !== 'Soaking') throw new Error(`the soak can only be extended while soaking; the retirement is in phase ${this.phase}.`);
+    if (this.phase !== 'Soaking')
+      throw new Error(`the soak can only be extended while soaking; the retirement is in phase ${this.phase}.`);
     const ms = parseDuration(input.by, 'extendSoak.by');
-    if (ms <= 0 || ms > MAX_EXTENSION_MS) throw new Error(`extendSoak.by ${input.by} must be above zero and at most 365d.`);
+    if (ms <= 0 || ms > MAX_EXTENSION_MS)
+      throw new Error(`extendSoak.by ${input.by} must be above zero and at most 365d.`);
     return ms;
   }
 
@@ -118,12 +141,15 @@ export class RetirementState {
   extend(input: ExtendSoakInput): RetirementStatus {
     const ms = this.validateExtend(input);
     this.setSoakEnd((this.soakEndsAt ?? Date.now()) + ms);
-    this.note(`soak extended by ${formatDuration(ms)} to ${new Date(this.soakEndsAt ?? 0).toISOString()}${input.reason ? `: ${input.reason}` : ''}`);
+    this.note(
+      `soak extended by ${formatDuration(ms)} to ${new Date(this.soakEndsAt ?? 0).toISOString()}${input.reason ? `: ${input.reason}` : ''}`,
+    );
     return this.status();
   }
 
   status(): RetirementStatus {
-    const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
+    const iso = (ms: number | undefined): string | undefined =>
+      ms === undefined ? undefined : new Date(ms).toISOString();
     return {
       keyArn: this.key.arn,
       phase: this.phase,

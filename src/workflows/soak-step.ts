@@ -19,9 +19,16 @@ async function usageSeen(s: RetirementState): Promise<RetirementResult> {
 
 export async function soak(s: RetirementState): Promise<RetirementResult | undefined> {
   const lag = s.input.options.trailLagMs;
-  s.enter('Soaking', `disabled; soaking ${formatDuration(s.input.options.soakMs)} until ${new Date(s.soakEndsAt ?? 0).toISOString()} (+${formatDuration(lag)} for CloudTrail)`);
+  s.enter(
+    'Soaking',
+    `disabled; soaking ${formatDuration(s.input.options.soakMs)} until ${new Date(s.soakEndsAt ?? 0).toISOString()} (+${formatDuration(lag)} for CloudTrail)`,
+  );
   let registeredEnd = s.soakEndsAt ?? 0;
-  await watch(s, { from: new Date(s.disableRequestedAt ?? s.disabledAt ?? 0).toISOString(), watchFor: 'disabled', reportCoverageAt: new Date(registeredEnd).toISOString() });
+  await watch(s, {
+    from: new Date(s.disableRequestedAt ?? s.disabledAt ?? 0).toISOString(),
+    watchFor: 'disabled',
+    reportCoverageAt: new Date(registeredEnd).toISOString(),
+  });
   let nextCheck = Date.now() + RECHECK_MS;
   for (;;) {
     if (s.decision?.kind === 'cancel') return cancelled(s);
@@ -29,7 +36,11 @@ export async function soak(s: RetirementState): Promise<RetirementResult | undef
     const end = s.soakEndsAt ?? 0;
     if (end !== registeredEnd) {
       registeredEnd = end;
-      await watch(s, { from: new Date(s.disableRequestedAt ?? s.disabledAt ?? 0).toISOString(), watchFor: 'disabled', reportCoverageAt: new Date(end).toISOString() });
+      await watch(s, {
+        from: new Date(s.disableRequestedAt ?? s.disabledAt ?? 0).toISOString(),
+        watchFor: 'disabled',
+        reportCoverageAt: new Date(end).toISOString(),
+      });
       continue;
     }
     if (Date.now() >= end + lag && (s.coveredUntil ?? 0) >= end) break;
@@ -43,7 +54,14 @@ export async function soak(s: RetirementState): Promise<RetirementResult | undef
     // loop (each wake-up costs history events; the watcher's weekly reports just update status).
     const coveredEnd = (s.coveredUntil ?? 0) >= end;
     const until = Math.min(nextCheck, Date.now() < end + lag ? end + lag : nextCheck);
-    await waitUntil(() => s.decision?.kind === 'cancel' || s.newUsage || s.soakEndsAt !== registeredEnd || (s.coveredUntil ?? 0) >= end !== coveredEnd, until);
+    await waitUntil(
+      () =>
+        s.decision?.kind === 'cancel' ||
+        s.newUsage ||
+        s.soakEndsAt !== registeredEnd ||
+        (s.coveredUntil ?? 0) >= end !== coveredEnd,
+      until,
+    );
   }
   s.note(`soak over: no use seen; CloudTrail covered until ${new Date(s.coveredUntil ?? 0).toISOString()}`);
   return s.input.options.approval === 'required' ? awaitApproval(s) : undefined;
@@ -58,12 +76,16 @@ async function awaitApproval(s: RetirementState): Promise<RetirementResult | und
     if (s.newUsage) return usageSeen(s);
     if (d?.kind === 'reject') {
       await restorePrior(s);
-      return s.finish('Cancelled', `rejected by ${d.by ?? 'an approver'}${d.reason ? `: ${d.reason}` : ''}; the key is ${s.priorState?.keyState ?? 'as it was'} again.`);
+      return s.finish(
+        'Cancelled',
+        `rejected by ${d.by ?? 'an approver'}${d.reason ? `: ${d.reason}` : ''}; the key is ${s.priorState?.keyState ?? 'as it was'} again.`,
+      );
     }
     if (d?.kind === 'approve') return undefined;
     if (Date.now() >= nextCheck) {
       const change = await handMadeChange(s, 'Disabled');
-      if (change) return s.finish('Interfered', `${change} while awaiting approval; kms-retire does nothing more to this key.`);
+      if (change)
+        return s.finish('Interfered', `${change} while awaiting approval; kms-retire does nothing more to this key.`);
       nextCheck = Date.now() + RECHECK_MS;
     }
     await waitUntil(() => s.decision !== undefined || s.newUsage, nextCheck);

@@ -18,19 +18,27 @@ export function undoAfterTemporalCancel(s: RetirementState): Promise<RetirementR
     const phase = s.phase;
     s.note(`cancellation requested through Temporal in phase ${phase}; putting the key back as it was`);
     // Before the prior state is known, and while queued for a disabling slot, nothing has been done to the key.
-    if (!s.priorState || phase === 'Queued') return s.finish('Cancelled', 'cancellation requested through Temporal before the key was touched.');
+    if (!s.priorState || phase === 'Queued')
+      return s.finish('Cancelled', 'cancellation requested through Temporal before the key was touched.');
     try {
       // Scheduling may have reached AWS even if its answer did not reach us: cancelling a deletion
       // that is not there is harmless (the activity leaves such a key as it is).
-      if (phase === 'Scheduling' || phase === 'PendingDeletion') await call('cancelKeyDeletion', `CancelKeyDeletion ${s.key.keyId}`, { keyArn: s.key.arn });
+      if (phase === 'Scheduling' || phase === 'PendingDeletion')
+        await call('cancelKeyDeletion', `CancelKeyDeletion ${s.key.keyId}`, { keyArn: s.key.arn });
       await restorePrior(s);
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       const cause = err.cause instanceof Error ? err.cause.message : err.message;
-      return s.finish('Failed', `cancellation requested through Temporal, but putting the key back failed: ${cause} (see the timeline; the key may still be disabled).`);
+      return s.finish(
+        'Failed',
+        `cancellation requested through Temporal, but putting the key back failed: ${cause} (see the timeline; the key may still be disabled).`,
+      );
     }
     const deletion = phase === 'Scheduling' || phase === 'PendingDeletion' ? 'deletion cancelled, ' : '';
-    return s.finish('Cancelled', `cancellation requested through Temporal in phase ${phase}; ${deletion}the key is ${s.priorState.keyState} again.`);
+    return s.finish(
+      'Cancelled',
+      `cancellation requested through Temporal in phase ${phase}; ${deletion}the key is ${s.priorState.keyState} again.`,
+    );
   });
 }
 

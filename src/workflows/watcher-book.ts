@@ -72,11 +72,15 @@ export class WatcherBook {
     const routine: WatchedKey[] = [];
     for (const key of this.keys.values()) {
       const events = fresh.filter((c) => concernsKey(c, key)).map(toUsageEvent);
-      const deadline = key.reportCoverageAt !== undefined && !key.deadlineReported && covered >= Date.parse(key.reportCoverageAt);
+      const deadline =
+        key.reportCoverageAt !== undefined && !key.deadlineReported && covered >= Date.parse(key.reportCoverageAt);
       if (events.length > 0 || deadline) {
         send(key, events);
         if (deadline) key.deadlineReported = true;
-      } else if (key.lastReportAt === undefined || now - Date.parse(key.lastReportAt) >= this.config.coverageReportIntervalMs) {
+      } else if (
+        key.lastReportAt === undefined ||
+        now - Date.parse(key.lastReportAt) >= this.config.coverageReportIntervalMs
+      ) {
         routine.push(key);
       }
     }

@@ -18,7 +18,10 @@ describe('lookupKmsEvents against the emulator', () => {
   let clients: ClientFactory;
   beforeAll(async () => {
     emu = await startTestEmulator({ lookupRatePerSecond: 0 });
-    clients = new ClientFactory({ endpoint: emu.url, credentials: { accessKeyId: TEST_ACCOUNT, secretAccessKey: 'test' } });
+    clients = new ClientFactory({
+      endpoint: emu.url,
+      credentials: { accessKeyId: TEST_ACCOUNT, secretAccessKey: 'test' },
+    });
   });
   afterAll(async () => {
     clients?.destroy();
@@ -41,7 +44,14 @@ describe('lookupKmsEvents against the emulator', () => {
     const end = new Date(Date.now() + 1000).toISOString();
 
     const trail = createCloudTrailActivities(clients);
-    const first = await trail.lookupKmsEvents({ account: TEST_ACCOUNT, region: TEST_REGION, startTime: start, endTime: end, maxRequestsPerSecond: 100, maxPages: 1 });
+    const first = await trail.lookupKmsEvents({
+      account: TEST_ACCOUNT,
+      region: TEST_REGION,
+      startTime: start,
+      endTime: end,
+      maxRequestsPerSecond: 100,
+      maxPages: 1,
+    });
     expect(first.pages).toBe(1);
     expect(first.nextToken).toBeDefined();
     const rest = await trail.lookupKmsEvents({
@@ -57,7 +67,12 @@ describe('lookupKmsEvents against the emulator', () => {
     const found = [...first.candidates, ...rest.candidates];
     expect(found).toHaveLength(3);
     for (const c of found) {
-      expect(c).toMatchObject({ eventName: 'Encrypt', errorCode: 'DisabledException', principalArn: `arn:aws:iam::${TEST_ACCOUNT}:user/payments-app`, resources: [key.Arn] });
+      expect(c).toMatchObject({
+        eventName: 'Encrypt',
+        errorCode: 'DisabledException',
+        principalArn: `arn:aws:iam::${TEST_ACCOUNT}:user/payments-app`,
+        resources: [key.Arn],
+      });
       expect(c.userAgent).toBeTruthy();
       expect(c.sourceIPAddress).toBeTruthy();
     }

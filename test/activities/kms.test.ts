@@ -22,7 +22,10 @@ describe('KMS activities against the emulator', () => {
   let kms: ReturnType<typeof createKmsActivities>;
   beforeAll(async () => {
     emu = await startTestEmulator();
-    clients = new ClientFactory({ endpoint: emu.url, credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }) });
+    clients = new ClientFactory({
+      endpoint: emu.url,
+      credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }),
+    });
     kms = createKmsActivities(clients);
   });
   afterAll(async () => {
@@ -34,11 +37,23 @@ describe('KMS activities against the emulator', () => {
   });
 
   it('describes a key and reads the three cases of GetKeyLastUsage', async () => {
-    const used = await emu.admin.seedKey({ creationDate: '-400d', trackingStartDate: '-500d', lastUsage: { operation: 'Decrypt', timestamp: '-100d' }, aliases: ['alias/app'] });
+    const used = await emu.admin.seedKey({
+      creationDate: '-400d',
+      trackingStartDate: '-500d',
+      lastUsage: { operation: 'Decrypt', timestamp: '-100d' },
+      aliases: ['alias/app'],
+    });
     const never = await emu.admin.seedKey({ creationDate: '-60d', trackingStartDate: '-500d' });
     const unknown = await emu.admin.seedKey({ creationDate: '-400d', trackingStartDate: '-30d' });
     const d = await kms.describeKey({ keyArn: used.Arn });
-    expect(d).toMatchObject({ arn: used.Arn, account: TEST_ACCOUNT, keyState: 'Enabled', keyManager: 'CUSTOMER', origin: 'AWS_KMS', multiRegion: false });
+    expect(d).toMatchObject({
+      arn: used.Arn,
+      account: TEST_ACCOUNT,
+      keyState: 'Enabled',
+      keyManager: 'CUSTOMER',
+      origin: 'AWS_KMS',
+      multiRegion: false,
+    });
     const u = await kms.getKeyLastUsage({ keyArn: used.Arn });
     expect(u.operation).toBe('Decrypt');
     expect(Date.parse(u.lastUsedAt!)).toBeLessThan(Date.now() - 99 * 86_400_000);
@@ -82,7 +97,9 @@ describe('KMS activities against the emulator', () => {
     expect(f.nonRetryable).toBe(true);
     await kms.disableKey({ keyArn: key.Arn });
     // Tagged by another retirement: refused.
-    f = await failureOf(kms.scheduleKeyDeletion({ keyArn: key.Arn, pendingWindowDays: 7, workflowId: 'retire-key/other' }));
+    f = await failureOf(
+      kms.scheduleKeyDeletion({ keyArn: key.Arn, pendingWindowDays: 7, workflowId: 'retire-key/other' }),
+    );
     expect(f.type).toBe('KeyChanged');
     const first = await kms.scheduleKeyDeletion({ keyArn: key.Arn, pendingWindowDays: 7, workflowId: WF });
     const again = await kms.scheduleKeyDeletion({ keyArn: key.Arn, pendingWindowDays: 7, workflowId: WF });

@@ -44,7 +44,12 @@ describe('a role per account from a template', () => {
   });
 
   it('gives the assumed-role identity of the templated role', async () => {
-    const credentials = roleCredentials({ template: TEMPLATE, masterCredentials: callerCredentials, stsEndpoint: emu.url, sessionName: 'scan-test' })(ACCOUNT_B);
+    const credentials = roleCredentials({
+      template: TEMPLATE,
+      masterCredentials: callerCredentials,
+      stsEndpoint: emu.url,
+      sessionName: 'scan-test',
+    })(ACCOUNT_B);
     const sts = new STSClient({ endpoint: emu.url, region: 'us-east-1', credentials });
     try {
       const who = await sts.send(new GetCallerIdentityCommand({}));
@@ -71,7 +76,11 @@ describe('a role per account from a template', () => {
 describe('role templates', () => {
   it.each([
     ['arn:aws:iam::{account}:role/kms-retire', '111122223333', 'arn:aws:iam::111122223333:role/kms-retire'],
-    ['arn:aws-us-gov:iam::{account}:role/ops/kms-retire', '111122223333', 'arn:aws-us-gov:iam::111122223333:role/ops/kms-retire'],
+    [
+      'arn:aws-us-gov:iam::{account}:role/ops/kms-retire',
+      '111122223333',
+      'arn:aws-us-gov:iam::111122223333:role/ops/kms-retire',
+    ],
   ])('%s for %s is %s', (template, account, arn) => {
     expect(roleArnFor(template, account)).toBe(arn);
   });

@@ -35,9 +35,13 @@ describe('kms-retire start with many keys', () => {
   it('submits 30 keys from a file with bounded concurrency: counts started and already running, reports a bad key and starts the rest', async () => {
     const account = freshAccount();
     accounts.push(account);
-    const keys = (await Promise.all(Array.from({ length: 30 }, () => f.emu.admin.seedKey({ account, creationDate: '-400d' })))).map((k) => k.Arn);
+    const keys = (
+      await Promise.all(Array.from({ length: 30 }, () => f.emu.admin.seedKey({ account, creationDate: '-400d' })))
+    ).map((k) => k.Arn);
     // One of them is already being retired.
-    const first = await startMany(f.client, f.taskQueue, [keys[0] as string], { options: { soak: '1h', trailLag: '0s', minIdle: '0s' } });
+    const first = await startMany(f.client, f.taskQueue, [keys[0] as string], {
+      options: { soak: '1h', trailLag: '0s', minIdle: '0s' },
+    });
     expect(first).toMatchObject({ started: 1, alreadyRunning: 0, failed: 0 });
     const file = path.join(dir, 'keys.txt');
     const bad = 'arn:aws:kms:us-east-1:12345:key/not-a-key';
@@ -79,28 +83,55 @@ describe('kms-retire start with many keys', () => {
     const account = freshAccount();
     accounts.push(account);
     const input: DisablingGateInput = { account, config: { limit: 1 } };
-    await f.client.workflow.start(DISABLING_GATE_WORKFLOW, { workflowId: disablingGateWorkflowId(account), taskQueue: f.taskQueue, args: [input] });
-    const [holder, queued] = await Promise.all([f.emu.admin.seedKey({ account, creationDate: '-400d' }), f.emu.admin.seedKey({ account, creationDate: '-400d' })]);
+    await f.client.workflow.start(DISABLING_GATE_WORKFLOW, {
+      workflowId: disablingGateWorkflowId(account),
+      taskQueue: f.taskQueue,
+      args: [input],
+    });
+    const [holder, queued] = await Promise.all([
+      f.emu.admin.seedKey({ account, creationDate: '-400d' }),
+      f.emu.admin.seedKey({ account, creationDate: '-400d' }),
+    ]);
     await f.emu.admin.setFaults({ DisableKey: { latencyMs: 4000, count: 1 } });
     const env = cliEnv(f.emu, account, f.taskQueue);
     expect((await runCli(['start', holder.Arn, ...OPTIONS], env)).code).toBe(0);
-    await eventually(() => Promise.resolve(f.disableKeyInFlight(account).now === 1 ? true : undefined), 20_000, 'the slow DisableKey');
+    await eventually(
+      () => Promise.resolve(f.disableKeyInFlight(account).now === 1 ? true : undefined),
+      20_000,
+      'the slow DisableKey',
+    );
     const start = await runCli(['start', queued.Arn, ...OPTIONS, '--json'], env);
     const { workflowId } = start.json<{ workflowId: string }>();
     started.push(workflowId, workflowId.replace(queued.KeyId, holder.KeyId));
 
-    const json = await eventually(async () => {
-      const run = await runCli(['status', queued.Arn, '--json'], env);
-      const s = run.json<{ phase: string; queue?: { position?: number; limit?: number; inUse?: number; text: string } }>();
-      return s.phase === 'Queued' && s.queue?.position === 1 ? s : undefined;
-    }, 20_000, 'status Queued');
+    const json = await eventually(
+      async () => {
+        const run = await runCli(['status', queued.Arn, '--json'], env);
+        const s = run.json<{
+          phase: string;
+          queue?: { position?: number; limit?: number; inUse?: number; text: string };
+        }>();
+        return s.phase === 'Queued' && s.queue?.position === 1 ? s : undefined;
+      },
+      20_000,
+      'status Queued',
+    );
     expect(json.queue).toMatchObject({ position: 1, limit: 1, inUse: 1 });
     const human = await runCli(['status', queued.Arn], env);
     expect(human.stdout).toMatch(new RegExp(`queued for\\s*│ a disabling slot in account ${account}`));
     expect(human.stdout).toMatch(/queue position\s*│ 1 of 1 waiting; 1 of 1 slots in use/);
-    expect(json.queue?.text).toBe(`queued for a disabling slot in account ${account}: position 1 of 1 waiting; 1 of 1 slots in use`);
+    expect(json.queue?.text).toBe(
+      `queued for a disabling slot in account ${account}: position 1 of 1 waiting; 1 of 1 slots in use`,
+    );
     // Once the holder's slow DisableKey returns, the queued one goes on.
-    await eventually(async () => ((await runCli(['status', queued.Arn, '--json'], env)).json<{ phase: string }>().phase === 'Soaking' ? true : undefined), 30_000, 'Soaking');
+    await eventually(
+      async () =>
+        (await runCli(['status', queued.Arn, '--json'], env)).json<{ phase: string }>().phase === 'Soaking'
+          ? true
+          : undefined,
+      30_000,
+      'Soaking',
+    );
   });
 
   it('the limit comes from KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT or --max-disabling-per-account; a bad value is refused with exit 2', async () => {
@@ -110,11 +141,16 @@ describe('kms-retire start with many keys', () => {
     const env = cliEnv(undefined, '111122223333', 'unused');
     const byEnv = await runCli(['worker'], { ...env, KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT: 'lots' });
     expect(byEnv.code).toBe(2);
-    expect(byEnv.stderr).toMatch(/KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT="lots" is not valid: give a whole number of at least 1/);
+    expect(byEnv.stderr).toMatch(
+      /KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT="lots" is not valid: give a whole number of at least 1/,
+    );
     const byFlag = await runCli(['worker', '--max-disabling-per-account', '0'], env);
     expect(byFlag.code).toBe(2);
     expect(byFlag.stderr).toMatch(/--max-disabling-per-account="0" is not valid/);
-    const concurrency = await runCli(['start', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', '--concurrency', '0'], env);
+    const concurrency = await runCli(
+      ['start', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', '--concurrency', '0'],
+      env,
+    );
     expect(concurrency.code).toBe(2);
     expect(concurrency.stderr).toMatch(/--concurrency 0 must be a whole number from 1 to 256/);
   });

@@ -38,7 +38,9 @@ describe('bulk start through the per-account disabling gate', () => {
   }
 
   async function seed(acct: string, n: number): Promise<string[]> {
-    const keys = await Promise.all(Array.from({ length: n }, () => f.emu.admin.seedKey({ account: acct, creationDate: '-400d' })));
+    const keys = await Promise.all(
+      Array.from({ length: n }, () => f.emu.admin.seedKey({ account: acct, creationDate: '-400d' })),
+    );
     return keys.map((k) => k.Arn);
   }
 
@@ -59,7 +61,11 @@ describe('bulk start through the per-account disabling gate', () => {
   /** Starts an account's gate with its own settings (a running gate keeps them). */
   async function startGate(acct: string, config: DisablingGateInput['config']): Promise<void> {
     const input: DisablingGateInput = { account: acct, config };
-    await f.client.workflow.start(DISABLING_GATE_WORKFLOW, { workflowId: disablingGateWorkflowId(acct), taskQueue: f.taskQueue, args: [input] });
+    await f.client.workflow.start(DISABLING_GATE_WORKFLOW, {
+      workflowId: disablingGateWorkflowId(acct),
+      taskQueue: f.taskQueue,
+      args: [input],
+    });
   }
 
   it('12 keys of one account at once with a limit of 2: never more than 2 disabling, the rest Queued, all disabled in the end', async () => {
@@ -109,7 +115,11 @@ describe('bulk start through the per-account disabling gate', () => {
     // The busy account's first DisableKey takes 8 s: its one permit stays taken meanwhile.
     await f.emu.admin.setFaults({ DisableKey: { latencyMs: 8000, count: 1 } });
     const [holder] = await start([holderKey as string]);
-    await eventually(() => Promise.resolve(f.disableKeyInFlight(busy).now === 1 ? true : undefined), 20_000, 'the slow DisableKey');
+    await eventually(
+      () => Promise.resolve(f.disableKeyInFlight(busy).now === 1 ? true : undefined),
+      20_000,
+      'the slow DisableKey',
+    );
     // Another account is not held up by the busy one.
     const [otherId] = await start([otherKey as string]);
     await eventually(phaseIs(otherId as string, PAST_DISABLING), 20_000, 'the other account past Disabling');
@@ -123,11 +133,18 @@ describe('bulk start through the per-account disabling gate', () => {
     const gate = await disablingGateState(f.client, busy, queued);
     expect(gate).toMatchObject({ limit: 1, queued: 2, position: 1, holders: [{ workflowId: holder }] });
     // The search attribute says Queued too (what `kms-retire list` and the Web UI read).
-    await eventually(async () => {
-      const found: string[] = [];
-      for await (const wf of f.client.workflow.list({ query: `KmsAccount = "${busy}" AND RetirementPhase = "Queued"` })) found.push(wf.workflowId);
-      return found.length === 2 ? found : undefined;
-    }, 20_000, 'RetirementPhase = Queued');
+    await eventually(
+      async () => {
+        const found: string[] = [];
+        for await (const wf of f.client.workflow.list({
+          query: `KmsAccount = "${busy}" AND RetirementPhase = "Queued"`,
+        }))
+          found.push(wf.workflowId);
+        return found.length === 2 ? found : undefined;
+      },
+      20_000,
+      'RetirementPhase = Queued',
+    );
 
     // A cancel while queued: Cancelled, the key never touched, the queue entry gone.
     const handle: WorkflowHandle = f.client.workflow.getHandle(queued as string);
@@ -156,7 +173,11 @@ describe('bulk start through the per-account disabling gate', () => {
     const [leakedKey, nextKey] = await seed(acct, 2);
     await f.emu.admin.setFaults({ DisableKey: { latencyMs: 5000, count: 1 } });
     const [leaked] = await start([leakedKey as string]);
-    await eventually(async () => ((await disablingGateState(f.client, acct))?.holders[0]?.workflowId === leaked ? true : undefined), 20_000, 'the permit held');
+    await eventually(
+      async () => ((await disablingGateState(f.client, acct))?.holders[0]?.workflowId === leaked ? true : undefined),
+      20_000,
+      'the permit held',
+    );
     // Terminate runs no cleanup: the release never comes.
     await f.client.workflow.getHandle(leaked as string).terminate('test: leak the permit');
     const [next] = await start([nextKey as string]);
@@ -178,12 +199,18 @@ describe('bulk start through the per-account disabling gate', () => {
     // 6 requests, grants and releases: 18 messages, more than one run of 5. Everyone got through
     // one at a time, so the queue and the holder were carried over (a lost queue entry would wait
     // for its hourly ask-again, far past this test's timeout).
-    expect((await f.client.workflow.getHandle(disablingGateWorkflowId(acct), first.runId).describe()).status.name).toBe('CONTINUED_AS_NEW');
+    expect((await f.client.workflow.getHandle(disablingGateWorkflowId(acct), first.runId).describe()).status.name).toBe(
+      'CONTINUED_AS_NEW',
+    );
     // Nobody holds or waits: after idleMs the gate's last run completes.
-    const last = await eventually(async () => {
-      const d = await f.client.workflow.getHandle(disablingGateWorkflowId(acct)).describe();
-      return d.status.name === 'COMPLETED' ? d : undefined;
-    }, 20_000, 'the gate idles out');
+    const last = await eventually(
+      async () => {
+        const d = await f.client.workflow.getHandle(disablingGateWorkflowId(acct)).describe();
+        return d.status.name === 'COMPLETED' ? d : undefined;
+      },
+      20_000,
+      'the gate idles out',
+    );
     expect(last.runId).not.toBe(first.runId);
   });
 });

@@ -50,6 +50,9 @@ function counting(clients: ClientFactory, inFlight: Map<string, InFlight>): AwsC
 
 export async function startBulkFixture(limit: number): Promise<BulkFixture> {
   const inFlight = new Map<string, InFlight>();
-  const fx = await startWorkerFixture({ disablingGate: { limit, idleMs: 5000 }, wrapClients: (clients) => counting(clients, inFlight) });
+  const fx = await startWorkerFixture({
+    disablingGate: { limit, idleMs: 5000 },
+    wrapClients: (clients) => counting(clients, inFlight),
+  });
   return { ...fx, disableKeyInFlight: (account) => inFlight.get(account) ?? { now: 0, max: 0 } };
 }

@@ -1,6 +1,12 @@
 /** The disabling gate's bookkeeping rules, without Temporal: permits, queue order, idempotence, leases, carry. */
 import { describe, expect, it } from 'vitest';
-import { GateBook, parseDisablingLimit, resolveDisablingGateConfig, DEFAULT_DISABLING_GATE_CONFIG, type DisablingGateCarry } from '../../src/shared/disabling-gate';
+import {
+  GateBook,
+  parseDisablingLimit,
+  resolveDisablingGateConfig,
+  DEFAULT_DISABLING_GATE_CONFIG,
+  type DisablingGateCarry,
+} from '../../src/shared/disabling-gate';
 import { packCarry, unpackCarry } from '../../src/workflows/packed-carry';
 
 const config = resolveDisablingGateConfig({ limit: 2, leaseMs: 1000 });
@@ -11,7 +17,12 @@ describe('GateBook', () => {
     for (const id of ['a', 'b', 'c', 'd']) book.request(id);
     expect(book.grant(0)).toEqual(['a', 'b']);
     expect(book.grant(0)).toEqual([]);
-    expect(book.state('111122223333', 'd')).toMatchObject({ limit: 2, queued: 2, position: 2, holders: [{ workflowId: 'a' }, { workflowId: 'b' }] });
+    expect(book.state('111122223333', 'd')).toMatchObject({
+      limit: 2,
+      queued: 2,
+      position: 2,
+      holders: [{ workflowId: 'a' }, { workflowId: 'b' }],
+    });
     book.release('a');
     expect(book.grant(10)).toEqual(['c']);
     expect(book.position('c')).toBe(0);
@@ -71,8 +82,10 @@ describe('GateBook', () => {
 
   it('carries 30,000 queued retirements inside the payload limit, deflated', () => {
     const book = new GateBook(config);
-    const hex = (n: number, width: number): string => ((n * 2654435761) % 16 ** width).toString(16).padStart(width, '0');
-    for (let n = 0; n < 30_000; n++) book.request(`retire-key/111122223333/us-east-1/${hex(n, 8)}-12ab-44cd-96ef-${hex(n * 7919, 12)}`);
+    const hex = (n: number, width: number): string =>
+      ((n * 2654435761) % 16 ** width).toString(16).padStart(width, '0');
+    for (let n = 0; n < 30_000; n++)
+      book.request(`retire-key/111122223333/us-east-1/${hex(n, 8)}-12ab-44cd-96ef-${hex(n * 7919, 12)}`);
     book.grant(0);
     const carry = book.carry();
     const packed = packCarry(carry);
@@ -93,7 +106,9 @@ describe('disabling gate settings', () => {
   });
 
   it.each(['0', '-1', '2.5', 'ten', '', '1e3'])('refuses %j, naming the variable and what to give', (text) => {
-    expect(() => parseDisablingLimit(text)).toThrow(/KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT=.* whole number of at least 1/);
+    expect(() => parseDisablingLimit(text)).toThrow(
+      /KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT=.* whole number of at least 1/,
+    );
   });
 
   it('defaults to 10 per account and a 15-minute lease; refuses a fractional limit', () => {

@@ -7,7 +7,8 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { describe, expect, it } from 'vitest';
 import { startMany } from '../../src/client/bulk-start';
 
-const arn = (i: number): string => `arn:aws:kms:us-east-1:111122223333:key/${String(i).padStart(8, '0')}-1111-2222-3333-444444444444`;
+const arn = (i: number): string =>
+  `arn:aws:kms:us-east-1:111122223333:key/${String(i).padStart(8, '0')}-1111-2222-3333-444444444444`;
 
 function standIn(opts: { running?: Set<string>; refuse?: Set<string> } = {}) {
   const stats = { inFlight: 0, max: 0, calls: 0 };
@@ -19,8 +20,10 @@ function standIn(opts: { running?: Set<string>; refuse?: Set<string> } = {}) {
         stats.max = Math.max(stats.max, stats.inFlight);
         try {
           await new Promise((r) => setTimeout(r, 5));
-          if (opts.refuse?.has(o.args[0].keyArn)) throw new Error('the Temporal server answered: namespace rate limit exceeded');
-          if (opts.running?.has(o.args[0].keyArn)) throw new WorkflowExecutionAlreadyStartedError('already started', o.workflowId, 'retireKey');
+          if (opts.refuse?.has(o.args[0].keyArn))
+            throw new Error('the Temporal server answered: namespace rate limit exceeded');
+          if (opts.running?.has(o.args[0].keyArn))
+            throw new WorkflowExecutionAlreadyStartedError('already started', o.workflowId, 'retireKey');
           return { firstExecutionRunId: 'run' };
         } finally {
           stats.inFlight -= 1;
@@ -36,7 +39,13 @@ describe('startMany', () => {
     const { client, stats } = standIn();
     const progress: number[] = [];
     const keys = Array.from({ length: 40 }, (_, i) => arn(i));
-    const report = await startMany(client, 'q', keys, {}, { concurrency: 4, onProgress: ({ done }) => progress.push(done) });
+    const report = await startMany(
+      client,
+      'q',
+      keys,
+      {},
+      { concurrency: 4, onProgress: ({ done }) => progress.push(done) },
+    );
     expect(stats).toMatchObject({ calls: 40, max: 4 });
     expect(report).toMatchObject({ started: 40, alreadyRunning: 0, failed: 0 });
     expect(progress[0]).toBe(0);

@@ -22,14 +22,29 @@ describe('kms-retire approve / reject / cancel', () => {
   });
 
   async function retire(soak: string, approval: 'none' | 'required'): Promise<{ keyArn: string; workflowId: string }> {
-    const key = await f.emu.admin.seedKey({ account, creationDate: '-400d', lastUsage: { operation: 'Decrypt', timestamp: '-200d' } });
-    const started = await startRetirement(f.client, f.taskQueue, { keyArn: key.Arn, options: { soak, trailLag: '0s', approval, pendingWindowDays: 7 }, ticket: { id: 'CLI-DECIDE' } });
+    const key = await f.emu.admin.seedKey({
+      account,
+      creationDate: '-400d',
+      lastUsage: { operation: 'Decrypt', timestamp: '-200d' },
+    });
+    const started = await startRetirement(f.client, f.taskQueue, {
+      keyArn: key.Arn,
+      options: { soak, trailLag: '0s', approval, pendingWindowDays: 7 },
+      ticket: { id: 'CLI-DECIDE' },
+    });
     return { keyArn: key.Arn, workflowId: started.workflowId };
   }
 
-  const status = (workflowId: string): Promise<RetirementStatus> => f.client.workflow.getHandle(workflowId).query(statusQuery);
-  const inPhase = (workflowId: string, phase: string) => eventually(async () => ((await status(workflowId).catch(() => undefined))?.phase === phase ? true : undefined), 30_000, phase);
-  const keyState = async (keyArn: string) => (await f.emu.kms(account).send(new DescribeKeyCommand({ KeyId: keyArn }))).KeyMetadata?.KeyState;
+  const status = (workflowId: string): Promise<RetirementStatus> =>
+    f.client.workflow.getHandle(workflowId).query(statusQuery);
+  const inPhase = (workflowId: string, phase: string) =>
+    eventually(
+      async () => ((await status(workflowId).catch(() => undefined))?.phase === phase ? true : undefined),
+      30_000,
+      phase,
+    );
+  const keyState = async (keyArn: string) =>
+    (await f.emu.kms(account).send(new DescribeKeyCommand({ KeyId: keyArn }))).KeyMetadata?.KeyState;
 
   it('approve while soaking is refused by the retirement (exit 1); approve once awaiting approval schedules the deletion', async () => {
     const { keyArn, workflowId } = await retire('3s', 'required');
@@ -42,10 +57,16 @@ describe('kms-retire approve / reject / cancel', () => {
     const run = await runCli(['approve', keyArn, '--by', 'alice', '--reason', 'CAB-7 agreed', '--json'], env);
     expect(run.stderr).not.toContain('kms-retire:');
     expect(run.code).toBe(0);
-    expect(run.json<{ workflowId: string; by: string }>()).toMatchObject({ workflowId, by: 'alice', decision: 'approve' });
+    expect(run.json<{ workflowId: string; by: string }>()).toMatchObject({
+      workflowId,
+      by: 'alice',
+      decision: 'approve',
+    });
     await inPhase(workflowId, 'PendingDeletion');
     expect(await keyState(keyArn)).toBe('PendingDeletion');
-    expect((await status(workflowId)).timeline.map((t) => t.note).join('\n')).toContain('approve by alice: CAB-7 agreed');
+    expect((await status(workflowId)).timeline.map((t) => t.note).join('\n')).toContain(
+      'approve by alice: CAB-7 agreed',
+    );
   });
 
   it('reject puts the key back as it was', async () => {
@@ -83,7 +104,10 @@ describe('kms-retire approve / reject / cancel', () => {
     const { keyArn, workflowId } = await retire('1h', 'none');
     await inPhase(workflowId, 'Soaking');
     const { keyId } = parseKeyArn(keyArn);
-    const run = await runCli(['cancel', keyId, '--region', TEST_REGION, '--account', account, '--reason', 'by key id', '--json'], env);
+    const run = await runCli(
+      ['cancel', keyId, '--region', TEST_REGION, '--account', account, '--reason', 'by key id', '--json'],
+      env,
+    );
     expect(run.code).toBe(0);
     expect(run.json<{ status: RetirementStatus }>().status.outcome).toBe('Cancelled');
   });

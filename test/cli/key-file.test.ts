@@ -15,15 +15,27 @@ describe('--from FILE: the keys to act on', () => {
     ['a JSON array of ARNs', JSON.stringify([A, B]), [A, B]],
     ['a JSON array of objects with keyArn', JSON.stringify([{ keyArn: A, idleDays: 200 }, { arn: B }]), [A, B]],
     ['{"keys": [...]}', JSON.stringify({ generatedAt: 'now', keys: [{ KeyArn: A }, B] }), [A, B]],
-    ['CSV with a keyArn column', `account,region,keyArn,description\n111122223333,us-east-1,${A},"old, unused"\n111122223333,eu-west-1,"${B}",x\n`, [A, B]],
-    ['scan\'s CSV: only the candidates', `candidate,keyArn,account\r\nyes,${A},111122223333\r\nno,arn:aws:kms:us-east-1:111122223333:key/kept,111122223333\r\nyes,${B},111122223333\r\n`, [A, B]],
+    [
+      'CSV with a keyArn column',
+      `account,region,keyArn,description\n111122223333,us-east-1,${A},"old, unused"\n111122223333,eu-west-1,"${B}",x\n`,
+      [A, B],
+    ],
+    [
+      "scan's CSV: only the candidates",
+      `candidate,keyArn,account\r\nyes,${A},111122223333\r\nno,arn:aws:kms:us-east-1:111122223333:key/kept,111122223333\r\nyes,${B},111122223333\r\n`,
+      [A, B],
+    ],
   ])('reads %s', (_what, text, expected) => {
     expect(parseKeyList(text)).toEqual(expected);
   });
 
   it.each([
     ['JSON that does not parse', '[1,', 'is not valid JSON'],
-    ['JSON entries without an ARN', JSON.stringify([{ id: 1 }]), 'entry 1 is neither an ARN nor an object with a keyArn field'],
+    [
+      'JSON entries without an ARN',
+      JSON.stringify([{ id: 1 }]),
+      'entry 1 is neither an ARN nor an object with a keyArn field',
+    ],
     ['CSV without a keyArn column', 'account,region\n1,2\n', 'has no keyArn column (columns: account, region)'],
   ])('refuses %s, saying what is wrong', (_what, text, message) => {
     expect(() => parseKeyList(text, 'keys.txt')).toThrow(message);

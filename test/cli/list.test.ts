@@ -17,7 +17,8 @@ describe('kms-retire list', () => {
   const ticket = `LIST-${Math.random().toString(36).slice(2, 8)}`;
   const accountA = String(200000000000 + Math.floor(Math.random() * 1e9));
   const accountB = String(300000000000 + Math.floor(Math.random() * 1e9));
-  const keyId = (n: number) => `${String(n).padStart(8, '0')}-0000-4000-8000-${Math.random().toString(16).slice(2, 14).padEnd(12, '0')}`;
+  const keyId = (n: number) =>
+    `${String(n).padStart(8, '0')}-0000-4000-8000-${Math.random().toString(16).slice(2, 14).padEnd(12, '0')}`;
   const arns = [
     `arn:aws:kms:us-east-1:${accountA}:key/${keyId(1)}`,
     `arn:aws:kms:eu-west-1:${accountA}:key/${keyId(2)}`,
@@ -25,11 +26,15 @@ describe('kms-retire list', () => {
   ];
   const env = () => cliEnv(undefined, accountA, taskQueue);
   const listed = async (args: string[], count: number) =>
-    eventually(async () => {
-      const run = await runCli(['list', ...args, '--json'], env());
-      const found = run.json<{ retirements: ListedRetirement[] }>().retirements;
-      return found.length === count ? found : undefined;
-    }, 15_000, `list ${args.join(' ')} to show ${count}`);
+    eventually(
+      async () => {
+        const run = await runCli(['list', ...args, '--json'], env());
+        const found = run.json<{ retirements: ListedRetirement[] }>().retirements;
+        return found.length === count ? found : undefined;
+      },
+      15_000,
+      `list ${args.join(' ')} to show ${count}`,
+    );
 
   beforeAll(async () => {
     temporal = await devServerConnections();
@@ -41,7 +46,10 @@ describe('kms-retire list', () => {
   afterAll(async () => {
     for (const arn of arns) {
       const [, , , region, account, rest] = arn.split(':');
-      await client.workflow.getHandle(`retire-key/${account}/${region}/${rest?.slice(4)}`).terminate('test over').catch(() => undefined);
+      await client.workflow
+        .getHandle(`retire-key/${account}/${region}/${rest?.slice(4)}`)
+        .terminate('test over')
+        .catch(() => undefined);
     }
     await temporal?.close();
   });
@@ -67,7 +75,9 @@ describe('kms-retire list', () => {
     expect(table.stdout).toContain('Preflight');
     expect(table.stdout).toContain('2 retirement(s).');
 
-    await client.workflow.getHandle(`retire-key/${accountB}/us-east-1/${arns[2]?.split('/')[1]}`).terminate('closed for the test');
+    await client.workflow
+      .getHandle(`retire-key/${accountB}/us-east-1/${arns[2]?.split('/')[1]}`)
+      .terminate('closed for the test');
     await listed(['--account', accountB], 0);
     const all = await listed(['--account', accountB, '--all'], 1);
     expect(all[0]?.status).toBe('TERMINATED');

@@ -4,7 +4,13 @@ import { isDecided, statusLine, verdictOf } from '../../src/cli/status-line';
 import type { RetirementStatus } from '../../src/shared/messages';
 
 const ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-const base: RetirementStatus = { keyArn: ARN, phase: 'Soaking', usageEvents: [], timeline: [], soakEndsAt: '2026-01-01T00:00:20.000Z' };
+const base: RetirementStatus = {
+  keyArn: ARN,
+  phase: 'Soaking',
+  usageEvents: [],
+  timeline: [],
+  soakEndsAt: '2026-01-01T00:00:20.000Z',
+};
 const sink = (isTTY: boolean) => {
   const chunks: string[] = [];
   return { isTTY, chunks, write: (t: string) => chunks.push(t) };
@@ -33,7 +39,9 @@ describe('live progress', () => {
     const at = (ms: number) => Date.parse('2026-01-01T00:00:00.000Z') + ms;
     r.render([statusLine('k', ARN, base, at(0))]);
     r.render([statusLine('k', ARN, base, at(5000))]);
-    r.render([statusLine('k', ARN, { ...base, phase: 'PendingDeletion', deletionDate: '2026-01-08T00:00:00.000Z' }, at(25_000))]);
+    r.render([
+      statusLine('k', ARN, { ...base, phase: 'PendingDeletion', deletionDate: '2026-01-08T00:00:00.000Z' }, at(25_000)),
+    ]);
     expect(log.chunks).toEqual([
       'k 1234abcd-12ab-34cd-56ef-1234567890ab  Soaking          soak ends in 20s; no use seen\n',
       'k 1234abcd-12ab-34cd-56ef-1234567890ab  PendingDeletion  deletion scheduled for 2026-01-08T00:00:00.000Z; guarding the pending window\n',

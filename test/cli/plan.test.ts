@@ -16,10 +16,24 @@ describe('kms-retire plan', () => {
   });
 
   it('says which keys may be retired and why not, and changes nothing', async () => {
-    const idle = await emu.admin.seedKey({ creationDate: '-400d', lastUsage: { operation: 'Decrypt', timestamp: '-200d' }, aliases: ['alias/old-reports'] });
-    const managed = await emu.admin.seedKey({ keyManager: 'AWS', creationDate: '-400d', lastUsage: { operation: 'Decrypt', timestamp: '-200d' } });
-    const recent = await emu.admin.seedKey({ creationDate: '-400d', lastUsage: { operation: 'Encrypt', timestamp: '-3d' } });
-    const taken = await emu.admin.seedKey({ creationDate: '-400d', tags: { 'kms-retire:workflow-id': 'retire-key/other' } });
+    const idle = await emu.admin.seedKey({
+      creationDate: '-400d',
+      lastUsage: { operation: 'Decrypt', timestamp: '-200d' },
+      aliases: ['alias/old-reports'],
+    });
+    const managed = await emu.admin.seedKey({
+      keyManager: 'AWS',
+      creationDate: '-400d',
+      lastUsage: { operation: 'Decrypt', timestamp: '-200d' },
+    });
+    const recent = await emu.admin.seedKey({
+      creationDate: '-400d',
+      lastUsage: { operation: 'Encrypt', timestamp: '-3d' },
+    });
+    const taken = await emu.admin.seedKey({
+      creationDate: '-400d',
+      tags: { 'kms-retire:workflow-id': 'retire-key/other' },
+    });
     const before = await emu.admin.calls();
 
     const run = await runCli(['plan', idle.Arn, managed.Arn, recent.Arn, taken.Arn, '--json'], env);
@@ -37,12 +51,16 @@ describe('kms-retire plan', () => {
 
     // Only reads: no Disable/Tag/Schedule call reached the emulator.
     const after = await emu.admin.calls();
-    for (const op of ['DisableKey', 'TagResource', 'ScheduleKeyDeletion', 'EnableKey']) expect(JSON.stringify(after)).not.toContain(op);
+    for (const op of ['DisableKey', 'TagResource', 'ScheduleKeyDeletion', 'EnableKey'])
+      expect(JSON.stringify(after)).not.toContain(op);
     expect(JSON.stringify(after)).not.toEqual(JSON.stringify(before));
   });
 
   it('prints a table for people, with the reason of each refusal', async () => {
-    const idle = await emu.admin.seedKey({ creationDate: '-400d', lastUsage: { operation: 'Decrypt', timestamp: '-200d' } });
+    const idle = await emu.admin.seedKey({
+      creationDate: '-400d',
+      lastUsage: { operation: 'Decrypt', timestamp: '-200d' },
+    });
     const managed = await emu.admin.seedKey({ keyManager: 'AWS' });
     const run = await runCli(['plan', idle.Arn, managed.Arn], env);
     expect(run.code).toBe(0);
@@ -53,14 +71,20 @@ describe('kms-retire plan', () => {
   });
 
   it('takes a key id with --region and finds its account with DescribeKey', async () => {
-    const idle = await emu.admin.seedKey({ creationDate: '-400d', lastUsage: { operation: 'Decrypt', timestamp: '-200d' } });
+    const idle = await emu.admin.seedKey({
+      creationDate: '-400d',
+      lastUsage: { operation: 'Decrypt', timestamp: '-200d' },
+    });
     const run = await runCli(['plan', idle.KeyId, '--region', TEST_REGION, '--json'], env);
     expect(run.code).toBe(0);
     expect(run.json<{ keys: PlanEntry[] }>().keys[0]).toMatchObject({ keyArn: idle.Arn, eligible: true });
   });
 
   it('honours --min-idle', async () => {
-    const recent = await emu.admin.seedKey({ creationDate: '-400d', lastUsage: { operation: 'Encrypt', timestamp: '-10d' } });
+    const recent = await emu.admin.seedKey({
+      creationDate: '-400d',
+      lastUsage: { operation: 'Encrypt', timestamp: '-10d' },
+    });
     const run = await runCli(['plan', recent.Arn, '--min-idle', '7d', '--json'], env);
     expect(run.json<{ keys: PlanEntry[] }>().keys[0]?.eligible).toBe(true);
   });
@@ -77,13 +101,24 @@ describe('kms-retire plan', () => {
     expect(keyIdOnly.stderr).toContain('give --region too');
     const none = await runCli(['plan'], env);
     expect(none.code).toBe(2);
-    const badIdle = await runCli(['plan', `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, '--min-idle', '90'], env);
+    const badIdle = await runCli(
+      [
+        'plan',
+        `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+        '--min-idle',
+        '90',
+      ],
+      env,
+    );
     expect(badIdle.code).toBe(2);
     expect(badIdle.stderr).toContain('has no unit');
   });
 
   it('a key AWS does not know is an operational failure (exit 1), the others still planned', async () => {
-    const idle = await emu.admin.seedKey({ creationDate: '-400d', lastUsage: { operation: 'Decrypt', timestamp: '-200d' } });
+    const idle = await emu.admin.seedKey({
+      creationDate: '-400d',
+      lastUsage: { operation: 'Decrypt', timestamp: '-200d' },
+    });
     const missing = `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT}:key/00000000-0000-0000-0000-000000000000`;
     const run = await runCli(['plan', idle.Arn, missing, '--json'], env);
     expect(run.code).toBe(1);

@@ -21,12 +21,21 @@ describe('kms-retire start --from FILE --wait', () => {
 
   it("starts the candidates of scan's CSV, waits for their decisions and reports them", async () => {
     const managed = await f.emu.admin.seedKey({ account, keyManager: 'AWS' });
-    const recent = await f.emu.admin.seedKey({ account, creationDate: '-400d', lastUsage: { operation: 'Encrypt', timestamp: '-10d' } });
+    const recent = await f.emu.admin.seedKey({
+      account,
+      creationDate: '-400d',
+      lastUsage: { operation: 'Encrypt', timestamp: '-10d' },
+    });
     const skipped = await f.emu.admin.seedKey({ account });
     const csv = path.join(dir, 'scan.csv');
     fs.writeFileSync(
       csv,
-      ['keyArn,candidate,reason', `${managed.Arn},yes,`, `${recent.Arn},yes,`, `${skipped.Arn},no,recently created`].join('\n'),
+      [
+        'keyArn,candidate,reason',
+        `${managed.Arn},yes,`,
+        `${recent.Arn},yes,`,
+        `${skipped.Arn},no,recently created`,
+      ].join('\n'),
     );
 
     const run = await runCli(['start', '--from', csv, '--wait', '--json'], cliEnv(f.emu, account, f.taskQueue));

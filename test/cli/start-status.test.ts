@@ -17,7 +17,10 @@ describe('kms-retire start / status on the dev server, against the emulator', ()
   beforeAll(async () => {
     // A short soak needs a watcher that polls every second and allows a second of CloudTrail lag;
     // coverage reports at the default (weekly) interval, LookupEvents at AWS's limit.
-    fx = await startWorkerFixture({ watcher: { minLagMs: 1000, coverageReportIntervalMs: DEFAULT_WATCHER_CONFIG.coverageReportIntervalMs }, lookupRatePerSecond: 2 });
+    fx = await startWorkerFixture({
+      watcher: { minLagMs: 1000, coverageReportIntervalMs: DEFAULT_WATCHER_CONFIG.coverageReportIntervalMs },
+      lookupRatePerSecond: 2,
+    });
     emu = fx.emu;
     Object.assign(process.env, {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
@@ -36,12 +39,42 @@ describe('kms-retire start / status on the dev server, against the emulator', ()
   });
 
   it('start --wait retires a key end to end (by key id and --region), and status shows it', async () => {
-    const key = await emu.admin.seedKey({ account, creationDate: '-400d', trackingStartDate: '-500d', lastUsage: { operation: 'Decrypt', timestamp: '-120d' } });
-    const started = await cli('start', key.KeyId, '--region', TEST_REGION, '--soak', '3s', '--trail-lag', '1s', '--pending-window-days', '7', '--ticket', 'CHG-9', '--wait', '--json');
+    const key = await emu.admin.seedKey({
+      account,
+      creationDate: '-400d',
+      trackingStartDate: '-500d',
+      lastUsage: { operation: 'Decrypt', timestamp: '-120d' },
+    });
+    const started = await cli(
+      'start',
+      key.KeyId,
+      '--region',
+      TEST_REGION,
+      '--soak',
+      '3s',
+      '--trail-lag',
+      '1s',
+      '--pending-window-days',
+      '7',
+      '--ticket',
+      'CHG-9',
+      '--wait',
+      '--json',
+    );
     expect(started.stderr).not.toContain('kms-retire:');
     expect(started.code).toBe(0);
-    const out = JSON.parse(started.stdout) as { workflowId: string; started: boolean; phase: string; deletionDate: string; evidence: { lastUsage: { case: string; operation: string } } };
-    expect(out).toMatchObject({ workflowId: `retire-key/${account}/${TEST_REGION}/${key.KeyId}`, started: true, phase: 'PendingDeletion' });
+    const out = JSON.parse(started.stdout) as {
+      workflowId: string;
+      started: boolean;
+      phase: string;
+      deletionDate: string;
+      evidence: { lastUsage: { case: string; operation: string } };
+    };
+    expect(out).toMatchObject({
+      workflowId: `retire-key/${account}/${TEST_REGION}/${key.KeyId}`,
+      started: true,
+      phase: 'PendingDeletion',
+    });
     expect(out.evidence.lastUsage).toMatchObject({ case: 'used', operation: 'Decrypt' });
     const meta = await emu.kms(account, TEST_REGION).send(new DescribeKeyCommand({ KeyId: key.Arn }));
     expect(meta.KeyMetadata?.KeyState).toBe('PendingDeletion');
@@ -49,7 +82,12 @@ describe('kms-retire start / status on the dev server, against the emulator', ()
 
     const status = await cli('status', key.Arn, '--json');
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ keyArn: key.Arn, phase: 'PendingDeletion', ticketId: 'CHG-9', deletionDate: out.deletionDate });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      keyArn: key.Arn,
+      phase: 'PendingDeletion',
+      ticketId: 'CHG-9',
+      deletionDate: out.deletionDate,
+    });
 
     const human = await cli('status', key.Arn);
     expect(human.stdout).toContain('PendingDeletion');

@@ -36,7 +36,13 @@ describe('kms-retire demo', () => {
       // --keep: everything still answers after the outcomes, until the stop signal (Ctrl-C in the CLI).
       if (kept) keptRunning = accepts(kept[1] as string).finally(() => stop.abort());
     };
-    const report = await runDemo({ soak: '3s', keep: true, stop: stop.signal, out: { isTTY: false, write }, pollMs: 500 });
+    const report = await runDemo({
+      soak: '3s',
+      keep: true,
+      stop: stop.signal,
+      out: { isTTY: false, write },
+      pollMs: 500,
+    });
     expect(await keptRunning).toBe(true);
     const text = lines.join('');
 

@@ -28,10 +28,19 @@ describe('kms-retire emulator (running)', () => {
     const lines: string[] = [];
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
-    const running = runEmulator({ port: '0', host: '127.0.0.1', trailDelay: '5m', lookupRate: '2', json: true }, () => stopped, (line) => lines.push(line));
+    const running = runEmulator(
+      { port: '0', host: '127.0.0.1', trailDelay: '5m', lookupRate: '2', json: true },
+      () => stopped,
+      (line) => lines.push(line),
+    );
     for (let i = 0; i < 200 && lines.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     const { url } = JSON.parse(lines[0]!) as { url: string };
-    const kms = new KMSClient({ endpoint: url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: '111122223333', secretAccessKey: 'x' } });
+    const kms = new KMSClient({
+      endpoint: url,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: '111122223333', secretAccessKey: 'x' },
+    });
     const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
     expect(KeyMetadata?.AWSAccountId).toBe('111122223333');
     kms.destroy();

@@ -1,5 +1,12 @@
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { CreateKeyCommand, DecryptCommand, DisableKeyCommand, EncryptCommand, GetKeyLastUsageCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
+import {
+  CreateKeyCommand,
+  DecryptCommand,
+  DisableKeyCommand,
+  EncryptCommand,
+  GetKeyLastUsageCommand,
+  ScheduleKeyDeletionCommand,
+} from '@aws-sdk/client-kms';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestEmulator } from '../helpers/emulator';
@@ -12,7 +19,9 @@ beforeAll(async () => {
 afterAll(async () => emu.stop());
 
 async function eventsFor(arn: string, account = '111122223333') {
-  const out = await emu.cloudtrail(account).send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: arn }] }));
+  const out = await emu
+    .cloudtrail(account)
+    .send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: arn }] }));
   return out.Events!.map((e) => ({ ...e, record: JSON.parse(e.CloudTrailEvent!) as Record<string, unknown> }));
 }
 
@@ -23,11 +32,23 @@ describe('CloudTrail records of KMS calls', () => {
     await kms.send(new DisableKeyCommand({ KeyId: arn }));
     await awsError(kms.send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') })));
     const [failed] = await eventsFor(arn);
-    expect(failed).toMatchObject({ EventName: 'Encrypt', EventSource: 'kms.amazonaws.com', ReadOnly: 'true', AccessKeyId: '111122223333', Username: 'root' });
+    expect(failed).toMatchObject({
+      EventName: 'Encrypt',
+      EventSource: 'kms.amazonaws.com',
+      ReadOnly: 'true',
+      AccessKeyId: '111122223333',
+      Username: 'root',
+    });
     expect(failed!.Resources).toEqual([{ ResourceType: 'AWS::KMS::Key', ResourceName: arn }]);
     expect(failed!.record).toMatchObject({
       eventVersion: expect.any(String) as string,
-      userIdentity: { type: 'Root', principalId: '111122223333', arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333', accessKeyId: '111122223333' },
+      userIdentity: {
+        type: 'Root',
+        principalId: '111122223333',
+        arn: 'arn:aws:iam::111122223333:root',
+        accountId: '111122223333',
+        accessKeyId: '111122223333',
+      },
       eventSource: 'kms.amazonaws.com',
       eventName: 'Encrypt',
       awsRegion: 'us-east-1',
@@ -56,7 +77,11 @@ describe('CloudTrail records of KMS calls', () => {
     await kms.send(new DisableKeyCommand({ KeyId: arn }));
     await awsError(kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob })));
     const [failed] = await eventsFor(arn);
-    expect(failed!.record).toMatchObject({ eventName: 'Decrypt', errorCode: 'DisabledException', requestParameters: { keyId: arn, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' } });
+    expect(failed!.record).toMatchObject({
+      eventName: 'Decrypt',
+      errorCode: 'DisabledException',
+      requestParameters: { keyId: arn, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
+    });
   });
 
   it('records successful management calls as not read-only, with responseElements', async () => {
@@ -64,14 +89,30 @@ describe('CloudTrail records of KMS calls', () => {
     const arn = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
     await kms.send(new ScheduleKeyDeletionCommand({ KeyId: arn, PendingWindowInDays: 7 }));
     const [scheduled, created] = await eventsFor(arn);
-    expect(scheduled!.record).toMatchObject({ eventName: 'ScheduleKeyDeletion', readOnly: false, requestParameters: { keyId: arn, pendingWindowInDays: 7 } });
-    expect(scheduled!.record.responseElements).toMatchObject({ keyId: arn, keyState: 'PendingDeletion', pendingWindowInDays: 7 });
+    expect(scheduled!.record).toMatchObject({
+      eventName: 'ScheduleKeyDeletion',
+      readOnly: false,
+      requestParameters: { keyId: arn, pendingWindowInDays: 7 },
+    });
+    expect(scheduled!.record.responseElements).toMatchObject({
+      keyId: arn,
+      keyState: 'PendingDeletion',
+      pendingWindowInDays: 7,
+    });
     expect(scheduled!.record.errorCode).toBeUndefined();
-    expect(created!.record).toMatchObject({ eventName: 'CreateKey', readOnly: false, responseElements: { keyMetadata: { arn } } });
+    expect(created!.record).toMatchObject({
+      eventName: 'CreateKey',
+      readOnly: false,
+      responseElements: { keyMetadata: { arn } },
+    });
   });
 
   it('shows a registered principal (IAM user) in userIdentity and Username', async () => {
-    await emu.admin.registerPrincipal({ accessKeyId: 'AKIAPAYMENTSAPP', account: '111122223333', userName: 'payments-app' });
+    await emu.admin.registerPrincipal({
+      accessKeyId: 'AKIAPAYMENTSAPP',
+      account: '111122223333',
+      userName: 'payments-app',
+    });
     const arn = (await emu.kms().send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
     await emu.kms().send(new DisableKeyCommand({ KeyId: arn }));
     const asApp = emu.kms(undefined, undefined, { accessKeyId: 'AKIAPAYMENTSAPP' });
@@ -95,7 +136,11 @@ describe('CloudTrail records of KMS calls', () => {
     await other.send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') }));
     const [ownerCopy] = await eventsFor(arn);
     const [callerCopy] = await eventsFor(arn, '777788889999');
-    expect(ownerCopy!.record).toMatchObject({ eventName: 'Encrypt', recipientAccountId: '111122223333', userIdentity: { accountId: '777788889999' } });
+    expect(ownerCopy!.record).toMatchObject({
+      eventName: 'Encrypt',
+      recipientAccountId: '111122223333',
+      userIdentity: { accountId: '777788889999' },
+    });
     expect(callerCopy!.record).toMatchObject({ eventName: 'Encrypt', recipientAccountId: '777788889999' });
     expect(ownerCopy!.record.sharedEventID).toBe(callerCopy!.record.sharedEventID);
     expect(ownerCopy!.EventId).not.toBe(callerCopy!.EventId);
@@ -104,8 +149,15 @@ describe('CloudTrail records of KMS calls', () => {
   });
 
   it('STS AssumeRole gives credentials whose calls land in the role account as an AssumedRole', async () => {
-    const sts = new STSClient({ endpoint: emu.url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: '111122223333', secretAccessKey: 'x' } });
-    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::555566667777:role/kms-retire', RoleSessionName: 'retire-run' }));
+    const sts = new STSClient({
+      endpoint: emu.url,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: '111122223333', secretAccessKey: 'x' },
+    });
+    const assumed = await sts.send(
+      new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::555566667777:role/kms-retire', RoleSessionName: 'retire-run' }),
+    );
     sts.destroy();
     expect(assumed.AssumedRoleUser?.Arn).toBe('arn:aws:sts::555566667777:assumed-role/kms-retire/retire-run');
     const creds = assumed.Credentials!;
@@ -120,13 +172,22 @@ describe('CloudTrail records of KMS calls', () => {
       arn: 'arn:aws:sts::555566667777:assumed-role/kms-retire/retire-run',
       accountId: '555566667777',
       accessKeyId: creds.AccessKeyId,
-      sessionContext: { sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::555566667777:role/kms-retire', userName: 'kms-retire' } },
+      sessionContext: {
+        sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::555566667777:role/kms-retire', userName: 'kms-retire' },
+      },
     });
-    expect(String((event!.record.userIdentity as { principalId: string }).principalId)).toMatch(/^AROA[A-Z0-9]{17}:retire-run$/);
+    expect(String((event!.record.userIdentity as { principalId: string }).principalId)).toMatch(
+      /^AROA[A-Z0-9]{17}:retire-run$/,
+    );
   });
 
   it('refuses AssumeRole with a malformed role ARN', async () => {
-    const sts = new STSClient({ endpoint: emu.url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: '111122223333', secretAccessKey: 'x' } });
+    const sts = new STSClient({
+      endpoint: emu.url,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: '111122223333', secretAccessKey: 'x' },
+    });
     const err = await awsError(sts.send(new AssumeRoleCommand({ RoleArn: 'not-a-role', RoleSessionName: 'x1' })));
     sts.destroy();
     expect(err.name).toBe('ValidationError');
@@ -138,7 +199,10 @@ describe('CloudTrail delivery delay', () => {
     const delayed = await startTestEmulator({ trailDelayMs: 5 * 60_000, lookupRatePerSecond: 0 });
     try {
       const arn = (await delayed.kms().send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
-      const lookup = () => delayed.cloudtrail().send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: arn }] }));
+      const lookup = () =>
+        delayed
+          .cloudtrail()
+          .send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: arn }] }));
       expect((await lookup()).Events).toEqual([]);
       await delayed.admin.advanceClock('4m');
       expect((await lookup()).Events).toEqual([]);

@@ -30,7 +30,13 @@ describe('key states and their errors', () => {
     const kms = emu.kms();
     const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: 'orders' }));
     expect(KeyMetadata?.Arn).toMatch(/^arn:aws:kms:us-east-1:111122223333:key\/[0-9a-f-]{36}$/);
-    expect(KeyMetadata).toMatchObject({ KeyState: 'Enabled', Enabled: true, KeyManager: 'CUSTOMER', Description: 'orders', KeySpec: 'SYMMETRIC_DEFAULT' });
+    expect(KeyMetadata).toMatchObject({
+      KeyState: 'Enabled',
+      Enabled: true,
+      KeyManager: 'CUSTOMER',
+      Description: 'orders',
+      KeySpec: 'SYMMETRIC_DEFAULT',
+    });
     expect(KeyMetadata?.CreationDate).toBeInstanceOf(Date);
     const enc = await kms.send(new EncryptCommand({ KeyId: KeyMetadata!.Arn, Plaintext: Buffer.from('hello') }));
     const dec = await kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob }));
@@ -110,7 +116,9 @@ describe('key states and their errors', () => {
     const kms = emu.kms();
     const missing = await awsError(kms.send(new DescribeKeyCommand({ KeyId: '11111111-2222-3333-4444-555555555555' })));
     expect(missing.name).toBe('NotFoundException');
-    expect(missing.message).toBe("Key 'arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555' does not exist");
+    expect(missing.message).toBe(
+      "Key 'arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555' does not exist",
+    );
     const malformed = await awsError(kms.send(new DescribeKeyCommand({ KeyId: 'fake-key-id' })));
     expect(malformed.name).toBe('NotFoundException');
     expect(malformed.message).toBe("Invalid keyId 'fake-key-id'");

@@ -23,7 +23,11 @@ const DAY = 86_400_000;
 
 describe('GetKeyLastUsage', () => {
   it('case 1: KeyLastUsage present, from a seed with back-dated usage', async () => {
-    const key = await emu.admin.seedKey({ creationDate: '-400d', trackingStartDate: '-200d', lastUsage: { operation: 'Decrypt', timestamp: '-120d' } });
+    const key = await emu.admin.seedKey({
+      creationDate: '-400d',
+      trackingStartDate: '-200d',
+      lastUsage: { operation: 'Decrypt', timestamp: '-120d' },
+    });
     const out = await emu.kms().send(new GetKeyLastUsageCommand({ KeyId: key.Arn }));
     expect(out.KeyLastUsage?.Operation).toBe('Decrypt');
     const { nowMs } = await emu.admin.clock();
@@ -69,7 +73,9 @@ describe('GetKeyLastUsage', () => {
     const destination = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
     const enc = await kms.send(new EncryptCommand({ KeyId: source, Plaintext: Buffer.from('move me') }));
     await emu.admin.advanceClock('1m');
-    const re = await kms.send(new ReEncryptCommand({ CiphertextBlob: enc.CiphertextBlob, DestinationKeyId: destination }));
+    const re = await kms.send(
+      new ReEncryptCommand({ CiphertextBlob: enc.CiphertextBlob, DestinationKeyId: destination }),
+    );
     expect(re.SourceKeyId).toBe(source);
     const dec = await kms.send(new DecryptCommand({ CiphertextBlob: re.CiphertextBlob }));
     expect(Buffer.from(dec.Plaintext!).toString()).toBe('move me');
@@ -79,7 +85,11 @@ describe('GetKeyLastUsage', () => {
     expect(s.KeyLastUsage?.Operation).toBe('ReEncrypt');
     expect(d.KeyLastUsage?.Operation).toBe('Decrypt');
     // One call in one account: both keys name the same CloudTrail event.
-    const reEvents = await emu.cloudtrail().send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'ReEncrypt' }] }));
+    const reEvents = await emu
+      .cloudtrail()
+      .send(
+        new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'ReEncrypt' }] }),
+      );
     expect(reEvents.Events?.[0]?.EventId).toBe(s.KeyLastUsage?.CloudTrailEventId);
     expect(s.KeyLastUsage?.KmsRequestId).toBe(re.$metadata.requestId);
   });

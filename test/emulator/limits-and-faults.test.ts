@@ -33,12 +33,19 @@ describe('faults, calls and reset', () => {
   it('injects throttling and errors per operation, a limited number of times', async () => {
     const kms = emu.kms();
     const arn = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
-    await emu.admin.setFaults({ DescribeKey: { throttle: true, count: 1 }, ListKeys: { error: { code: 'KMSInternalException', message: 'boom', status: 500 } } });
+    await emu.admin.setFaults({
+      DescribeKey: { throttle: true, count: 1 },
+      ListKeys: { error: { code: 'KMSInternalException', message: 'boom', status: 500 } },
+    });
     const throttled = await awsError(kms.send(new DescribeKeyCommand({ KeyId: arn })));
     expect(throttled.name).toBe('ThrottlingException');
     expect((await kms.send(new DescribeKeyCommand({ KeyId: arn }))).KeyMetadata?.Arn).toBe(arn);
     const internal = await awsError(kms.send(new ListKeysCommand({})));
-    expect([internal.name, internal.message, internal.$metadata?.httpStatusCode]).toEqual(['KMSInternalException', 'boom', 500]);
+    expect([internal.name, internal.message, internal.$metadata?.httpStatusCode]).toEqual([
+      'KMSInternalException',
+      'boom',
+      500,
+    ]);
     await emu.admin.clearFaults();
     await kms.send(new ListKeysCommand({}));
   });
@@ -84,7 +91,11 @@ describe('unknown endpoints', () => {
   });
 
   it('answers UnknownOperationException for a target no service serves', async () => {
-    const res = await fetch(emu.url, { method: 'POST', headers: { 'x-amz-target': 'Nope.Op', 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
+    const res = await fetch(emu.url, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'Nope.Op', 'content-type': 'application/x-amz-json-1.1' },
+      body: '{}',
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { __type: string }).__type).toBe('UnknownOperationException');
   });

@@ -21,18 +21,27 @@ beforeAll(async () => {
 afterAll(async () => emu.stop());
 
 const lookup = (input: LookupEventsCommandInput) => emu.cloudtrail().send(new LookupEventsCommand(input));
-const by = (key: LookupAttributeKey, value: string) => ({ LookupAttributes: [{ AttributeKey: key, AttributeValue: value }] });
+const by = (key: LookupAttributeKey, value: string) => ({
+  LookupAttributes: [{ AttributeKey: key, AttributeValue: value }],
+});
 
 describe('LookupEvents', () => {
   it('returns events newest first and honours each of the eight lookup attributes', async () => {
     const all = await lookup(by('ResourceName', arn));
-    expect(all.Events!.map((e) => e.EventName)).toEqual(['DisableKey', ...Array<string>(7).fill('DescribeKey'), 'CreateKey']);
+    expect(all.Events!.map((e) => e.EventName)).toEqual([
+      'DisableKey',
+      ...Array<string>(7).fill('DescribeKey'),
+      'CreateKey',
+    ]);
     const times = all.Events!.map((e) => e.EventTime!.getTime());
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     const disable = all.Events![0]!;
     expect((await lookup(by('EventId', disable.EventId!))).Events!.map((e) => e.EventId)).toEqual([disable.EventId]);
     expect((await lookup(by('EventName', 'DisableKey'))).Events).toHaveLength(1);
-    expect((await lookup(by('ReadOnly', 'false'))).Events!.map((e) => e.EventName).sort()).toEqual(['CreateKey', 'DisableKey']);
+    expect((await lookup(by('ReadOnly', 'false'))).Events!.map((e) => e.EventName).sort()).toEqual([
+      'CreateKey',
+      'DisableKey',
+    ]);
     expect((await lookup(by('Username', 'root'))).Events).toHaveLength(9);
     expect((await lookup(by('ResourceType', 'AWS::KMS::Key'))).Events).toHaveLength(9);
     expect((await lookup(by('EventSource', 'kms.amazonaws.com'))).Events).toHaveLength(9);
@@ -75,13 +84,24 @@ describe('LookupEvents', () => {
   });
 
   it('answers bad parameters with CloudTrail error names', async () => {
-    const two = await awsError(lookup({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'A' }, { AttributeKey: 'Username', AttributeValue: 'B' }] }));
+    const two = await awsError(
+      lookup({
+        LookupAttributes: [
+          { AttributeKey: 'EventName', AttributeValue: 'A' },
+          { AttributeKey: 'Username', AttributeValue: 'B' },
+        ],
+      }),
+    );
     expect(two.name).toBe('InvalidLookupAttributesException');
-    const badKey = await awsError(lookup({ LookupAttributes: [{ AttributeKey: 'Color' as LookupAttributeKey, AttributeValue: 'red' }] }));
+    const badKey = await awsError(
+      lookup({ LookupAttributes: [{ AttributeKey: 'Color' as LookupAttributeKey, AttributeValue: 'red' }] }),
+    );
     expect(badKey.name).toBe('InvalidLookupAttributesException');
     const empty = await awsError(lookup({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: '' }] }));
     expect(empty.name).toBe('InvalidLookupAttributesException');
-    const range = await awsError(lookup({ StartTime: new Date(2_000_000_000_000), EndTime: new Date(1_000_000_000_000) }));
+    const range = await awsError(
+      lookup({ StartTime: new Date(2_000_000_000_000), EndTime: new Date(1_000_000_000_000) }),
+    );
     expect(range.name).toBe('InvalidTimeRangeException');
     for (const max of [0, 51]) {
       const err = await awsError(lookup({ MaxResults: max }));

@@ -24,21 +24,37 @@ describe('multi-Region keys', () => {
     const { KeyMetadata: primary } = await east.send(new CreateKeyCommand({ MultiRegion: true }));
     expect(primary?.KeyId).toMatch(/^mrk-[0-9a-f]{32}$/);
     expect(primary?.MultiRegionConfiguration?.MultiRegionKeyType).toBe('PRIMARY');
-    const { ReplicaKeyMetadata: replica } = await east.send(new ReplicateKeyCommand({ KeyId: primary!.Arn, ReplicaRegion: 'us-west-2' }));
+    const { ReplicaKeyMetadata: replica } = await east.send(
+      new ReplicateKeyCommand({ KeyId: primary!.Arn, ReplicaRegion: 'us-west-2' }),
+    );
     expect(replica?.Arn).toBe(`arn:aws:kms:us-west-2:111122223333:key/${primary!.KeyId}`);
-    expect(replica?.MultiRegionConfiguration).toMatchObject({ MultiRegionKeyType: 'REPLICA', PrimaryKey: { Arn: primary!.Arn, Region: 'us-east-1' } });
+    expect(replica?.MultiRegionConfiguration).toMatchObject({
+      MultiRegionKeyType: 'REPLICA',
+      PrimaryKey: { Arn: primary!.Arn, Region: 'us-east-1' },
+    });
     const described = await east.send(new DescribeKeyCommand({ KeyId: primary!.Arn }));
-    expect(described.KeyMetadata?.MultiRegionConfiguration?.ReplicaKeys).toEqual([{ Arn: replica!.Arn, Region: 'us-west-2' }]);
+    expect(described.KeyMetadata?.MultiRegionConfiguration?.ReplicaKeys).toEqual([
+      { Arn: replica!.Arn, Region: 'us-west-2' },
+    ]);
 
     const enc = await east.send(new EncryptCommand({ KeyId: primary!.Arn, Plaintext: Buffer.from('global') }));
     const dec = await west.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob }));
     expect(Buffer.from(dec.Plaintext!).toString()).toBe('global');
     expect(dec.KeyId).toBe(replica!.Arn);
-    expect((await east.send(new GetKeyLastUsageCommand({ KeyId: primary!.Arn }))).KeyLastUsage?.Operation).toBe('Encrypt');
-    expect((await west.send(new GetKeyLastUsageCommand({ KeyId: replica!.Arn }))).KeyLastUsage?.Operation).toBe('Decrypt');
+    expect((await east.send(new GetKeyLastUsageCommand({ KeyId: primary!.Arn }))).KeyLastUsage?.Operation).toBe(
+      'Encrypt',
+    );
+    expect((await west.send(new GetKeyLastUsageCommand({ KeyId: replica!.Arn }))).KeyLastUsage?.Operation).toBe(
+      'Decrypt',
+    );
 
-    const again = await awsError(west.send(new ReplicateKeyCommand({ KeyId: replica!.Arn, ReplicaRegion: 'eu-west-1' })));
-    expect([again.name, again.message]).toEqual(['UnsupportedOperationException', `${replica!.Arn} is not a multi-region primary key.`]);
+    const again = await awsError(
+      west.send(new ReplicateKeyCommand({ KeyId: replica!.Arn, ReplicaRegion: 'eu-west-1' })),
+    );
+    expect([again.name, again.message]).toEqual([
+      'UnsupportedOperationException',
+      `${replica!.Arn} is not a multi-region primary key.`,
+    ]);
   });
 
   it('a primary with replicas goes to PendingReplicaDeletion, then PendingDeletion once its last replica is gone', async () => {

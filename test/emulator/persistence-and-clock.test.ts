@@ -2,7 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, DisableKeyCommand, EncryptCommand, GetKeyLastUsageCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DescribeKeyCommand,
+  DisableKeyCommand,
+  EncryptCommand,
+  GetKeyLastUsageCommand,
+  ScheduleKeyDeletionCommand,
+} from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator';
 import { awsError, startTestEmulator } from '../helpers/emulator';
@@ -19,7 +27,11 @@ describe('--state FILE persistence', () => {
     await kms.send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') }));
     await kms.send(new DisableKeyCommand({ KeyId: arn }));
     await first.admin.registerPrincipal({ accessKeyId: 'AKIAKEPT', account: '111122223333', userName: 'kept-user' });
-    await awsError(first.kms(undefined, undefined, { accessKeyId: 'AKIAKEPT' }).send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') })));
+    await awsError(
+      first
+        .kms(undefined, undefined, { accessKeyId: 'AKIAKEPT' })
+        .send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') })),
+    );
     const clock = await first.admin.advanceClock('3d');
     await first.stop();
 
@@ -27,10 +39,22 @@ describe('--state FILE persistence', () => {
     try {
       const described = await second.kms().send(new DescribeKeyCommand({ KeyId: 'alias/kept' }));
       expect(described.KeyMetadata).toMatchObject({ Arn: arn, KeyState: 'Disabled', Description: 'kept' });
-      expect((await second.kms().send(new GetKeyLastUsageCommand({ KeyId: arn }))).KeyLastUsage?.Operation).toBe('Encrypt');
-      const events = await second.cloudtrail().send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: arn }] }));
+      expect((await second.kms().send(new GetKeyLastUsageCommand({ KeyId: arn }))).KeyLastUsage?.Operation).toBe(
+        'Encrypt',
+      );
+      const events = await second
+        .cloudtrail()
+        .send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: arn }] }));
       // The restarted emulator's own DescribeKey and GetKeyLastUsage come first, then the kept ones.
-      expect(events.Events!.map((e) => e.EventName)).toEqual(['GetKeyLastUsage', 'DescribeKey', 'Encrypt', 'DisableKey', 'Encrypt', 'CreateAlias', 'CreateKey']);
+      expect(events.Events!.map((e) => e.EventName)).toEqual([
+        'GetKeyLastUsage',
+        'DescribeKey',
+        'Encrypt',
+        'DisableKey',
+        'Encrypt',
+        'CreateAlias',
+        'CreateKey',
+      ]);
       expect(events.Events![2]).toMatchObject({ Username: 'kept-user' });
       expect((await second.admin.clock()).offsetMs).toBe(clock.offsetMs);
       // New events keep ordering after restored ones.
@@ -59,8 +83,14 @@ describe('the clock option', () => {
       expect(meta.CreationDate!.getTime()).toBe(base);
       base += 10 * DAY;
       await kms.send(new EncryptCommand({ KeyId: meta.Arn, Plaintext: Buffer.from('x') }));
-      expect((await kms.send(new GetKeyLastUsageCommand({ KeyId: meta.Arn }))).KeyLastUsage?.Timestamp?.getTime()).toBe(base);
-      const events = await emu.cloudtrail().send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'Encrypt' }] }));
+      expect((await kms.send(new GetKeyLastUsageCommand({ KeyId: meta.Arn }))).KeyLastUsage?.Timestamp?.getTime()).toBe(
+        base,
+      );
+      const events = await emu
+        .cloudtrail()
+        .send(
+          new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'Encrypt' }] }),
+        );
       expect(events.Events![0]!.EventTime!.getTime()).toBe(base);
       await kms.send(new ScheduleKeyDeletionCommand({ KeyId: meta.Arn, PendingWindowInDays: 7 }));
       base += 7 * DAY;

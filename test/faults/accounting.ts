@@ -21,7 +21,9 @@ export interface KeyCalls {
 const MUTATING = new Set<string>([...IRREVERSIBLE, 'TagResource', 'UntagResource']);
 
 export function callsByKey(emulator: RunningEmulator, keys: readonly CastKey[]): Map<string, KeyCalls> {
-  const out = new Map<string, KeyCalls>(keys.map((k) => [k.arn, { attempts: 0, accepted: [], effective: [], mutations: [] }]));
+  const out = new Map<string, KeyCalls>(
+    keys.map((k) => [k.arn, { attempts: 0, accepted: [], effective: [], mutations: [] }]),
+  );
   const events = [...emulator.core.store.toState().events].sort((a, b) => a.seq - b.seq);
   for (const event of events) {
     if (event.eventSource !== 'kms.amazonaws.com' || !MUTATING.has(event.eventName)) continue;

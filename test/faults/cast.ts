@@ -4,7 +4,15 @@
  */
 import type { EmulatorAdmin, SeedKeySpec } from '../../src/emulator';
 
-export type Kind = 'unused' | 'used-in-soak' | 'used-in-window' | 'refused-aws-managed' | 'refused-protected' | 'refused-recent' | 'refused-pending' | 'denied';
+export type Kind =
+  | 'unused'
+  | 'used-in-soak'
+  | 'used-in-window'
+  | 'refused-aws-managed'
+  | 'refused-protected'
+  | 'refused-recent'
+  | 'refused-pending'
+  | 'denied';
 
 export const IRREVERSIBLE = ['DisableKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'EnableKey'] as const;
 export type Irreversible = (typeof IRREVERSIBLE)[number];
@@ -19,7 +27,11 @@ export interface Expectation {
 export const EXPECT: Record<Kind, Expectation> = {
   unused: { outcome: 'scheduled', finalState: 'PendingDeletion', needs: ['DisableKey', 'ScheduleKeyDeletion'] },
   'used-in-soak': { outcome: 'Reenabled', finalState: 'Enabled', needs: ['DisableKey', 'EnableKey'] },
-  'used-in-window': { outcome: 'RolledBack', finalState: 'Enabled', needs: ['DisableKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'EnableKey'] },
+  'used-in-window': {
+    outcome: 'RolledBack',
+    finalState: 'Enabled',
+    needs: ['DisableKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'EnableKey'],
+  },
   'refused-aws-managed': { outcome: 'Refused', finalState: 'Enabled', needs: [] },
   'refused-protected': { outcome: 'Refused', finalState: 'Enabled', needs: [] },
   'refused-recent': { outcome: 'Refused', finalState: 'Enabled', needs: [] },
@@ -28,7 +40,11 @@ export const EXPECT: Record<Kind, Expectation> = {
   denied: { outcome: 'Failed', finalState: 'Enabled', needs: [] },
 };
 
-const OLD = { creationDate: '-400d', trackingStartDate: '-500d', lastUsage: { operation: 'Decrypt', timestamp: '-200d' } };
+const OLD = {
+  creationDate: '-400d',
+  trackingStartDate: '-500d',
+  lastUsage: { operation: 'Decrypt', timestamp: '-200d' },
+};
 
 const SEEDS: Record<Kind, SeedKeySpec> = {
   unused: OLD,

@@ -33,12 +33,18 @@ export function tagsOf(emulator: RunningEmulator, arn: string): Record<string, s
 export const workflowIdOf = (key: CastKey): string => retirementWorkflowId(parseKeyArn(key.arn));
 
 /** Tries keys that their users still need; returns the error names the uses got. */
-export async function useKeysStillNeeded(emulator: RunningEmulator, keys: readonly CastKey[], appFor: (account: string) => KMSClient): Promise<string[]> {
+export async function useKeysStillNeeded(
+  emulator: RunningEmulator,
+  keys: readonly CastKey[],
+  appFor: (account: string) => KMSClient,
+): Promise<string[]> {
   const answers: string[] = [];
   for (const key of keys) {
     if (key.usedAt !== undefined) continue;
     const state = keyStateOf(emulator, key.arn);
-    const due = (key.kind === 'used-in-soak' && state === 'Disabled') || (key.kind === 'used-in-window' && state === 'PendingDeletion');
+    const due =
+      (key.kind === 'used-in-soak' && state === 'Disabled') ||
+      (key.kind === 'used-in-window' && state === 'PendingDeletion');
     if (!due) continue;
     key.usedAt = Date.now();
     const answer = await appFor(key.account)
@@ -65,9 +71,18 @@ export async function decision(client: Client, emulator: RunningEmulator, key: C
   }
   if (description.status.name !== 'RUNNING') return { outcome: `workflow ${description.status.name}` };
   const phase = description.typedSearchAttributes.get(RetirementPhaseAttr);
-  if (phase === 'PendingDeletion' && keyStateOf(emulator, key.arn) === 'PendingDeletion' && key.kind !== 'used-in-window') {
+  if (
+    phase === 'PendingDeletion' &&
+    keyStateOf(emulator, key.arn) === 'PendingDeletion' &&
+    key.kind !== 'used-in-window'
+  ) {
     const status = await handle.query(statusQuery).catch(() => undefined);
-    return { outcome: 'scheduled', phase: 'PendingDeletion', soakEndsAt: status?.soakEndsAt, usageEvents: status?.usageEvents.length };
+    return {
+      outcome: 'scheduled',
+      phase: 'PendingDeletion',
+      soakEndsAt: status?.soakEndsAt,
+      usageEvents: status?.usageEvents.length,
+    };
   }
   return undefined;
 }
@@ -78,6 +93,9 @@ export async function whereStuck(client: Client, key: CastKey): Promise<string> 
   const d = await handle.describe().catch((e: Error) => e);
   if (d instanceof Error) return `${key.kind} ${key.arn.slice(-12)}: ${d.message}`;
   const status = await handle.query(statusQuery).catch(() => undefined);
-  const pending = d.raw.pendingActivities?.map((a) => `${a.activityType?.name ?? '?'} attempt ${a.attempt ?? 0} ${a.lastFailure?.message?.slice(0, 120) ?? ''}`) ?? [];
+  const pending =
+    d.raw.pendingActivities?.map(
+      (a) => `${a.activityType?.name ?? '?'} attempt ${a.attempt ?? 0} ${a.lastFailure?.message?.slice(0, 120) ?? ''}`,
+    ) ?? [];
   return `${key.kind} ${key.arn.slice(-12)}: ${d.status.name} phase ${status?.phase ?? '?'} soakEndsAt ${status?.soakEndsAt ?? '?'} coveredUntil ${status?.coveredUntil ?? '?'} pending [${pending.join('; ')}]`;
 }

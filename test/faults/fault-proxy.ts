@@ -38,14 +38,25 @@ export interface FaultProxy {
 // ThrottlingException "Rate exceeded"; KMS's own server fault: HTTP 500 KMSInternalException.
 function awsError(res: http.ServerResponse, status: number, type: string, message: string): void {
   const body = JSON.stringify({ __type: type, message });
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': `fault-${Date.now()}`, 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amzn-requestid': `fault-${Date.now()}`,
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
 export async function startFaultProxy(target: string, plan: FaultPlan): Promise<FaultProxy> {
   const rng = new Prng(plan.seed);
   const upstream = new URL(target);
-  const counts: FaultCounts = { requests: 0, throttled: 0, serverErrors: 0, denied: 0, delayedMsTotal: 0, byOperation: {} };
+  const counts: FaultCounts = {
+    requests: 0,
+    throttled: 0,
+    serverErrors: 0,
+    denied: 0,
+    delayedMsTotal: 0,
+    byOperation: {},
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -61,13 +72,23 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
       setTimeout(() => {
         if (plan.deny && operation === plan.deny.operation && body.toString('utf8').includes(plan.deny.keyArn)) {
           counts.denied += 1;
-          awsError(res, 400, 'AccessDeniedException', `User: arn:aws:sts::000000000000:assumed-role/kms-retire/worker is not authorized to perform: kms:${operation} on resource: ${plan.deny.keyArn} because no identity-based policy allows the kms:${operation} action`);
+          awsError(
+            res,
+            400,
+            'AccessDeniedException',
+            `User: arn:aws:sts::000000000000:assumed-role/kms-retire/worker is not authorized to perform: kms:${operation} on resource: ${plan.deny.keyArn} because no identity-based policy allows the kms:${operation} action`,
+          );
           return;
         }
         if (draw < plan.serverErrorRate) {
           counts.serverErrors += 1;
           per.serverErrors += 1;
-          awsError(res, 500, operation === 'LookupEvents' ? 'InternalFailure' : 'KMSInternalException', 'We encountered an internal error. Please try again.');
+          awsError(
+            res,
+            500,
+            operation === 'LookupEvents' ? 'InternalFailure' : 'KMSInternalException',
+            'We encountered an internal error. Please try again.',
+          );
           return;
         }
         if (draw < plan.serverErrorRate + plan.throttleRate) {

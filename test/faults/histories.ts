@@ -31,7 +31,8 @@ export async function historyFacts(client: Client, workflowIds: readonly string[
     const attempts = new Map<string, number>();
     for (const event of history.events ?? []) {
       const id = String(event.eventId ?? '');
-      if (event.activityTaskScheduledEventAttributes) scheduled.set(id, event.activityTaskScheduledEventAttributes.activityType?.name ?? '?');
+      if (event.activityTaskScheduledEventAttributes)
+        scheduled.set(id, event.activityTaskScheduledEventAttributes.activityType?.name ?? '?');
       const started = event.activityTaskStartedEventAttributes;
       if (started) {
         attempts.set(String(started.scheduledEventId ?? ''), started.attempt ?? 1);

@@ -71,7 +71,8 @@ export async function runSoak(seed: number, deadlineMs = 420_000): Promise<SoakR
   const admin = new EmulatorAdmin(emulator.url);
   const crashAccount = '210000000001';
   const faultAccount = '220000000002';
-  for (const account of [crashAccount, faultAccount]) await admin.registerPrincipal({ accessKeyId: `AKIA${account}`, account, userName: 'payments-app' });
+  for (const account of [crashAccount, faultAccount])
+    await admin.registerPrincipal({ accessKeyId: `AKIA${account}`, account, userName: 'payments-app' });
   const crashKeys = await seedCast(admin, crashAccount, TWENTY);
   const faultKeys = await seedCast(admin, faultAccount, [...TWENTY, 'denied']);
   const denied = faultKeys.find((k) => k.kind === 'denied');
@@ -83,16 +84,49 @@ export async function runSoak(seed: number, deadlineMs = 420_000): Promise<SoakR
     deny: denied ? { operation: 'DisableKey', keyArn: denied.arn } : undefined,
   });
 
-  const baseEnv: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: dev.address, TEMPORAL_NAMESPACE: 'default', AWS_REGION: 'us-east-1', AWS_SECRET_ACCESS_KEY: 'test' };
-  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'TEMPORAL_API_KEY', 'AWS_ENDPOINT_URL_KMS', 'AWS_ENDPOINT_URL_CLOUDTRAIL']) delete baseEnv[name];
-  Object.assign(baseEnv, { KMS_RETIRE_WATCH_INTERVAL_MS: '1000', KMS_RETIRE_WATCH_MIN_LAG_MS: '1000', KMS_RETIRE_WATCH_REPORT_MS: '1000', KMS_RETIRE_LOOKUP_RPS: '2' });
+  const baseEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: dev.address,
+    TEMPORAL_NAMESPACE: 'default',
+    AWS_REGION: 'us-east-1',
+    AWS_SECRET_ACCESS_KEY: 'test',
+  };
+  for (const name of [
+    'AWS_PROFILE',
+    'AWS_SESSION_TOKEN',
+    'TEMPORAL_API_KEY',
+    'AWS_ENDPOINT_URL_KMS',
+    'AWS_ENDPOINT_URL_CLOUDTRAIL',
+  ])
+    delete baseEnv[name];
+  Object.assign(baseEnv, {
+    KMS_RETIRE_WATCH_INTERVAL_MS: '1000',
+    KMS_RETIRE_WATCH_MIN_LAG_MS: '1000',
+    KMS_RETIRE_WATCH_REPORT_MS: '1000',
+    KMS_RETIRE_LOOKUP_RPS: '2',
+  });
   const lane = (name: string, account: string, keys: CastKey[], endpoint: string): Lane => {
     const taskQueue = `faults-${name}-${seed}`;
-    const env = { ...baseEnv, KMS_RETIRE_TASK_QUEUE: taskQueue, AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: account };
-    const supervisor = new WorkerSupervisor({ name, env, rng: new Prng(rng.int(1, 2 ** 31)), killAfterMs: [2000, 12_000], restartAfterMs: [200, 1500], maxKills: 5 });
+    const env = {
+      ...baseEnv,
+      KMS_RETIRE_TASK_QUEUE: taskQueue,
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: account,
+    };
+    const supervisor = new WorkerSupervisor({
+      name,
+      env,
+      rng: new Prng(rng.int(1, 2 ** 31)),
+      killAfterMs: [2000, 12_000],
+      restartAfterMs: [200, 1500],
+      maxKills: 5,
+    });
     return { name, account, keys, supervisor, taskQueue, decided: new Map(), useAnswers: [] };
   };
-  const lanes = [lane('crash', crashAccount, crashKeys, emulator.url), lane('faults', faultAccount, faultKeys, proxy.url)];
+  const lanes = [
+    lane('crash', crashAccount, crashKeys, emulator.url),
+    lane('faults', faultAccount, faultKeys, proxy.url),
+  ];
 
   const connection = await Connection.connect({ address: dev.address });
   const client = new Client({ connection, namespace: 'default' });
@@ -100,7 +134,12 @@ export async function runSoak(seed: number, deadlineMs = 420_000): Promise<SoakR
   const appFor = (account: string): KMSClient => {
     let app = apps.get(account);
     if (!app) {
-      app = new KMSClient({ endpoint: emulator.url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: `AKIA${account}`, secretAccessKey: 'test' } });
+      app = new KMSClient({
+        endpoint: emulator.url,
+        region: 'us-east-1',
+        maxAttempts: 1,
+        credentials: { accessKeyId: `AKIA${account}`, secretAccessKey: 'test' },
+      });
       apps.set(account, app);
     }
     return app;
@@ -108,7 +147,13 @@ export async function runSoak(seed: number, deadlineMs = 420_000): Promise<SoakR
 
   for (const l of lanes) l.supervisor.start();
   for (const l of lanes) {
-    for (const key of l.keys) await startRetirement(client, l.taskQueue, { keyArn: key.arn, options: OPTIONS, ticket: { id: `SOAK-${seed}`, source: 'cli' }, requestedBy: 'fault-soak' });
+    for (const key of l.keys)
+      await startRetirement(client, l.taskQueue, {
+        keyArn: key.arn,
+        options: OPTIONS,
+        ticket: { id: `SOAK-${seed}`, source: 'cli' },
+        requestedBy: 'fault-soak',
+      });
   }
   const started = Date.now();
   const restartAt = started + rng.int(6000, 12_000);
@@ -156,15 +201,36 @@ export async function runSoak(seed: number, deadlineMs = 420_000): Promise<SoakR
   const reports: LaneReport[] = [];
   for (const l of lanes) {
     const ids = [...l.keys.map(workflowIdOf), watcherWorkflowId(l.account, 'us-east-1')];
-    const history = await historyFacts(client, ids).catch(() => ({ failures: [], retriedAttempts: -1, gaveUpOnRetryable: [] }));
-    reports.push({ name: l.name, account: l.account, keys: l.keys, decided: l.decided, calls: callsByKey(emulator, l.keys), worker: { ...l.supervisor.stats }, history, useAnswers: l.useAnswers });
+    const history = await historyFacts(client, ids).catch(() => ({
+      failures: [],
+      retriedAttempts: -1,
+      gaveUpOnRetryable: [],
+    }));
+    reports.push({
+      name: l.name,
+      account: l.account,
+      keys: l.keys,
+      decided: l.decided,
+      calls: callsByKey(emulator, l.keys),
+      worker: { ...l.supervisor.stats },
+      history,
+      useAnswers: l.useAnswers,
+    });
   }
   const workerLog = lanes.flatMap((l) => l.supervisor.log);
   const stuck: string[] = [];
   for (const l of timedOut ? lanes : []) {
-    for (const key of l.keys.filter((k) => !l.decided.has(k.arn))) stuck.push(`${l.name} ${await whereStuck(client, key)}`);
-    const watcher = await client.workflow.getHandle(watcherWorkflowId(l.account, 'us-east-1')).describe().catch(() => undefined);
-    const pending = watcher?.raw.pendingActivities?.map((a) => `${a.activityType?.name ?? '?'} attempt ${a.attempt ?? 0} state ${String(a.state)} ${a.lastFailure?.message?.slice(0, 120) ?? ''}`) ?? [];
+    for (const key of l.keys.filter((k) => !l.decided.has(k.arn)))
+      stuck.push(`${l.name} ${await whereStuck(client, key)}`);
+    const watcher = await client.workflow
+      .getHandle(watcherWorkflowId(l.account, 'us-east-1'))
+      .describe()
+      .catch(() => undefined);
+    const pending =
+      watcher?.raw.pendingActivities?.map(
+        (a) =>
+          `${a.activityType?.name ?? '?'} attempt ${a.attempt ?? 0} state ${String(a.state)} ${a.lastFailure?.message?.slice(0, 120) ?? ''}`,
+      ) ?? [];
     stuck.push(`${l.name} watcher: ${watcher?.status.name ?? '?'} pending [${pending.join('; ')}]`);
   }
   const cleanup = async (): Promise<void> => {
@@ -184,5 +250,17 @@ export async function runSoak(seed: number, deadlineMs = 420_000): Promise<SoakR
     await dev.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  return { seed, lanes: reports, faults: proxy.counts, devServerRestarts: dev.restarts, devServerDownMs, emulator, runMs: Date.now() - began, timedOut, stuck, workerLog, cleanup };
+  return {
+    seed,
+    lanes: reports,
+    faults: proxy.counts,
+    devServerRestarts: dev.restarts,
+    devServerDownMs,
+    emulator,
+    runMs: Date.now() - began,
+    timedOut,
+    stuck,
+    workerLog,
+    cleanup,
+  };
 }

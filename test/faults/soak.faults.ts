@@ -24,6 +24,7 @@ describe('crashes and AWS faults: every retirement ends as it would have without
     expect(report.faults.throttled).toBeGreaterThan(0);
     expect(report.faults.serverErrors).toBeGreaterThan(0);
     // The uses were real: DisabledException while soaking, KMSInvalidStateException when pending deletion.
-    for (const lane of report.lanes) expect(new Set(lane.useAnswers)).toEqual(new Set(['DisabledException', 'KMSInvalidStateException']));
+    for (const lane of report.lanes)
+      expect(new Set(lane.useAnswers)).toEqual(new Set(['DisabledException', 'KMSInvalidStateException']));
   });
 });

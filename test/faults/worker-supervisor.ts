@@ -47,11 +47,19 @@ export class WorkerSupervisor {
   start(): void {
     if (this.stopped) return;
     this.stats.starts += 1;
-    const child = spawn(process.execPath, [CLI, 'worker'], { env: this.options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'worker'], {
+      env: this.options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     const onOutput = (chunk: Buffer): void => {
       const text = chunk.toString('utf8');
-      this.log.push(...text.split('\n').filter(Boolean).map((l) => `[${this.options.name}#${this.stats.starts}] ${l}`));
+      this.log.push(
+        ...text
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => `[${this.options.name}#${this.stats.starts}] ${l}`),
+      );
       if (text.includes('polling') && this.killing) this.scheduleKill(child);
     };
     child.stdout?.on('data', onOutput);
@@ -70,11 +78,20 @@ export class WorkerSupervisor {
 
   private scheduleKill(child: ChildProcess): void {
     const [min, max] = this.options.killAfterMs;
-    this.killTimer = setTimeout(() => {
-      if (this.child !== child || !this.killing || child.exitCode !== null || this.stats.kills >= this.options.maxKills) return;
-      this.stats.kills += 1;
-      child.kill('SIGKILL');
-    }, this.options.rng.int(min, max));
+    this.killTimer = setTimeout(
+      () => {
+        if (
+          this.child !== child ||
+          !this.killing ||
+          child.exitCode !== null ||
+          this.stats.kills >= this.options.maxKills
+        )
+          return;
+        this.stats.kills += 1;
+        child.kill('SIGKILL');
+      },
+      this.options.rng.int(min, max),
+    );
   }
 
   /** Stop injecting crashes; the worker keeps running (and is restarted if it dies). */

@@ -42,7 +42,9 @@ describe('the suite dev server', () => {
 
       // A query on a different value of the same attribute must not match it.
       const other: string[] = [];
-      for await (const wf of conns.client.workflow.list({ query: `KmsKeyArn = '${keyArn}' AND RetirementPhase = 'Scheduling'` })) {
+      for await (const wf of conns.client.workflow.list({
+        query: `KmsKeyArn = '${keyArn}' AND RetirementPhase = 'Scheduling'`,
+      })) {
         other.push(wf.workflowId);
       }
       expect(other).toEqual([]);

@@ -22,7 +22,11 @@ describe('the time-skipping test server', () => {
     });
     const wallStart = Date.now();
     const workflowMs = await worker.runUntil(
-      env.client.workflow.execute(waitDays, { taskQueue: 'time-skipping-harness', workflowId: 'wait-30-days', args: [30] }),
+      env.client.workflow.execute(waitDays, {
+        taskQueue: 'time-skipping-harness',
+        workflowId: 'wait-30-days',
+        args: [30],
+      }),
     );
     const wallMs = Date.now() - wallStart;
     // Workflow time moved 30 days; the wall clock moved seconds.

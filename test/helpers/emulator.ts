@@ -26,7 +26,12 @@ export interface TestEmulator {
 
 /** Starts an in-process emulator on a free port with real SDK clients pointed at it. */
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
-  const emulator = await startEmulator({ port: 0, defaultAccount: TEST_ACCOUNT, defaultRegion: TEST_REGION, ...options });
+  const emulator = await startEmulator({
+    port: 0,
+    defaultAccount: TEST_ACCOUNT,
+    defaultRegion: TEST_REGION,
+    ...options,
+  });
   const clients: { destroy(): void }[] = [];
   const config = (account: string, region: string, opts: ClientOptions) => ({
     endpoint: emulator.url,

@@ -25,7 +25,17 @@ export interface Scenario {
   steps: Step[];
 }
 
-const FAULT_OPS = ['DescribeKey', 'DisableKey', 'EnableKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'ListResourceTags', 'TagResource', 'UntagResource', 'LookupEvents'];
+const FAULT_OPS = [
+  'DescribeKey',
+  'DisableKey',
+  'EnableKey',
+  'ScheduleKeyDeletion',
+  'CancelKeyDeletion',
+  'ListResourceTags',
+  'TagResource',
+  'UntagResource',
+  'LookupEvents',
+];
 
 export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   key: fc.constantFrom<Scenario['key']>('eligible', 'eligible', 'eligible', 'eligible', 'aws-managed', 'protected'),
@@ -33,7 +43,18 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   steps: fc.array(
     fc.record({
       waitMs: fc.constantFrom(HOUR, 6 * HOUR, 2 * DAY, 4 * DAY, 9 * DAY),
-      act: fc.constantFrom<Act>('use', 'use', 'enable-by-hand', 'schedule-by-hand', 'approve', 'reject', 'cancel', 'fault', 'wait', 'wait'),
+      act: fc.constantFrom<Act>(
+        'use',
+        'use',
+        'enable-by-hand',
+        'schedule-by-hand',
+        'approve',
+        'reject',
+        'cancel',
+        'fault',
+        'wait',
+        'wait',
+      ),
       faultOp: fc.constantFrom(...FAULT_OPS),
     }),
     { minLength: 1, maxLength: 6 },
@@ -89,7 +110,9 @@ export async function runScenario(f: Fixture, scenario: Scenario): Promise<RunRe
     // Let the retirement run its course; one still waiting for approval is cancelled.
     await f.ts.env.sleep(40 * DAY);
     if ((await handle.describe()).status.name === 'RUNNING') {
-      await decide(f.ts.env.client, handle.workflowId, 'cancel', { by: 'model', reason: 'model run over' }).catch(() => undefined);
+      await decide(f.ts.env.client, handle.workflowId, 'cancel', { by: 'model', reason: 'model run over' }).catch(
+        () => undefined,
+      );
     }
     return handle.result();
   });
@@ -103,7 +126,14 @@ export async function runScenario(f: Fixture, scenario: Scenario): Promise<RunRe
       seq: e.seq,
       time: e.eventTime,
       name: e.eventName,
-      by: e.accessKeyId === account ? ('kms-retire' as const) : e.accessKeyId === `AKIA${account}` ? ('hand' as const) : e.accessKeyId === `ASIA${account}` ? ('app' as const) : ('other' as const),
+      by:
+        e.accessKeyId === account
+          ? ('kms-retire' as const)
+          : e.accessKeyId === `AKIA${account}`
+            ? ('hand' as const)
+            : e.accessKeyId === `ASIA${account}`
+              ? ('app' as const)
+              : ('other' as const),
       errorCode: e.record.errorCode as string | undefined,
     }));
   return {
@@ -117,7 +147,14 @@ export async function runScenario(f: Fixture, scenario: Scenario): Promise<RunRe
   };
 }
 
-async function act(f: Fixture, handle: WorkflowHandle<typeof retireKey>, step: Step, keyArn: string, hand: KMSClient, app: KMSClient): Promise<string> {
+async function act(
+  f: Fixture,
+  handle: WorkflowHandle<typeof retireKey>,
+  step: Step,
+  keyArn: string,
+  hand: KMSClient,
+  app: KMSClient,
+): Promise<string> {
   const answer = (p: Promise<unknown>): Promise<string> =>
     p.then(
       () => 'ok',

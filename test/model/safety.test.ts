@@ -29,12 +29,20 @@ describe('model-based safety of retireKey (fast-check, fixed seed)', () => {
         const run = await runScenario(f, scenario);
         runs.push(run);
         const broken = checkInvariants(run);
-        expect(broken, JSON.stringify({ scenario, outcome: run.result.outcome, reason: run.result.reason, done: run.done, events: run.events }, null, 1)).toEqual([]);
+        expect(
+          broken,
+          JSON.stringify(
+            { scenario, outcome: run.result.outcome, reason: run.result.reason, done: run.done, events: run.events },
+            null,
+            1,
+          ),
+        ).toEqual([]);
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
     // The draws reached the outcomes that matter (else the invariants were never put to the test).
     const outcomes = new Set(runs.map((r) => r.result.outcome));
-    for (const o of ['Refused', 'Reenabled', 'Cancelled', 'Interfered']) expect(outcomes, [...outcomes].join(',')).toContain(o);
+    for (const o of ['Refused', 'Reenabled', 'Cancelled', 'Interfered'])
+      expect(outcomes, [...outcomes].join(',')).toContain(o);
   });
 });

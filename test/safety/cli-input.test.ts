@@ -16,12 +16,16 @@ describe('CLI input safety', () => {
   let temporal: Awaited<ReturnType<typeof devServerConnections>>;
 
   beforeAll(async () => {
-    Object.assign(process.env, { TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: inject('temporalNamespace'), KMS_RETIRE_TASK_QUEUE: taskQueue });
+    Object.assign(process.env, {
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+      KMS_RETIRE_TASK_QUEUE: taskQueue,
+    });
     delete process.env.TEMPORAL_API_KEY;
-    process.stderr.write = ((chunk: string | Uint8Array) => {
+    process.stderr.write = (chunk: string | Uint8Array) => {
       stderr.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
       return true;
-    });
+    };
     temporal = await devServerConnections();
   });
   afterAll(async () => {
@@ -55,8 +59,12 @@ describe('CLI input safety', () => {
     }
     // A key id without --region, and a malformed --region / --account, are usage errors too.
     expect((await run(['start', GOOD_ARN.split('/')[1] as string])).code).toBe(2);
-    expect((await run(['start', GOOD_ARN.split('/')[1] as string, '--region', 'mars'])).err).toMatch(/--region "mars" is not a Region name/);
-    expect((await run(['start', GOOD_ARN.split('/')[1] as string, '--region', 'us-east-1', '--account', '12'])).err).toMatch(/--account "12" is not a 12-digit/);
+    expect((await run(['start', GOOD_ARN.split('/')[1] as string, '--region', 'mars'])).err).toMatch(
+      /--region "mars" is not a Region name/,
+    );
+    expect(
+      (await run(['start', GOOD_ARN.split('/')[1] as string, '--region', 'us-east-1', '--account', '12'])).err,
+    ).toMatch(/--account "12" is not a 12-digit/);
   });
 
   it('started nothing: no workflow exists on the task queue', async () => {
@@ -65,7 +73,8 @@ describe('CLI input safety', () => {
     let ids: string[] = [];
     for (let i = 0; i < 50 && ids.length === 0; i++) {
       ids = [];
-      for await (const wf of temporal.client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) ids.push(wf.workflowId);
+      for await (const wf of temporal.client.workflow.list({ query: `TaskQueue = "${taskQueue}"` }))
+        ids.push(wf.workflowId);
       if (ids.length === 0) await new Promise((r) => setTimeout(r, 200));
     }
     expect(ids).toEqual([`retire-key/111122223333/us-east-1/${GOOD_ARN.split('/')[1]}`]);

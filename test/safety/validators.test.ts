@@ -18,8 +18,12 @@ describe('the shared validators that every entry point goes through', () => {
 
   it('accepts the good ARN and the edges of every range', () => {
     expect(parseKeyArn(GOOD_ARN).account).toBe('111122223333');
-    expect(resolveOptions({ pendingWindowDays: 7, soak: '1s', trailLag: '0s', minIdle: '0s' }).pendingWindowDays).toBe(7);
-    expect(resolveOptions({ pendingWindowDays: 30, soak: '365d', trailLag: '1d', minIdle: '3650d' }).soakMs).toBe(365 * 86_400_000);
+    expect(resolveOptions({ pendingWindowDays: 7, soak: '1s', trailLag: '0s', minIdle: '0s' }).pendingWindowDays).toBe(
+      7,
+    );
+    expect(resolveOptions({ pendingWindowDays: 30, soak: '365d', trailLag: '1d', minIdle: '3650d' }).soakMs).toBe(
+      365 * 86_400_000,
+    );
   });
 
   it('refuses resolved options out of range, as a workflow input from any client could carry them', () => {
@@ -34,15 +38,24 @@ describe('the shared validators that every entry point goes through', () => {
       { approval: 'sometimes' as 'none' },
       { soakMs: '14d' as unknown as number },
     ];
-    for (const patch of bad) expect(() => checkResolvedOptions({ ...DEFAULT_OPTIONS, ...patch }), JSON.stringify(patch)).toThrow(OptionsError);
+    for (const patch of bad)
+      expect(() => checkResolvedOptions({ ...DEFAULT_OPTIONS, ...patch }), JSON.stringify(patch)).toThrow(OptionsError);
   });
 
   it('never accepts an arbitrary string as a key unless it is a well-formed key ARN (fixed seed)', () => {
-    const wellFormed = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:kms:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+    const wellFormed =
+      /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:kms:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
     const near = fc.oneof(
       fc.string({ maxLength: 200 }),
-      fc.tuple(fc.constantFrom('arn:aws:kms:', 'arn:aws:kms:us-east-1:', `${GOOD_ARN.slice(0, 40)}`), fc.string({ maxLength: 80 })).map(([a, b]) => a + b),
-      fc.tuple(fc.nat(GOOD_ARN.length - 1), fc.string({ minLength: 1, maxLength: 3 })).map(([i, s]) => GOOD_ARN.slice(0, i) + s + GOOD_ARN.slice(i + 1)),
+      fc
+        .tuple(
+          fc.constantFrom('arn:aws:kms:', 'arn:aws:kms:us-east-1:', `${GOOD_ARN.slice(0, 40)}`),
+          fc.string({ maxLength: 80 }),
+        )
+        .map(([a, b]) => a + b),
+      fc
+        .tuple(fc.nat(GOOD_ARN.length - 1), fc.string({ minLength: 1, maxLength: 3 }))
+        .map(([i, s]) => GOOD_ARN.slice(0, i) + s + GOOD_ARN.slice(i + 1)),
     );
     fc.assert(
       fc.property(near, (text) => {

@@ -36,15 +36,28 @@ describe('webhook input safety against the real Temporal server', () => {
 
   async function workflowsOnQueue(): Promise<string[]> {
     const ids: string[] = [];
-    for await (const wf of temporal.client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) ids.push(wf.workflowId);
+    for await (const wf of temporal.client.workflow.list({ query: `TaskQueue = "${taskQueue}"` }))
+      ids.push(wf.workflowId);
     return ids;
   }
 
   it('answers 400 with the reason for every bad key and option, and starts nothing', async () => {
     const deliveries: [string, unknown, RegExp][] = [
-      ...BAD_KEYS.map((b): [string, unknown, RegExp] => [b.name, { action: 'retire', keyArn: b.value, ticket: { id: 'CHG-1' } }, b.webhookSays ?? b.says]),
-      ...BAD_KEYS.slice(0, 3).map((b): [string, unknown, RegExp] => [`cancel of ${b.name}`, { action: 'cancel', keyArn: b.value, reason: 'x' }, b.says]),
-      ...BAD_OPTIONS.map((b): [string, unknown, RegExp] => [b.name, { action: 'retire', keyArn: randomKeyArn(), options: b.options }, b.webhookSays ?? b.says]),
+      ...BAD_KEYS.map((b): [string, unknown, RegExp] => [
+        b.name,
+        { action: 'retire', keyArn: b.value, ticket: { id: 'CHG-1' } },
+        b.webhookSays ?? b.says,
+      ]),
+      ...BAD_KEYS.slice(0, 3).map((b): [string, unknown, RegExp] => [
+        `cancel of ${b.name}`,
+        { action: 'cancel', keyArn: b.value, reason: 'x' },
+        b.says,
+      ]),
+      ...BAD_OPTIONS.map((b): [string, unknown, RegExp] => [
+        b.name,
+        { action: 'retire', keyArn: randomKeyArn(), options: b.options },
+        b.webhookSays ?? b.says,
+      ]),
     ];
     for (const [name, payload, says] of deliveries) {
       const res = await send(genericDelivery(payload));

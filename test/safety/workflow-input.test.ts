@@ -28,7 +28,10 @@ describe('retireKey refuses bad input given to it directly', () => {
   beforeAll(async () => {
     temporal = await devServerConnections();
     emu = await startTestEmulator();
-    clients = new ClientFactory({ endpoint: emu.url, credentials: { accessKeyId: '111122223333', secretAccessKey: 'test' } });
+    clients = new ClientFactory({
+      endpoint: emu.url,
+      credentials: { accessKeyId: '111122223333', secretAccessKey: 'test' },
+    });
     worker = await createWorker({
       connection: temporal.nativeConnection,
       client: temporal.client,
@@ -47,18 +50,31 @@ describe('retireKey refuses bad input given to it directly', () => {
     await temporal?.close();
   });
 
-  const key = (seed: number) => `arn:aws:kms:us-east-1:111122223333:key/00000000-0000-4000-8000-${String(seed).padStart(12, '0')}`;
+  const key = (seed: number) =>
+    `arn:aws:kms:us-east-1:111122223333:key/00000000-0000-4000-8000-${String(seed).padStart(12, '0')}`;
   const cases: { name: string; input: unknown }[] = [
     ...BAD_KEYS.map((b) => ({ name: `keyArn: ${b.name}`, input: { keyArn: b.value, options: DEFAULT_OPTIONS } })),
     { name: 'no input at all', input: null },
     { name: 'keyArn a number', input: { keyArn: 42, options: DEFAULT_OPTIONS } },
     { name: 'no options', input: { keyArn: key(1) } },
     { name: 'unresolved options ("14d")', input: { keyArn: key(2), options: { soak: '14d' } } },
-    { name: 'a 6-day pending window', input: { keyArn: key(3), options: { ...DEFAULT_OPTIONS, pendingWindowDays: 6 } } },
-    { name: 'a 31-day pending window', input: { keyArn: key(4), options: { ...DEFAULT_OPTIONS, pendingWindowDays: 31 } } },
+    {
+      name: 'a 6-day pending window',
+      input: { keyArn: key(3), options: { ...DEFAULT_OPTIONS, pendingWindowDays: 6 } },
+    },
+    {
+      name: 'a 31-day pending window',
+      input: { keyArn: key(4), options: { ...DEFAULT_OPTIONS, pendingWindowDays: 31 } },
+    },
     { name: 'a negative soak', input: { keyArn: key(5), options: { ...DEFAULT_OPTIONS, soakMs: -1 } } },
-    { name: 'a NaN soak (null in JSON)', input: { keyArn: key(6), options: { ...DEFAULT_OPTIONS, soakMs: Number.NaN } } },
-    { name: 'a two-day trail lag', input: { keyArn: key(7), options: { ...DEFAULT_OPTIONS, trailLagMs: 2 * 86_400_000 } } },
+    {
+      name: 'a NaN soak (null in JSON)',
+      input: { keyArn: key(6), options: { ...DEFAULT_OPTIONS, soakMs: Number.NaN } },
+    },
+    {
+      name: 'a two-day trail lag',
+      input: { keyArn: key(7), options: { ...DEFAULT_OPTIONS, trailLagMs: 2 * 86_400_000 } },
+    },
     { name: 'an unknown approval mode', input: { keyArn: key(8), options: { ...DEFAULT_OPTIONS, approval: 'maybe' } } },
   ];
 

@@ -36,7 +36,12 @@ describe('kms-retire scan (the SDK configured from the standard AWS environment)
     emu = await startTestEmulator();
     keys = await seedFleet(emu);
     // The access key id names the account in the emulator; no role template: calls land in A.
-    Object.assign(process.env, { AWS_ENDPOINT_URL: emu.url, AWS_ACCESS_KEY_ID: ACCOUNT_A, AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: emu.url,
+      AWS_ACCESS_KEY_ID: ACCOUNT_A,
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: 'us-east-1',
+    });
     delete process.env.AWS_PROFILE;
   });
   afterEach(() => vi.restoreAllMocks());
@@ -47,7 +52,11 @@ describe('kms-retire scan (the SDK configured from the standard AWS environment)
 
   it('--json: the report, led by the candidate ARNs that start --from reads', async () => {
     const text = await scan(['--accounts', ACCOUNT_A, '--regions', 'us-east-1', '--json', '--kms-rate', '1000']);
-    const report = JSON.parse(text) as { keys: string[]; candidates: { keyArn: string }[]; notCandidates: { keyArn: string; reason: string }[] };
+    const report = JSON.parse(text) as {
+      keys: string[];
+      candidates: { keyArn: string }[];
+      notCandidates: { keyArn: string; reason: string }[];
+    };
     expect(report.keys.sort()).toEqual([keys.idle.Arn, keys.usedOld.Arn].sort());
     expect(report.candidates.map((c) => c.keyArn).sort()).toEqual(report.keys);
     expect(report.notCandidates).toHaveLength(6);
@@ -62,17 +71,34 @@ describe('kms-retire scan (the SDK configured from the standard AWS environment)
     expect(lines.slice(1, 3).every((l) => l.startsWith('yes,arn:aws:kms:us-east-1:111111111111:key/'))).toBe(true);
     expect(lines.slice(3).every((l) => l.startsWith('no,'))).toBe(true);
     const protectedRow = lines.find((l) => l.includes(keys.protectedKey.Arn));
-    expect(protectedRow?.endsWith(',Protected: the key is tagged kms-retire:protect; remove the tag to allow its retirement.')).toBe(true);
+    expect(
+      protectedRow?.endsWith(
+        ',Protected: the key is tagged kms-retire:protect; remove the tag to allow its retirement.',
+      ),
+    ).toBe(true);
     // start --from reads the candidates only.
     expect(parseKeyList(text).sort()).toEqual([keys.idle.Arn, keys.usedOld.Arn].sort());
     const recentRow = lines.find((l) => l.includes(keys.recent.Arn));
-    expect(recentRow).toMatch(/,"RecentlyUsed: last used \S+ by Decrypt: idle for \d+d[^"]*, less than the required 90d\."$/);
+    expect(recentRow).toMatch(
+      /,"RecentlyUsed: last used \S+ by Decrypt: idle for \d+d[^"]*, less than the required 90d\."$/,
+    );
   });
 
   it('--out FILE: writes the report (format from the extension) and prints a summary', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'scan-')), 'report.json');
-    const printed = await scan(['--accounts', ACCOUNT_A, '--regions', 'us-east-1', '--out', file, '--kms-rate', '1000']);
-    expect(printed).toMatch(/^8 customer-managed keys in 1 account\(s\) × 1 Region\(s\); 2 candidate\(s\), 6 to keep; minimum idle 90d; 1 AWS managed key\(s\) left out\nwrote /);
+    const printed = await scan([
+      '--accounts',
+      ACCOUNT_A,
+      '--regions',
+      'us-east-1',
+      '--out',
+      file,
+      '--kms-rate',
+      '1000',
+    ]);
+    expect(printed).toMatch(
+      /^8 customer-managed keys in 1 account\(s\) × 1 Region\(s\); 2 candidate\(s\), 6 to keep; minimum idle 90d; 1 AWS managed key\(s\) left out\nwrote /,
+    );
     expect((JSON.parse(readFileSync(file, 'utf8')) as { keys: string[] }).keys).toHaveLength(2);
   });
 
@@ -85,7 +111,10 @@ describe('kms-retire scan (the SDK configured from the standard AWS environment)
   });
 
   it.each([
-    [['--accounts', '1234', '--regions', 'us-east-1'], /--accounts must be 12-digit AWS account ids.*"1234" is not one/],
+    [
+      ['--accounts', '1234', '--regions', 'us-east-1'],
+      /--accounts must be 12-digit AWS account ids.*"1234" is not one/,
+    ],
     [['--accounts', ACCOUNT_A, '--regions', 'useast1'], /"useast1" is not an AWS Region name/],
     [['--accounts', ACCOUNT_A, '--kms-rate', '0'], /--kms-rate must be a number of requests per second above 0/],
     [['--accounts', ACCOUNT_A, '--min-idle', '90'], /--min-idle "90" has no unit/],
@@ -102,9 +131,19 @@ describe('kms-retire scan (the SDK configured from the standard AWS environment)
   });
 
   it('exits 1 naming the pairs it could not scan (a role that cannot be assumed)', async () => {
-    await emu.admin.setFaults({ AssumeRole: { error: { code: 'AccessDenied', message: 'not authorized to perform sts:AssumeRole', status: 403 } } });
+    await emu.admin.setFaults({
+      AssumeRole: { error: { code: 'AccessDenied', message: 'not authorized to perform sts:AssumeRole', status: 403 } },
+    });
     try {
-      const err = await scan(['--accounts', ACCOUNT_A, '--role-template', 'arn:aws:iam::{account}:role/kms-retire', '--kms-rate', '1000', '--json']).then(
+      const err = await scan([
+        '--accounts',
+        ACCOUNT_A,
+        '--role-template',
+        'arn:aws:iam::{account}:role/kms-retire',
+        '--kms-rate',
+        '1000',
+        '--json',
+      ]).then(
         () => undefined,
         (e: unknown) => e,
       );

@@ -26,10 +26,19 @@ describe('scan against seeded emulator keys, through a role per account', () => 
         await Promise.resolve();
       },
     );
-    const clients = fleetClients({ endpoint: emu.url, credentials: { accessKeyId: CALLER, secretAccessKey: 'test' }, roleTemplate: TEMPLATE });
+    const clients = fleetClients({
+      endpoint: emu.url,
+      credentials: { accessKeyId: CALLER, secretAccessKey: 'test' },
+      roleTemplate: TEMPLATE,
+    });
     try {
       report = await scanFleet(
-        { accounts: [ACCOUNT_A, ACCOUNT_B], regions: ['us-east-1', 'eu-west-1'], kmsRatePerSecond: 5, options: { minIdleMs: 90 * DAY } },
+        {
+          accounts: [ACCOUNT_A, ACCOUNT_B],
+          regions: ['us-east-1', 'eu-west-1'],
+          kmsRatePerSecond: 5,
+          options: { minIdleMs: 90 * DAY },
+        },
         { clients, pacer },
       );
     } finally {
@@ -40,7 +49,9 @@ describe('scan against seeded emulator keys, through a role per account', () => 
 
   it('sorts customer-managed keys into candidates and not, each with its reason', () => {
     expect(report.errors).toEqual([]);
-    expect(report.candidates.map((e) => e.keyArn).sort()).toEqual([keys.idle.Arn, keys.usedOld.Arn, keys.otherAccount.Arn].sort());
+    expect(report.candidates.map((e) => e.keyArn).sort()).toEqual(
+      [keys.idle.Arn, keys.usedOld.Arn, keys.otherAccount.Arn].sort(),
+    );
     const byArn = new Map(report.notCandidates.map((e) => [e.keyArn, e]));
     const codes = (arn: string) => byArn.get(arn)?.refusals.map((r) => r.code);
     expect(codes(keys.recent.Arn)).toEqual(['RecentlyUsed']);
@@ -49,14 +60,22 @@ describe('scan against seeded emulator keys, through a role per account', () => 
     expect(codes(keys.pending.Arn)).toEqual(['PendingDeletion']);
     expect(codes(keys.external.Arn)).toEqual(['ExternalMaterial']);
     expect(codes(keys.underRetirement.Arn)).toEqual(['UnderAnotherRetirement']);
-    expect(byArn.get(keys.recent.Arn)?.reason).toMatch(/^RecentlyUsed: last used .* by Decrypt: idle for \d+d.*less than the required 90d/);
+    expect(byArn.get(keys.recent.Arn)?.reason).toMatch(
+      /^RecentlyUsed: last used .* by Decrypt: idle for \d+d.*less than the required 90d/,
+    );
     expect(report.notCandidates).toHaveLength(6);
     expect(report.awsManagedSkipped).toBe(1);
   });
 
   it('reports the evidence of a candidate: aliases, idle days, last usage', () => {
     const idle = report.candidates.find((e) => e.keyArn === keys.idle.Arn);
-    expect(idle).toMatchObject({ account: ACCOUNT_A, region: 'us-east-1', aliases: ['alias/old-batch'], keyState: 'Enabled', candidate: true });
+    expect(idle).toMatchObject({
+      account: ACCOUNT_A,
+      region: 'us-east-1',
+      aliases: ['alias/old-batch'],
+      keyState: 'Enabled',
+      candidate: true,
+    });
     expect(idle?.provenIdleDays).toBeGreaterThanOrEqual(399);
     expect(idle?.reason).toMatch(/^never used since its creation .*; idle \d+d.* proven, at least 90d$/);
     const used = report.candidates.find((e) => e.keyArn === keys.usedOld.Arn);
@@ -67,8 +86,22 @@ describe('scan against seeded emulator keys, through a role per account', () => 
     const calls = await emu.admin.calls();
     expect(calls.byScope[`${CALLER}/us-east-1`]).toEqual({ AssumeRole: 2 });
     // 9 keys in A/us-east-1; the AWS managed one is only described.
-    expect(calls.byScope[`${ACCOUNT_A}/us-east-1`]).toEqual({ ListKeys: 1, ListAliases: 1, DescribeKey: 9, GetKeyLastUsage: 8, ListResourceTags: 8, ListGrants: 8 });
-    expect(calls.byScope[`${ACCOUNT_B}/eu-west-1`]).toEqual({ ListKeys: 1, ListAliases: 1, DescribeKey: 1, GetKeyLastUsage: 1, ListResourceTags: 1, ListGrants: 1 });
+    expect(calls.byScope[`${ACCOUNT_A}/us-east-1`]).toEqual({
+      ListKeys: 1,
+      ListAliases: 1,
+      DescribeKey: 9,
+      GetKeyLastUsage: 8,
+      ListResourceTags: 8,
+      ListGrants: 8,
+    });
+    expect(calls.byScope[`${ACCOUNT_B}/eu-west-1`]).toEqual({
+      ListKeys: 1,
+      ListAliases: 1,
+      DescribeKey: 1,
+      GetKeyLastUsage: 1,
+      ListResourceTags: 1,
+      ListGrants: 1,
+    });
     expect(calls.byScope[`${ACCOUNT_A}/eu-west-1`]).toEqual({ ListKeys: 1, ListAliases: 1 });
   });
 

@@ -36,7 +36,10 @@ function sdkImports(text: string): Map<string, [string, string]> {
   for (const m of text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+['"]@aws-sdk\/client-([a-z0-9-]+)['"]/g)) {
     const [, names, pkg] = m as unknown as [string, string, string];
     for (const part of names.split(',')) {
-      const [exported, local] = part.replace(/\btype\s+/, '').trim().split(/\s+as\s+/);
+      const [exported, local] = part
+        .replace(/\btype\s+/, '')
+        .trim()
+        .split(/\s+as\s+/);
       if (exported) out.set((local ?? exported).trim(), [pkg, exported.trim()]);
     }
   }
@@ -53,11 +56,15 @@ export function actionsCalledByCode(root = SRC): ActionUse[] {
       const imported = imports.get(m[1] as string);
       if (!imported || !imported[1].endsWith('Command')) continue;
       const prefix = SERVICE_PREFIX[imported[0]];
-      if (!prefix) throw new Error(`${path.relative(root, file)} calls ${imported[1]} of @aws-sdk/client-${imported[0]}: add its IAM prefix to aws-actions.ts.`);
+      if (!prefix)
+        throw new Error(
+          `${path.relative(root, file)} calls ${imported[1]} of @aws-sdk/client-${imported[0]}: add its IAM prefix to aws-actions.ts.`,
+        );
       uses.push({ action: `${prefix}:${imported[1].replace(/Command$/, '')}`, file: path.relative(root, file) });
     }
     // The credential provider calls STS AssumeRole on the role it is given.
-    if (/\bfromTemporaryCredentials\s*\(/.test(text)) uses.push({ action: 'sts:AssumeRole', file: path.relative(root, file) });
+    if (/\bfromTemporaryCredentials\s*\(/.test(text))
+      uses.push({ action: 'sts:AssumeRole', file: path.relative(root, file) });
   }
   return uses;
 }

@@ -15,7 +15,15 @@ describe('docs/iam-policy.json: exactly the actions kms-retire calls', () => {
     const unused = granted.filter((a) => !called.includes(a));
     expect({ missing, unused }).toEqual({ missing: [], unused: [] });
     // The irreversible steps are among them: a refactor that loses one would show here too.
-    expect(called).toEqual(expect.arrayContaining(['kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:EnableKey', 'cloudtrail:LookupEvents']));
+    expect(called).toEqual(
+      expect.arrayContaining([
+        'kms:DisableKey',
+        'kms:ScheduleKeyDeletion',
+        'kms:CancelKeyDeletion',
+        'kms:EnableKey',
+        'cloudtrail:LookupEvents',
+      ]),
+    );
   });
 
   it('lists each action once, only Allow statements, with a Sid and a resource', () => {
@@ -31,7 +39,14 @@ describe('docs/iam-policy.json: exactly the actions kms-retire calls', () => {
   });
 
   it('keeps the irreversible actions off keys tagged kms-retire:protect (defence in depth beside preflight)', () => {
-    for (const action of ['kms:DisableKey', 'kms:EnableKey', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:TagResource', 'kms:UntagResource']) {
+    for (const action of [
+      'kms:DisableKey',
+      'kms:EnableKey',
+      'kms:ScheduleKeyDeletion',
+      'kms:CancelKeyDeletion',
+      'kms:TagResource',
+      'kms:UntagResource',
+    ]) {
       const statement = policy.Statement.find((s) => (s.Action as string[]).includes(action));
       expect(statement?.Condition?.Null?.['aws:ResourceTag/kms-retire:protect'], action).toBe('true');
       expect(statement?.Resource, action).toBe('arn:aws:kms:*:*:key/*');
@@ -52,7 +67,10 @@ describe('docs/iam-policy.json: exactly the actions kms-retire calls', () => {
       "import { CreateGrantCommand as Grant, type KMSClient } from '@aws-sdk/client-kms';\nexport const f = (k: KMSClient) => k.send(new Grant({ KeyId: 'k', GranteePrincipal: 'p', Operations: [] }));\n",
     );
     fs.mkdirSync(path.join(dir, 'emulator'));
-    fs.writeFileSync(path.join(dir, 'emulator', 'y.ts'), "import { DeleteAliasCommand } from '@aws-sdk/client-kms';\nnew DeleteAliasCommand({});\n");
+    fs.writeFileSync(
+      path.join(dir, 'emulator', 'y.ts'),
+      "import { DeleteAliasCommand } from '@aws-sdk/client-kms';\nnew DeleteAliasCommand({});\n",
+    );
     expect(actionsCalledByCode(dir).map((u) => u.action)).toEqual(['kms:CreateGrant']);
     fs.rmSync(dir, { recursive: true, force: true });
   });

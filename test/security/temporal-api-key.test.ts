@@ -51,8 +51,17 @@ describe('the Temporal API key stays out of histories and logs', () => {
     expect(settings.connectionOptions.apiKey).toBe(apiKey);
     const handle = await connectClient(settings);
     const connection = await connectWorkerConnection(settings);
-    const clients = new ClientFactory({ endpoint: emu.url, credentials: { accessKeyId: TEST_ACCOUNT, secretAccessKey: 'test' } });
-    worker = await createWorker({ connection, client: handle.client, taskQueue, clients, watcher: { pollIntervalMs: 1000, minLagMs: 0, coverageReportIntervalMs: 1000 } });
+    const clients = new ClientFactory({
+      endpoint: emu.url,
+      credentials: { accessKeyId: TEST_ACCOUNT, secretAccessKey: 'test' },
+    });
+    worker = await createWorker({
+      connection,
+      client: handle.client,
+      taskQueue,
+      clients,
+      watcher: { pollIntervalMs: 1000, minLagMs: 0, coverageReportIntervalMs: 1000 },
+    });
     running = worker.run();
     closeAll = async () => {
       clients.destroy();
@@ -73,15 +82,34 @@ describe('the Temporal API key stays out of histories and logs', () => {
   });
 
   it('start and cancel through the CLI with TEMPORAL_API_KEY set: the key appears in no history and no output', async () => {
-    const key = await emu.admin.seedKey({ creationDate: '-400d', trackingStartDate: '-500d', lastUsage: { operation: 'Decrypt', timestamp: '-200d' } });
-    expect(await main(['node', 'kms-retire', 'start', key.Arn, '--soak', '1h', '--trail-lag', '0s', '--ticket', 'CHG-9', '--json'])).toBe(0);
+    const key = await emu.admin.seedKey({
+      creationDate: '-400d',
+      trackingStartDate: '-500d',
+      lastUsage: { operation: 'Decrypt', timestamp: '-200d' },
+    });
+    expect(
+      await main([
+        'node',
+        'kms-retire',
+        'start',
+        key.Arn,
+        '--soak',
+        '1h',
+        '--trail-lag',
+        '0s',
+        '--ticket',
+        'CHG-9',
+        '--json',
+      ]),
+    ).toBe(0);
     const settings = temporalSettings();
     const connected = await connectClient(settings);
     const client = connected.client;
     try {
       const workflowId = `retire-key/${TEST_ACCOUNT}/${TEST_REGION}/${key.KeyId}`;
       // Wait until the key is disabled and watched: activities, the watcher and its signals ran.
-      for (let i = 0; i < 100 && emu.emulator.core.store.keys.get(key.Arn)?.keyState !== 'Disabled'; i++) await new Promise((r) => setTimeout(r, 200));
+      for (let i = 0; i < 100 && emu.emulator.core.store.keys.get(key.Arn)?.keyState !== 'Disabled'; i++)
+        await new Promise((r) => setTimeout(r, 200));
       expect(emu.emulator.core.store.keys.get(key.Arn)?.keyState).toBe('Disabled');
       await new Promise((r) => setTimeout(r, 1500));
       expect(await main(['node', 'kms-retire', 'cancel', key.Arn, '--reason', 'api key test', '--json'])).toBe(0);

@@ -43,24 +43,68 @@ const rows: Row[] = [
   { name: 'an idle customer key', facts: facts(), refusals: [] },
   { name: 'an already disabled idle key', facts: facts({ keyState: 'Disabled' }), refusals: [] },
   { name: 'an AWS-managed key', facts: facts({ keyManager: 'AWS' }), refusals: ['AwsManaged'] },
-  { name: 'a key pending deletion', facts: facts({ keyState: 'PendingDeletion', deletionDate: ago(-5) }), refusals: ['PendingDeletion'] },
-  { name: 'a replica pending deletion', facts: facts({ keyState: 'PendingReplicaDeletion' }), refusals: ['PendingDeletion'] },
-  { name: 'a key pending import', facts: facts({ keyState: 'PendingImport', origin: 'EXTERNAL' }), options: { allowExternalMaterial: true }, refusals: ['UnusableState'] },
+  {
+    name: 'a key pending deletion',
+    facts: facts({ keyState: 'PendingDeletion', deletionDate: ago(-5) }),
+    refusals: ['PendingDeletion'],
+  },
+  {
+    name: 'a replica pending deletion',
+    facts: facts({ keyState: 'PendingReplicaDeletion' }),
+    refusals: ['PendingDeletion'],
+  },
+  {
+    name: 'a key pending import',
+    facts: facts({ keyState: 'PendingImport', origin: 'EXTERNAL' }),
+    options: { allowExternalMaterial: true },
+    refusals: ['UnusableState'],
+  },
   {
     name: 'a multi-Region primary with replicas',
-    facts: facts({ multiRegion: true, multiRegionKeyType: 'PRIMARY', replicaArns: ['arn:aws:kms:eu-west-1:111122223333:key/mrk-1'] }),
+    facts: facts({
+      multiRegion: true,
+      multiRegionKeyType: 'PRIMARY',
+      replicaArns: ['arn:aws:kms:eu-west-1:111122223333:key/mrk-1'],
+    }),
     refusals: ['PrimaryWithReplicas'],
   },
-  { name: 'a multi-Region primary without replicas', facts: facts({ multiRegion: true, multiRegionKeyType: 'PRIMARY' }), refusals: [] },
-  { name: 'a multi-Region replica', facts: facts({ multiRegion: true, multiRegionKeyType: 'REPLICA', primaryArn: 'arn:aws:kms:us-west-2:111122223333:key/mrk-1' }), refusals: [] },
-  { name: 'a key used 10 days ago', facts: facts({}, { lastUsage: { lastUsedAt: ago(10), operation: 'Encrypt', trackingStartDate: ago(500) } }), refusals: ['RecentlyUsed'] },
   {
-    name: 'a key used 200 days ago but created 30 days ago (idle from the later)',
-    facts: facts({ creationDate: ago(30) }, { lastUsage: { lastUsedAt: ago(200), trackingStartDate: ago(500), keyCreationDate: ago(30) } }),
+    name: 'a multi-Region primary without replicas',
+    facts: facts({ multiRegion: true, multiRegionKeyType: 'PRIMARY' }),
+    refusals: [],
+  },
+  {
+    name: 'a multi-Region replica',
+    facts: facts({
+      multiRegion: true,
+      multiRegionKeyType: 'REPLICA',
+      primaryArn: 'arn:aws:kms:us-west-2:111122223333:key/mrk-1',
+    }),
+    refusals: [],
+  },
+  {
+    name: 'a key used 10 days ago',
+    facts: facts({}, { lastUsage: { lastUsedAt: ago(10), operation: 'Encrypt', trackingStartDate: ago(500) } }),
     refusals: ['RecentlyUsed'],
   },
-  { name: 'case 2: never used, created 100 days ago', facts: facts({ creationDate: ago(100) }, { lastUsage: { trackingStartDate: ago(500), keyCreationDate: ago(100) } }), refusals: [] },
-  { name: 'case 2: never used, created 20 days ago', facts: facts({ creationDate: ago(20) }, { lastUsage: { trackingStartDate: ago(500), keyCreationDate: ago(20) } }), refusals: ['RecentlyUsed'] },
+  {
+    name: 'a key used 200 days ago but created 30 days ago (idle from the later)',
+    facts: facts(
+      { creationDate: ago(30) },
+      { lastUsage: { lastUsedAt: ago(200), trackingStartDate: ago(500), keyCreationDate: ago(30) } },
+    ),
+    refusals: ['RecentlyUsed'],
+  },
+  {
+    name: 'case 2: never used, created 100 days ago',
+    facts: facts({ creationDate: ago(100) }, { lastUsage: { trackingStartDate: ago(500), keyCreationDate: ago(100) } }),
+    refusals: [],
+  },
+  {
+    name: 'case 2: never used, created 20 days ago',
+    facts: facts({ creationDate: ago(20) }, { lastUsage: { trackingStartDate: ago(500), keyCreationDate: ago(20) } }),
+    refusals: ['RecentlyUsed'],
+  },
   {
     name: 'case 3: unused since tracking began 120 days ago (proven enough)',
     facts: facts({}, { lastUsage: { trackingStartDate: ago(120), keyCreationDate: ago(400) } }),
@@ -77,16 +121,33 @@ const rows: Row[] = [
     options: { acceptUnknownBeforeTracking: true },
     refusals: [],
   },
-  { name: 'a protected key', facts: facts({}, { tags: [{ key: 'kms-retire:protect', value: 'yes' }] }), refusals: ['Protected'] },
+  {
+    name: 'a protected key',
+    facts: facts({}, { tags: [{ key: 'kms-retire:protect', value: 'yes' }] }),
+    refusals: ['Protected'],
+  },
   { name: 'imported key material', facts: facts({ origin: 'EXTERNAL' }), refusals: ['ExternalMaterial'] },
-  { name: 'a custom key store', facts: facts({ origin: 'AWS_CLOUDHSM', customKeyStoreId: 'cks-1234567890abcdef0' }), refusals: ['ExternalMaterial'] },
-  { name: 'imported material with the override', facts: facts({ origin: 'EXTERNAL' }), options: { allowExternalMaterial: true }, refusals: [] },
+  {
+    name: 'a custom key store',
+    facts: facts({ origin: 'AWS_CLOUDHSM', customKeyStoreId: 'cks-1234567890abcdef0' }),
+    refusals: ['ExternalMaterial'],
+  },
+  {
+    name: 'imported material with the override',
+    facts: facts({ origin: 'EXTERNAL' }),
+    options: { allowExternalMaterial: true },
+    refusals: [],
+  },
   {
     name: 'a key under another retirement',
     facts: facts({}, { tags: [{ key: 'kms-retire:workflow-id', value: 'retire-key/other' }] }),
     refusals: ['UnderAnotherRetirement'],
   },
-  { name: 'a key tagged by this very retirement (a retried run)', facts: facts({}, { tags: [{ key: 'kms-retire:workflow-id', value: OWN }] }), refusals: [] },
+  {
+    name: 'a key tagged by this very retirement (a retried run)',
+    facts: facts({}, { tags: [{ key: 'kms-retire:workflow-id', value: OWN }] }),
+    refusals: [],
+  },
   {
     name: 'an AWS-managed key used yesterday gives both reasons',
     facts: facts({ keyManager: 'AWS' }, { lastUsage: { lastUsedAt: ago(1), trackingStartDate: ago(500) } }),
@@ -103,13 +164,21 @@ describe('decidePreflight', () => {
   });
 
   it('names the idle time proven and the required idle time in a RecentlyUsed refusal', () => {
-    const d = decidePreflight(facts({}, { lastUsage: { lastUsedAt: ago(10), operation: 'Encrypt', trackingStartDate: ago(500) } }), DEFAULT_OPTIONS, NOW, OWN);
+    const d = decidePreflight(
+      facts({}, { lastUsage: { lastUsedAt: ago(10), operation: 'Encrypt', trackingStartDate: ago(500) } }),
+      DEFAULT_OPTIONS,
+      NOW,
+      OWN,
+    );
     expect(d.refusals[0]?.reason).toMatch(/last used .* by Encrypt: idle for 9d23h, less than the required 90d/);
   });
 
   it('records overrides and multi-Region notes in the evidence', () => {
     const d = decidePreflight(
-      facts({ origin: 'EXTERNAL', multiRegion: true, multiRegionKeyType: 'REPLICA' }, { lastUsage: { trackingStartDate: ago(30), keyCreationDate: ago(400) }, aliases: ['alias/app'] }),
+      facts(
+        { origin: 'EXTERNAL', multiRegion: true, multiRegionKeyType: 'REPLICA' },
+        { lastUsage: { trackingStartDate: ago(30), keyCreationDate: ago(400) }, aliases: ['alias/app'] },
+      ),
       { ...DEFAULT_OPTIONS, allowExternalMaterial: true, acceptUnknownBeforeTracking: true },
       NOW,
       OWN,

@@ -10,7 +10,14 @@ const arn = (n: number): string => `arn:aws:kms:us-east-1:111122223333:key/00000
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function failure(eventId: string, key: string, at: number): TrailCandidate {
-  return { eventId, eventTime: iso(at), eventName: 'Decrypt', errorCode: 'DisabledException', errorMessage: `${key} is disabled.`, resources: [key] };
+  return {
+    eventId,
+    eventTime: iso(at),
+    eventName: 'Decrypt',
+    errorCode: 'DisabledException',
+    errorMessage: `${key} is disabled.`,
+    resources: [key],
+  };
 }
 
 describe('WatcherBook', () => {
@@ -35,7 +42,13 @@ describe('WatcherBook', () => {
 
   it('sends each key only its own events, once, and coverage only when due', () => {
     const book = new WatcherBook(config);
-    book.register({ workflowId: 'a', keyArn: arn(1), from: iso(T0), watchFor: 'disabled', reportCoverageAt: iso(T0 + 3 * HOUR) });
+    book.register({
+      workflowId: 'a',
+      keyArn: arn(1),
+      from: iso(T0),
+      watchFor: 'disabled',
+      reportCoverageAt: iso(T0 + 3 * HOUR),
+    });
     book.register({ workflowId: 'b', keyArn: arn(2), from: iso(T0), watchFor: 'disabled' });
     const ev = failure('e1', arn(1), T0 + HOUR - 60_000);
     let reports = book.afterSweep([ev], T0 + HOUR);
@@ -55,7 +68,13 @@ describe('WatcherBook', () => {
   it('with the default settings a key hears coverage weekly, besides its events and its soak end', () => {
     const DAY = 24 * HOUR;
     const book = new WatcherBook(DEFAULT_WATCHER_CONFIG);
-    book.register({ workflowId: 'a', keyArn: arn(1), from: iso(T0), watchFor: 'disabled', reportCoverageAt: iso(T0 + 9 * DAY) });
+    book.register({
+      workflowId: 'a',
+      keyArn: arn(1),
+      from: iso(T0),
+      watchFor: 'disabled',
+      reportCoverageAt: iso(T0 + 9 * DAY),
+    });
     const heard: number[] = [];
     // Daily sweeps for 20 days, one use on day 4.
     for (let day = 1; day <= 20; day++) {
@@ -83,7 +102,14 @@ describe('WatcherBook', () => {
 
   it('tells keys registered together over several sweeps, oldest first, but never holds back events or soak ends', () => {
     const book = new WatcherBook({ ...config, routineReportsPerSweep: 4 });
-    for (let n = 0; n < 10; n++) book.register({ workflowId: `k${n}`, keyArn: arn(n), from: iso(T0), watchFor: 'disabled', reportCoverageAt: n === 9 ? iso(T0 + HOUR) : undefined });
+    for (let n = 0; n < 10; n++)
+      book.register({
+        workflowId: `k${n}`,
+        keyArn: arn(n),
+        from: iso(T0),
+        watchFor: 'disabled',
+        reportCoverageAt: n === 9 ? iso(T0 + HOUR) : undefined,
+      });
     const first = book.afterSweep([failure('e1', arn(7), T0 + 60_000)], T0 + HOUR + 15 * 60_000);
     // k7 has an event and k9 reached its soak end: both go out beside the four routine reports.
     expect(first.get('k7')?.events).toHaveLength(1);
@@ -99,10 +125,18 @@ describe('WatcherBook', () => {
 
   it('carries 10,000 keys across continue-as-new well inside the payload limit', () => {
     const book = new WatcherBook(config);
-    const uuid = (n: number): string => `${(n * 2654435761 % 2 ** 32).toString(16).padStart(8, '0')}-12ab-44cd-96ef-${(n * 40503 % 2 ** 24).toString(16).padStart(12, '0')}`;
+    const uuid = (n: number): string =>
+      `${((n * 2654435761) % 2 ** 32).toString(16).padStart(8, '0')}-12ab-44cd-96ef-${((n * 40503) % 2 ** 24).toString(16).padStart(12, '0')}`;
     for (let n = 0; n < 10_000; n++) {
       const keyArn = `arn:aws:kms:us-east-1:111122223333:key/${uuid(n)}`;
-      book.register({ workflowId: `retire-key/111122223333/us-east-1/${uuid(n)}`, keyArn, from: iso(T0 + n * 1000), watchFor: 'disabled', reportCoverageAt: iso(T0 + 14 * 24 * HOUR + n * 1000), trailLagMs: 15 * 60_000 });
+      book.register({
+        workflowId: `retire-key/111122223333/us-east-1/${uuid(n)}`,
+        keyArn,
+        from: iso(T0 + n * 1000),
+        watchFor: 'disabled',
+        reportCoverageAt: iso(T0 + 14 * 24 * HOUR + n * 1000),
+        trailLagMs: 15 * 60_000,
+      });
     }
     book.afterSweep([], T0 + HOUR);
     const carry = book.carry();

@@ -34,23 +34,53 @@ describe('a retirement in the Temporal Web UI', () => {
   beforeAll(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     f = await startWorkerFixture();
-    const key = await f.emu.admin.seedKey({ account, creationDate: '-400d', lastUsage: { operation: 'Decrypt', timestamp: '-200d' } });
+    const key = await f.emu.admin.seedKey({
+      account,
+      creationDate: '-400d',
+      lastUsage: { operation: 'Decrypt', timestamp: '-200d' },
+    });
     keyArn = key.Arn;
-    ({ workflowId } = await startRetirement(f.client, f.taskQueue, { keyArn, options: { soak: '2s', trailLag: '0s', pendingWindowDays: 7 }, ticket: { id: ticket } }));
+    ({ workflowId } = await startRetirement(f.client, f.taskQueue, {
+      keyArn,
+      options: { soak: '2s', trailLag: '0s', pendingWindowDays: 7 },
+      ticket: { id: ticket },
+    }));
     // A real retirement, run by the worker against the emulator, until its deletion is scheduled…
-    await eventually(async () => ((await f.client.workflow.getHandle(workflowId).query(statusQuery).catch(() => undefined))?.phase === 'PendingDeletion' ? true : undefined), 60_000, 'PendingDeletion');
+    await eventually(
+      async () =>
+        (
+          await f.client.workflow
+            .getHandle(workflowId)
+            .query(statusQuery)
+            .catch(() => undefined)
+        )?.phase === 'PendingDeletion'
+          ? true
+          : undefined,
+      60_000,
+      'PendingDeletion',
+    );
     // …and until visibility (what the UI lists from) has caught up with the phase.
-    await eventually(async () => {
-      for await (const w of f.client.workflow.list({ query: `KmsKeyArn = '${keyArn}' AND RetirementPhase = 'PendingDeletion'` })) return w;
-      return undefined;
-    }, 15_000, 'visibility');
+    await eventually(
+      async () => {
+        for await (const w of f.client.workflow.list({
+          query: `KmsKeyArn = '${keyArn}' AND RetirementPhase = 'PendingDeletion'`,
+        }))
+          return w;
+        return undefined;
+      },
+      15_000,
+      'visibility',
+    );
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   });
 
   afterAll(async () => {
     await browser?.close();
-    await f?.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
+    await f?.client.workflow
+      .getHandle(workflowId)
+      .terminate('test over')
+      .catch(() => undefined);
     await f?.stop([account]);
   });
 
@@ -64,7 +94,9 @@ describe('a retirement in the Temporal Web UI', () => {
     expect(await link.innerText()).toContain(workflowId);
     // Only this retirement matches its key (a row links its id, run id, … : count distinct ids).
     const links = page.locator('a[href*="/workflows/retire-key%2F"]');
-    const hrefs = await Promise.all(Array.from({ length: await links.count() }, async (_, i) => (await links.nth(i).getAttribute('href')) ?? ''));
+    const hrefs = await Promise.all(
+      Array.from({ length: await links.count() }, async (_, i) => (await links.nth(i).getAttribute('href')) ?? ''),
+    );
     expect(new Set(hrefs.map((h) => decodeURIComponent(h.split('/')[4] ?? '')))).toEqual(new Set([workflowId]));
     await page.screenshot({ path: path.join(ARTIFACTS, 'list-by-key.png') });
     await link.click();
@@ -87,13 +119,27 @@ describe('a retirement in the Temporal Web UI', () => {
     await openTab('user-metadata');
     const keyId = keyArn.slice(keyArn.lastIndexOf('/') + 1);
     // The UI renders summary and details (markdown) in sandboxed iframes: read every frame.
-    const everyFrame = async (): Promise<string> => (await Promise.all(page.frames().map((fr) => fr.locator('body').innerText().catch(() => '')))).join('\n');
+    const everyFrame = async (): Promise<string> =>
+      (
+        await Promise.all(
+          page.frames().map((fr) =>
+            fr
+              .locator('body')
+              .innerText()
+              .catch(() => ''),
+          ),
+        )
+      ).join('\n');
     const summary = `Retire KMS key ${keyId} (${account}, us-east-1) for ${ticket}`;
     // Current details come from the running worker (the SDK's metadata query).
-    const text = await eventually(async () => {
-      const t = await everyFrame();
-      return t.includes(summary) && /Phase\s+PendingDeletion/.test(t) ? t : undefined;
-    }, 30_000, 'summary and current details').catch(async (err: unknown) => {
+    const text = await eventually(
+      async () => {
+        const t = await everyFrame();
+        return t.includes(summary) && /Phase\s+PendingDeletion/.test(t) ? t : undefined;
+      },
+      30_000,
+      'summary and current details',
+    ).catch(async (err: unknown) => {
       await page.screenshot({ path: path.join(ARTIFACTS, 'failed-user-metadata.png') });
       fs.writeFileSync(path.join(ARTIFACTS, 'failed-user-metadata.txt'), await everyFrame());
       throw err;

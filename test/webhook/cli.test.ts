@@ -20,7 +20,9 @@ describe('kms-retire webhook', () => {
     }
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     expect(await main(['node', 'kms-retire', 'webhook', '--port', '0'])).toBe(EXIT_USAGE);
-    expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(/no webhook secret is configured: set KMS_RETIRE_WEBHOOK_SECRET/);
+    expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(
+      /no webhook secret is configured: set KMS_RETIRE_WEBHOOK_SECRET/,
+    );
     stderr.mockRestore();
   });
 
@@ -28,14 +30,25 @@ describe('kms-retire webhook', () => {
     const env = { KMS_RETIRE_WEBHOOK_SECRET: GENERIC_SECRET };
     await expect(runWebhook({ ...defaults, port: '99999' }, { env })).rejects.toThrow(/--port 99999 is not valid/);
     await expect(runWebhook({ ...defaults, port: '99999' }, { env })).rejects.toMatchObject({ exitCode: EXIT_USAGE });
-    await expect(runWebhook(defaults, { env: { KMS_RETIRE_JIRA_SECRET: 'short' } })).rejects.toThrow(/KMS_RETIRE_JIRA_SECRET is too short/);
-    await expect(runWebhook(defaults, { env: { KMS_RETIRE_JIRA_SECRET: 'short' } })).rejects.toMatchObject({ exitCode: EXIT_USAGE });
-    await expect(runWebhook({ ...defaults, mapping: '/nonexistent/mapping.yaml' }, { env })).rejects.toBeInstanceOf(CliError);
+    await expect(runWebhook(defaults, { env: { KMS_RETIRE_JIRA_SECRET: 'short' } })).rejects.toThrow(
+      /KMS_RETIRE_JIRA_SECRET is too short/,
+    );
+    await expect(runWebhook(defaults, { env: { KMS_RETIRE_JIRA_SECRET: 'short' } })).rejects.toMatchObject({
+      exitCode: EXIT_USAGE,
+    });
+    await expect(runWebhook({ ...defaults, mapping: '/nonexistent/mapping.yaml' }, { env })).rejects.toBeInstanceOf(
+      CliError,
+    );
   });
 
   it('serves from the standard Temporal environment until stopped, starting retirements on KMS_RETIRE_TASK_QUEUE', async () => {
     const taskQueue = uniqueTaskQueue('webhook-cli');
-    const env = { TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: inject('temporalNamespace'), KMS_RETIRE_TASK_QUEUE: taskQueue, KMS_RETIRE_WEBHOOK_SECRET: GENERIC_SECRET };
+    const env = {
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+      KMS_RETIRE_TASK_QUEUE: taskQueue,
+      KMS_RETIRE_WEBHOOK_SECRET: GENERIC_SECRET,
+    };
     const stop = new AbortController();
     let url = '';
     const serving = runWebhook(defaults, { env, stop: stop.signal, onListening: (u) => (url = u) });
@@ -43,7 +56,11 @@ describe('kms-retire webhook', () => {
 
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const delivery = genericDelivery({ action: 'retire', keyArn: randomKeyArn() });
-    const res = await fetch(`${url}${delivery.path}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+    const res = await fetch(`${url}${delivery.path}`, {
+      method: 'POST',
+      headers: delivery.headers,
+      body: delivery.body,
+    });
     const body = (await res.json()) as { workflowId: string; status: string };
     expect(res.status).toBe(202);
     expect(body.status).toBe('started');

@@ -35,7 +35,9 @@ describe('secrets', () => {
     expect(() => loadSecrets({ KMS_RETIRE_JIRA_SECRET: 'hunter2' })).toThrow(SecretError);
     expect(() => loadSecrets({ KMS_RETIRE_JIRA_SECRET: 'hunter2' })).not.toThrow(/hunter2/);
     expect(() => loadSecrets({ KMS_RETIRE_WEBHOOK_SECRET: 'whsec_not*base64' })).toThrow(/not base64/);
-    expect(() => loadSecrets({ KMS_RETIRE_WEBHOOK_SECRET_FILE: path.join(dir, 'missing') })).toThrow(/cannot read the secret file for KMS_RETIRE_WEBHOOK_SECRET .*ENOENT/);
+    expect(() => loadSecrets({ KMS_RETIRE_WEBHOOK_SECRET_FILE: path.join(dir, 'missing') })).toThrow(
+      /cannot read the secret file for KMS_RETIRE_WEBHOOK_SECRET .*ENOENT/,
+    );
   });
 });
 
@@ -45,7 +47,9 @@ describe('the mapping file', () => {
     expect(example.jira.keyArnField).toBe('customfield_10050');
     expect(example.jira.statuses.approve).toEqual(['Approved for Deletion']);
     expect(example.servicenow.states.cancel).toEqual(['Canceled', '4']);
-    expect(loadMapping(file('m.json', JSON.stringify({ jira: { keyArnField: 'customfield_1' } }))).jira.keyArnField).toBe('customfield_1');
+    expect(
+      loadMapping(file('m.json', JSON.stringify({ jira: { keyArnField: 'customfield_1' } }))).jira.keyArnField,
+    ).toBe('customfield_1');
   });
 
   it('fills defaults for what is left out', () => {
@@ -57,7 +61,9 @@ describe('the mapping file', () => {
 
   it('names what is wrong: unknown keys, wrong types, bad options, unreadable or unparsable files', () => {
     expect(() => parseMapping({ jira: { keyArnFeild: 'x' } })).toThrow(/jira: Unrecognized key.*keyArnFeild/);
-    expect(() => parseMapping({ servicenow: { states: { retire: 'Implement' } } })).toThrow(/servicenow\.states\.retire/);
+    expect(() => parseMapping({ servicenow: { states: { retire: 'Implement' } } })).toThrow(
+      /servicenow\.states\.retire/,
+    );
     expect(() => parseMapping({ jira: { options: { pendingWindowDays: 45 } } })).toThrow(/jira\.options: .*7 to 30/);
     expect(() => loadMapping(path.join(dir, 'nope.yaml'))).toThrow(MappingError);
     expect(() => loadMapping(file('bad.yaml', 'jira: [unclosed'))).toThrow(/neither YAML nor JSON/);

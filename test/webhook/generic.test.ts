@@ -4,7 +4,12 @@ import { ServiceUnavailableError } from '../../src/webhook/errors';
 import { genericDelivery, randomKeyArn, send, GENERIC_SECRET_BYTES } from './helpers/deliveries';
 import { testApp } from './helpers/app';
 
-const retire = (keyArn: string, extra: Record<string, unknown> = {}) => ({ action: 'retire', keyArn, ticket: { id: 'OPS-1', url: 'https://tickets.example.com/OPS-1' }, ...extra });
+const retire = (keyArn: string, extra: Record<string, unknown> = {}) => ({
+  action: 'retire',
+  keyArn,
+  ticket: { id: 'OPS-1', url: 'https://tickets.example.com/OPS-1' },
+  ...extra,
+});
 
 describe('POST /webhooks/generic (Standard Webhooks signing)', () => {
   it('starts a retirement for a good delivery and answers 202 with the workflow id', async () => {
@@ -12,9 +17,16 @@ describe('POST /webhooks/generic (Standard Webhooks signing)', () => {
     const keyArn = randomKeyArn();
     const res = await send(app, genericDelivery(retire(keyArn, { options: { soak: '7d', approval: 'required' } })));
     expect(res.status).toBe(202);
-    expect(res.json).toMatchObject({ status: 'started', workflowId: `retire-key/111122223333/eu-west-1/${keyArn.split('/')[1]}` });
+    expect(res.json).toMatchObject({
+      status: 'started',
+      workflowId: `retire-key/111122223333/eu-west-1/${keyArn.split('/')[1]}`,
+    });
     expect(service.starts).toHaveLength(1);
-    expect(service.starts[0]).toMatchObject({ keyArn, options: { soak: '7d', approval: 'required' }, ticket: { id: 'OPS-1', source: 'generic' } });
+    expect(service.starts[0]).toMatchObject({
+      keyArn,
+      options: { soak: '7d', approval: 'required' },
+      ticket: { id: 'OPS-1', source: 'generic' },
+    });
   });
 
   it('accepts any one of several space-separated signatures (secret rotation)', async () => {
@@ -22,7 +34,8 @@ describe('POST /webhooks/generic (Standard Webhooks signing)', () => {
     const good = genericDelivery(retire(randomKeyArn()));
     const stale = genericDelivery(retire(randomKeyArn()), { secret: Buffer.from('an-old-rotated-out-secret-value!') });
     const oldSig = stale.headers['webhook-signature'] as string;
-    good.headers['webhook-signature'] = `v1,${Buffer.alloc(32).toString('base64')} ${oldSig} ${good.headers['webhook-signature']}`;
+    good.headers['webhook-signature'] =
+      `v1,${Buffer.alloc(32).toString('base64')} ${oldSig} ${good.headers['webhook-signature']}`;
     expect((await send(app, good)).status).toBe(202);
     expect(service.started).toBe(1);
   });
@@ -31,9 +44,14 @@ describe('POST /webhooks/generic (Standard Webhooks signing)', () => {
     const { app, service } = testApp();
     const tampered = genericDelivery(retire(randomKeyArn()));
     tampered.body = tampered.body.replace('OPS-1', 'OPS-2');
-    const otherSecret = genericDelivery(retire(randomKeyArn()), { secret: Buffer.from('somebody-elses-secret-0123456789') });
+    const otherSecret = genericDelivery(retire(randomKeyArn()), {
+      secret: Buffer.from('somebody-elses-secret-0123456789'),
+    });
     const wrongVersion = genericDelivery(retire(randomKeyArn()));
-    wrongVersion.headers['webhook-signature'] = (wrongVersion.headers['webhook-signature'] as string).replace('v1,', 'v1a,');
+    wrongVersion.headers['webhook-signature'] = (wrongVersion.headers['webhook-signature'] as string).replace(
+      'v1,',
+      'v1a,',
+    );
     for (const delivery of [tampered, otherSecret, wrongVersion]) {
       const res = await send(app, delivery);
       expect(res.status).toBe(401);
@@ -42,15 +60,18 @@ describe('POST /webhooks/generic (Standard Webhooks signing)', () => {
     expect(service.starts).toHaveLength(0);
   });
 
-  it.each(['webhook-id', 'webhook-timestamp', 'webhook-signature'])('refuses a delivery without %s with 401', async (header) => {
-    const { app, service } = testApp();
-    const delivery = genericDelivery(retire(randomKeyArn()));
-    delete delivery.headers[header];
-    const res = await send(app, delivery);
-    expect(res.status).toBe(401);
-    expect(String(res.json.message)).toContain('missing');
-    expect(service.starts).toHaveLength(0);
-  });
+  it.each(['webhook-id', 'webhook-timestamp', 'webhook-signature'])(
+    'refuses a delivery without %s with 401',
+    async (header) => {
+      const { app, service } = testApp();
+      const delivery = genericDelivery(retire(randomKeyArn()));
+      delete delivery.headers[header];
+      const res = await send(app, delivery);
+      expect(res.status).toBe(401);
+      expect(String(res.json.message)).toContain('missing');
+      expect(service.starts).toHaveLength(0);
+    },
+  );
 
   it('refuses a stale or future timestamp (5-minute window) even when correctly signed', async () => {
     const { app, service } = testApp();
@@ -81,7 +102,11 @@ describe('POST /webhooks/generic (Standard Webhooks signing)', () => {
     const first = await send(app, genericDelivery(retire(keyArn)));
     const second = await send(app, genericDelivery(retire(keyArn)));
     expect(second.status).toBe(202);
-    expect(second.json).toMatchObject({ status: 'duplicate', duplicate: 'workflow', workflowId: first.json.workflowId });
+    expect(second.json).toMatchObject({
+      status: 'duplicate',
+      duplicate: 'workflow',
+      workflowId: first.json.workflowId,
+    });
     expect(service.started).toBe(1);
   });
 
@@ -101,7 +126,11 @@ describe('POST /webhooks/generic (Standard Webhooks signing)', () => {
     expect(res.status).toBe(413);
     expect(res.json.error).toBe('body-too-large');
     // With an honest Content-Length the body is refused without being read.
-    const declared = await app.request('/webhooks/generic', { method: 'POST', body: delivery.body, headers: { ...delivery.headers, 'content-length': String(delivery.body.length) } });
+    const declared = await app.request('/webhooks/generic', {
+      method: 'POST',
+      body: delivery.body,
+      headers: { ...delivery.headers, 'content-length': String(delivery.body.length) },
+    });
     expect(declared.status).toBe(413);
     expect(service.starts).toHaveLength(0);
   });
@@ -119,7 +148,12 @@ describe('POST /webhooks/generic (Standard Webhooks signing)', () => {
     const latin = await app.request('/webhooks/generic', {
       method: 'POST',
       body: bytes,
-      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': `v1,${sig}` },
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': ts,
+        'webhook-signature': `v1,${sig}`,
+      },
     });
     expect(latin.status).toBe(400);
     expect(await latin.json()).toMatchObject({ error: 'malformed-json', message: 'the body is not valid UTF-8.' });
@@ -162,7 +196,10 @@ describe('POST /webhooks/generic (Standard Webhooks signing)', () => {
     await send(app, genericDelivery(retire(keyArn)));
     const approved = await send(app, genericDelivery({ action: 'approve', keyArn, reason: 'CAB approved' }));
     expect(approved.status).toBe(202);
-    expect(approved.json).toMatchObject({ status: 'approved', workflowId: `retire-key/111122223333/eu-west-1/${keyArn.split('/')[1]}` });
+    expect(approved.json).toMatchObject({
+      status: 'approved',
+      workflowId: `retire-key/111122223333/eu-west-1/${keyArn.split('/')[1]}`,
+    });
     expect(service.decisions[0]).toMatchObject({ decision: 'approve', input: { reason: 'CAB approved' } });
     const unknown = await send(app, genericDelivery({ action: 'cancel', keyArn: randomKeyArn() }));
     expect(unknown.status).toBe(404);
@@ -206,7 +243,9 @@ describe('POST /webhooks/generic (Standard Webhooks signing)', () => {
     const raw = Buffer.from('plain-text-secret-without-prefix!', 'utf8');
     const { app, service } = testApp({ secrets: { generic: raw } });
     expect((await send(app, genericDelivery(retire(randomKeyArn()), { secret: raw }))).status).toBe(202);
-    expect((await send(app, genericDelivery(retire(randomKeyArn()), { secret: GENERIC_SECRET_BYTES }))).status).toBe(401);
+    expect((await send(app, genericDelivery(retire(randomKeyArn()), { secret: GENERIC_SECRET_BYTES }))).status).toBe(
+      401,
+    );
     expect(service.started).toBe(1);
   });
 });

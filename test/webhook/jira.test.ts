@@ -6,7 +6,12 @@ import { testApp } from './helpers/app';
 const mapping = parseMapping({
   jira: {
     keyArnField: 'customfield_10050',
-    statuses: { retire: ['Ready to Retire'], approve: ['Approved'], reject: ['Rejected'], cancel: ['Cancelled', "Won't Do"] },
+    statuses: {
+      retire: ['Ready to Retire'],
+      approve: ['Approved'],
+      reject: ['Rejected'],
+      cancel: ['Cancelled', "Won't Do"],
+    },
     options: { soak: '7d', approval: 'required' },
   },
 });
@@ -18,7 +23,10 @@ describe('POST /webhooks/jira (X-Hub-Signature, mapping file)', () => {
     const keyArn = randomKeyArn();
     const res = await send(app, jiraDelivery(jiraIssueUpdated('SEC-42', keyArn, 'Ready to Retire')));
     expect(res.status).toBe(202);
-    expect(res.json).toMatchObject({ status: 'started', workflowId: `retire-key/111122223333/eu-west-1/${keyIdOf(keyArn)}` });
+    expect(res.json).toMatchObject({
+      status: 'started',
+      workflowId: `retire-key/111122223333/eu-west-1/${keyIdOf(keyArn)}`,
+    });
     expect(service.starts[0]).toEqual({
       keyArn,
       options: { soak: '7d', approval: 'required' },
@@ -41,7 +49,10 @@ describe('POST /webhooks/jira (X-Hub-Signature, mapping file)', () => {
     ]);
     const byId = parseMapping({ jira: { keyArnField: 'customfield_10050', statuses: { retire: ['10010'] } } });
     const idApp = testApp({ mapping: byId });
-    expect((await send(idApp.app, jiraDelivery(jiraIssueUpdated('SEC-2', randomKeyArn(), 'Some Renamed Status')))).json.status).toBe('started');
+    expect(
+      (await send(idApp.app, jiraDelivery(jiraIssueUpdated('SEC-2', randomKeyArn(), 'Some Renamed Status')))).json
+        .status,
+    ).toBe('started');
   });
 
   it('finds the ARN inside a text field (the default mapping reads the summary)', async () => {
@@ -56,7 +67,9 @@ describe('POST /webhooks/jira (X-Hub-Signature, mapping file)', () => {
     const { app, service } = jiraApp();
     const tampered = jiraDelivery(jiraIssueUpdated('SEC-3', randomKeyArn(), 'Ready to Retire'));
     tampered.body = tampered.body.replace('SEC-3', 'SEC-4');
-    const otherSecret = jiraDelivery(jiraIssueUpdated('SEC-3', randomKeyArn(), 'Ready to Retire'), { secret: 'somebody-elses-secret-0123456789' });
+    const otherSecret = jiraDelivery(jiraIssueUpdated('SEC-3', randomKeyArn(), 'Ready to Retire'), {
+      secret: 'somebody-elses-secret-0123456789',
+    });
     const sha1 = jiraDelivery(jiraIssueUpdated('SEC-3', randomKeyArn(), 'Ready to Retire'));
     sha1.headers['x-hub-signature'] = `sha1=${'a'.repeat(40)}`;
     for (const delivery of [tampered, otherSecret, sha1]) expect((await send(app, delivery)).status).toBe(401);
@@ -75,10 +88,15 @@ describe('POST /webhooks/jira (X-Hub-Signature, mapping file)', () => {
 
   it('answers a redelivery (same X-Atlassian-Webhook-Identifier, as on Jira retries) with the first answer', async () => {
     const { app, service } = jiraApp();
-    const delivery = jiraDelivery(jiraIssueUpdated('SEC-6', randomKeyArn(), 'Ready to Retire'), { id: 'b1f0a4b2-jira-retry' });
+    const delivery = jiraDelivery(jiraIssueUpdated('SEC-6', randomKeyArn(), 'Ready to Retire'), {
+      id: 'b1f0a4b2-jira-retry',
+    });
     const first = await send(app, delivery);
     const retry = await send(app, { ...delivery, headers: { ...delivery.headers, 'x-atlassian-webhook-retry': '1' } });
-    expect(retry).toMatchObject({ status: 202, json: { status: 'duplicate', duplicate: 'delivery', workflowId: first.json.workflowId } });
+    expect(retry).toMatchObject({
+      status: 202,
+      json: { status: 'duplicate', duplicate: 'delivery', workflowId: first.json.workflowId },
+    });
     expect(service.starts).toHaveLength(1);
   });
 
@@ -95,16 +113,28 @@ describe('POST /webhooks/jira (X-Hub-Signature, mapping file)', () => {
 
   it('ignores events without a status change and events it is not configured for (200), starting nothing', async () => {
     const { app, service } = jiraApp();
-    const commentOnly = jiraIssueUpdated('SEC-9', randomKeyArn(), 'Ready to Retire', { changelog: { items: [{ field: 'description', toString: 'x' }] } });
-    expect((await send(app, jiraDelivery(commentOnly))).json).toMatchObject({ status: 'ignored', reason: 'the status did not change' });
-    const deleted = { ...jiraIssueUpdated('SEC-9', randomKeyArn(), 'Ready to Retire'), webhookEvent: 'jira:issue_deleted' };
+    const commentOnly = jiraIssueUpdated('SEC-9', randomKeyArn(), 'Ready to Retire', {
+      changelog: { items: [{ field: 'description', toString: 'x' }] },
+    });
+    expect((await send(app, jiraDelivery(commentOnly))).json).toMatchObject({
+      status: 'ignored',
+      reason: 'the status did not change',
+    });
+    const deleted = {
+      ...jiraIssueUpdated('SEC-9', randomKeyArn(), 'Ready to Retire'),
+      webhookEvent: 'jira:issue_deleted',
+    };
     expect((await send(app, jiraDelivery(deleted))).json).toMatchObject({ status: 'ignored' });
     expect(service.starts).toHaveLength(0);
   });
 
   it('uses the status an issue was created in', async () => {
     const { app, service } = jiraApp();
-    const created = { ...jiraIssueUpdated('SEC-10', randomKeyArn(), 'Ready to Retire'), webhookEvent: 'jira:issue_created', changelog: undefined };
+    const created = {
+      ...jiraIssueUpdated('SEC-10', randomKeyArn(), 'Ready to Retire'),
+      webhookEvent: 'jira:issue_created',
+      changelog: undefined,
+    };
     expect((await send(app, jiraDelivery(created))).json.status).toBe('started');
     expect(service.started).toBe(1);
   });
@@ -126,8 +156,14 @@ describe('POST /webhooks/jira (X-Hub-Signature, mapping file)', () => {
   it('answers 400 for malformed JSON, a body that is no Jira issue event, and an alias in the key field', async () => {
     const { app, service } = jiraApp();
     expect((await send(app, jiraDelivery(null, { body: '{"webhookEvent":' }))).json.error).toBe('malformed-json');
-    expect((await send(app, jiraDelivery({ webhookEvent: 'jira:issue_updated', issue: { key: 'lowercase-1', fields: {} } }))).status).toBe(400);
-    const alias = await send(app, jiraDelivery(jiraIssueUpdated('SEC-13', 'arn:aws:kms:eu-west-1:111122223333:alias/app', 'Ready to Retire')));
+    expect(
+      (await send(app, jiraDelivery({ webhookEvent: 'jira:issue_updated', issue: { key: 'lowercase-1', fields: {} } })))
+        .status,
+    ).toBe(400);
+    const alias = await send(
+      app,
+      jiraDelivery(jiraIssueUpdated('SEC-13', 'arn:aws:kms:eu-west-1:111122223333:alias/app', 'Ready to Retire')),
+    );
     expect(alias).toMatchObject({ status: 400, json: { error: 'invalid-key-arn' } });
     expect(service.starts).toHaveLength(0);
   });
@@ -140,7 +176,10 @@ describe('POST /webhooks/jira (X-Hub-Signature, mapping file)', () => {
 
   it('refuses an oversized body with 413', async () => {
     const { app, service } = testApp({ mapping, limits: { maxBodyBytes: 2048 } });
-    const res = await send(app, jiraDelivery(jiraIssueUpdated('SEC-15', randomKeyArn(), 'Ready to Retire', { padding: 'x'.repeat(4096) })));
+    const res = await send(
+      app,
+      jiraDelivery(jiraIssueUpdated('SEC-15', randomKeyArn(), 'Ready to Retire', { padding: 'x'.repeat(4096) })),
+    );
     expect(res.status).toBe(413);
     expect(service.starts).toHaveLength(0);
   });

@@ -9,8 +9,14 @@ describe('POST /webhooks/servicenow (Authorization: Bearer, mapping file)', () =
     const keyArn = randomKeyArn();
     const res = await send(app, serviceNowDelivery(changeRequest('CHG0030001', keyArn, 'Implement')));
     expect(res).toMatchObject({ status: 202, json: { status: 'started' } });
-    expect(service.starts[0]).toMatchObject({ keyArn, ticket: { id: 'CHG0030001', source: 'servicenow' }, requestedBy: 'servicenow:CHG0030001' });
-    expect((await send(app, serviceNowDelivery(changeRequest('CHG0030002', randomKeyArn(), '-1')))).json.status).toBe('started');
+    expect(service.starts[0]).toMatchObject({
+      keyArn,
+      ticket: { id: 'CHG0030001', source: 'servicenow' },
+      requestedBy: 'servicenow:CHG0030001',
+    });
+    expect((await send(app, serviceNowDelivery(changeRequest('CHG0030002', randomKeyArn(), '-1')))).json.status).toBe(
+      'started',
+    );
     expect(service.started).toBe(2);
   });
 
@@ -25,18 +31,30 @@ describe('POST /webhooks/servicenow (Authorization: Bearer, mapping file)', () =
     });
     const { app, service } = testApp({ mapping });
     const keyArn = randomKeyArn();
-    const res = await send(app, serviceNowDelivery({ number: 'CHG0000007', sys_id: 'a9e30c7dc61122760116894de7bcc7bd', u_key: keyArn, u_stage: 'GO' }));
+    const res = await send(
+      app,
+      serviceNowDelivery({
+        number: 'CHG0000007',
+        sys_id: 'a9e30c7dc61122760116894de7bcc7bd',
+        u_key: keyArn,
+        u_stage: 'GO',
+      }),
+    );
     expect(res.status).toBe(202);
     expect(service.starts[0]).toMatchObject({
       options: { pendingWindowDays: 7 },
       ticket: { url: 'https://acme.service-now.com/change_request.do?sys_id=a9e30c7dc61122760116894de7bcc7bd' },
     });
-    expect((await send(app, serviceNowDelivery({ number: 'CHG0000007', u_key: keyArn, u_stage: 'stop' }))).json.status).toBe('cancelled');
+    expect(
+      (await send(app, serviceNowDelivery({ number: 'CHG0000007', u_key: keyArn, u_stage: 'stop' }))).json.status,
+    ).toBe('cancelled');
   });
 
   it('refuses a wrong or missing bearer secret with 401', async () => {
     const { app, service } = testApp();
-    const wrong = serviceNowDelivery(changeRequest('CHG0030003', randomKeyArn(), 'Implement'), { secret: 'guessed-secret-0123456789abcdefg' });
+    const wrong = serviceNowDelivery(changeRequest('CHG0030003', randomKeyArn(), 'Implement'), {
+      secret: 'guessed-secret-0123456789abcdefg',
+    });
     expect((await send(app, wrong)).status).toBe(401);
     const missing = serviceNowDelivery(changeRequest('CHG0030003', randomKeyArn(), 'Implement'));
     delete missing.headers.authorization;
@@ -49,7 +67,9 @@ describe('POST /webhooks/servicenow (Authorization: Bearer, mapping file)', () =
 
   it('answers a replay (same X-ServiceNow-Delivery-Id, or the same body without one) with the first answer', async () => {
     const { app, service } = testApp();
-    const withId = serviceNowDelivery(changeRequest('CHG0030004', randomKeyArn(), 'Implement'), { id: 'sn-delivery-1' });
+    const withId = serviceNowDelivery(changeRequest('CHG0030004', randomKeyArn(), 'Implement'), {
+      id: 'sn-delivery-1',
+    });
     await send(app, withId);
     expect((await send(app, withId)).json).toMatchObject({ status: 'duplicate', duplicate: 'delivery' });
     const withoutId = serviceNowDelivery(changeRequest('CHG0030005', randomKeyArn(), 'Implement'));
@@ -63,7 +83,11 @@ describe('POST /webhooks/servicenow (Authorization: Bearer, mapping file)', () =
     const keyArn = randomKeyArn();
     const first = await send(app, serviceNowDelivery(changeRequest('CHG0030006', keyArn, 'Implement')));
     const second = await send(app, serviceNowDelivery(changeRequest('CHG0030007', keyArn, 'Implement')));
-    expect(second.json).toMatchObject({ status: 'duplicate', duplicate: 'workflow', workflowId: first.json.workflowId });
+    expect(second.json).toMatchObject({
+      status: 'duplicate',
+      duplicate: 'workflow',
+      workflowId: first.json.workflowId,
+    });
     expect(service.started).toBe(1);
   });
 
@@ -73,17 +97,31 @@ describe('POST /webhooks/servicenow (Authorization: Bearer, mapping file)', () =
     expect(unmapped).toMatchObject({ status: 422, json: { error: 'unmapped-state' } });
     const noKey = await send(app, serviceNowDelivery({ number: 'CHG0030009', state: 'Implement' }));
     expect(noKey).toMatchObject({ status: 422, json: { error: 'missing-key-arn' } });
-    expect((await send(app, serviceNowDelivery({ state: 'Implement', u_kms_key_arn: randomKeyArn() }))).status).toBe(400);
+    expect((await send(app, serviceNowDelivery({ state: 'Implement', u_kms_key_arn: randomKeyArn() }))).status).toBe(
+      400,
+    );
     expect((await send(app, serviceNowDelivery(null, { body: '[1,2' }))).json.error).toBe('malformed-json');
     expect((await send(app, serviceNowDelivery([1, 2, 3]))).status).toBe(400);
-    expect((await send(app, serviceNowDelivery(changeRequest('CHG0030010', 'arn:aws:kms:eu-west-1:12345:key/abc', 'Implement')))).json.error).toBe('invalid-key-arn');
+    expect(
+      (
+        await send(
+          app,
+          serviceNowDelivery(changeRequest('CHG0030010', 'arn:aws:kms:eu-west-1:12345:key/abc', 'Implement')),
+        )
+      ).json.error,
+    ).toBe('invalid-key-arn');
     expect(service.starts).toHaveLength(0);
   });
 
   it('answers 404 for cancel of a key with no running retirement, and 413 for an oversized body', async () => {
     const { app, service } = testApp({ limits: { maxBodyBytes: 512 } });
-    expect((await send(app, serviceNowDelivery(changeRequest('CHG0030011', randomKeyArn(), 'Canceled')))).status).toBe(404);
-    const big = serviceNowDelivery({ ...changeRequest('CHG0030012', randomKeyArn(), 'Implement'), description: 'x'.repeat(1000) });
+    expect((await send(app, serviceNowDelivery(changeRequest('CHG0030011', randomKeyArn(), 'Canceled')))).status).toBe(
+      404,
+    );
+    const big = serviceNowDelivery({
+      ...changeRequest('CHG0030012', randomKeyArn(), 'Implement'),
+      description: 'x'.repeat(1000),
+    });
     expect((await send(app, big)).status).toBe(413);
     expect(service.starts).toHaveLength(0);
   });

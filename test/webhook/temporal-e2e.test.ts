@@ -9,7 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTemporalService } from '../../src/webhook';
 import { devServerConnections, uniqueTaskQueue } from '../helpers/temporal';
 import { testApp } from './helpers/app';
-import { GENERIC_SECRET, JIRA_SECRET, SERVICENOW_SECRET, changeRequest, genericDelivery, jiraDelivery, jiraIssueUpdated, keyIdOf, randomKeyArn, send } from './helpers/deliveries';
+import {
+  GENERIC_SECRET,
+  JIRA_SECRET,
+  SERVICENOW_SECRET,
+  changeRequest,
+  genericDelivery,
+  jiraDelivery,
+  jiraIssueUpdated,
+  keyIdOf,
+  randomKeyArn,
+  send,
+} from './helpers/deliveries';
 
 describe('webhook → Temporal (dev server, fixture workflow)', () => {
   let conns: Awaited<ReturnType<typeof devServerConnections>>;
@@ -43,8 +54,19 @@ describe('webhook → Temporal (dev server, fixture workflow)', () => {
   it('starts the retirement with the webhook input and never writes a secret into its history', async () => {
     const { app: receiver } = app();
     const keyArn = randomKeyArn();
-    const res = await send(receiver, genericDelivery({ action: 'retire', keyArn, ticket: { id: 'OPS-9', url: 'https://t.example.com/OPS-9' }, options: { soak: '3d' } }));
-    expect(res).toMatchObject({ status: 202, json: { status: 'started', workflowId: `retire-key/111122223333/eu-west-1/${keyIdOf(keyArn)}` } });
+    const res = await send(
+      receiver,
+      genericDelivery({
+        action: 'retire',
+        keyArn,
+        ticket: { id: 'OPS-9', url: 'https://t.example.com/OPS-9' },
+        options: { soak: '3d' },
+      }),
+    );
+    expect(res).toMatchObject({
+      status: 202,
+      json: { status: 'started', workflowId: `retire-key/111122223333/eu-west-1/${keyIdOf(keyArn)}` },
+    });
     const handle = conns.client.workflow.getHandle(res.json.workflowId as string);
     const description = await handle.describe();
     expect(description.type).toBe('retireKey');
@@ -52,7 +74,13 @@ describe('webhook → Temporal (dev server, fixture workflow)', () => {
     expect(description.typedSearchAttributes.getAll().find((p) => p.key.name === 'TicketId')?.value).toBe('OPS-9');
     const history = readable(await handle.fetchHistory());
     expect(history).toContain(keyArn); // the decoded input is there ...
-    for (const secret of [GENERIC_SECRET, GENERIC_SECRET.slice('whsec_'.length), 'generic-test-secret', JIRA_SECRET, SERVICENOW_SECRET]) {
+    for (const secret of [
+      GENERIC_SECRET,
+      GENERIC_SECRET.slice('whsec_'.length),
+      'generic-test-secret',
+      JIRA_SECRET,
+      SERVICENOW_SECRET,
+    ]) {
       expect(history).not.toContain(secret); // ... the secrets are not
     }
     const started = (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
@@ -72,7 +100,9 @@ describe('webhook → Temporal (dev server, fixture workflow)', () => {
     const deliveries = [
       ...Array.from({ length: 4 }, () => generic),
       ...Array.from({ length: 3 }, () => genericDelivery({ action: 'retire', keyArn })),
-      ...Array.from({ length: 3 }, (_, i) => jiraDelivery(jiraIssueUpdated('SEC-77', keyArn, 'Ready to Retire'), { id: `jira-${i % 2}` })),
+      ...Array.from({ length: 3 }, (_, i) =>
+        jiraDelivery(jiraIssueUpdated('SEC-77', keyArn, 'Ready to Retire'), { id: `jira-${i % 2}` }),
+      ),
       serviceNowDeliveryFor(keyArn),
     ];
     const answers = await Promise.all(deliveries.map((d) => send(receiver, d)));
@@ -84,10 +114,11 @@ describe('webhook → Temporal (dev server, fixture workflow)', () => {
     await conns.client.workflow.getHandle(workflowId).terminate('test done');
   });
 
-  it('approves, rejects and cancels through the workflow\'s updates; a refused decision is 422, an unknown retirement 404', async () => {
+  it("approves, rejects and cancels through the workflow's updates; a refused decision is 422, an unknown retirement 404", async () => {
     const { app: receiver } = app();
     const [a, b, c] = [randomKeyArn(), randomKeyArn(), randomKeyArn()];
-    for (const keyArn of [a, b]) await send(receiver, genericDelivery({ action: 'retire', keyArn, options: { approval: 'required' } }));
+    for (const keyArn of [a, b])
+      await send(receiver, genericDelivery({ action: 'retire', keyArn, options: { approval: 'required' } }));
     await send(receiver, genericDelivery({ action: 'retire', keyArn: c }));
 
     const approved = await send(receiver, genericDelivery({ action: 'approve', keyArn: a, reason: 'CAB-1' }));
@@ -133,5 +164,9 @@ function readable(history: unknown): string {
 }
 
 function serviceNowDeliveryFor(keyArn: string) {
-  return { path: '/webhooks/servicenow', body: JSON.stringify(changeRequest('CHG0040001', keyArn, 'Implement')), headers: { 'content-type': 'application/json', authorization: `Bearer ${SERVICENOW_SECRET}` } };
+  return {
+    path: '/webhooks/servicenow',
+    body: JSON.stringify(changeRequest('CHG0040001', keyArn, 'Implement')),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${SERVICENOW_SECRET}` },
+  };
 }

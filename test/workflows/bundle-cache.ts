@@ -21,7 +21,10 @@ function sourceHash(): string {
   const hash = createHash('sha256');
   hash.update(fs.readFileSync(path.join(ROOT, 'node_modules/@temporalio/workflow/package.json')));
   for (const dir of SOURCE_DIRS) {
-    const files = fs.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).sort();
+    const files = fs
+      .readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .sort();
     for (const file of files) hash.update(`${dir}/${file}\0`).update(fs.readFileSync(path.join(ROOT, dir, file)));
   }
   return hash.digest('hex').slice(0, 16);
@@ -52,7 +55,10 @@ export async function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
       continue;
     }
     try {
-      const bundle = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'src/workflows/index.ts'), logger: quietLogger });
+      const bundle = await bundleWorkflowCode({
+        workflowsPath: path.join(ROOT, 'src/workflows/index.ts'),
+        logger: quietLogger,
+      });
       const tmp = `${file}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, JSON.stringify(bundle));
       fs.renameSync(tmp, file);

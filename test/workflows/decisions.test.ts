@@ -7,7 +7,11 @@ import type { retireKey } from '../../src/workflows';
 import { TEST_REGION } from '../helpers/emulator';
 import { DAY, HOUR, freshAccount, keyState, setUpFixture, withWorker, type Fixture } from './fixture';
 
-async function phaseBecomes(f: Fixture, handle: WorkflowHandle<typeof retireKey>, phase: RetirementPhase): Promise<void> {
+async function phaseBecomes(
+  f: Fixture,
+  handle: WorkflowHandle<typeof retireKey>,
+  phase: RetirementPhase,
+): Promise<void> {
   // Six-hour steps: each step is a round trip to the test server, and no phase lasts less.
   for (let i = 0; i < 200; i++) {
     if ((await handle.query(statusQuery)).phase === phase) return;
@@ -39,7 +43,9 @@ describe('retireKey decisions, hand-made changes and refusals', () => {
     await withWorker(f, account, async ({ start }) => {
       const handle = await start(key.Arn, { soak: '7d', approval: 'required', pendingWindowDays: 7 });
       await phaseBecomes(f, handle, 'Soaking');
-      await expect(handle.executeUpdate(approveUpdate, { args: [{ by: 'alice' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+      await expect(handle.executeUpdate(approveUpdate, { args: [{ by: 'alice' }] })).rejects.toThrow(
+        WorkflowUpdateFailedError,
+      );
       await phaseBecomes(f, handle, 'AwaitingApproval');
       // Nothing happens without a decision, however long it takes.
       await f.ts.env.sleep(10 * DAY);
@@ -77,9 +83,17 @@ describe('retireKey decisions, hand-made changes and refusals', () => {
     const result = await withWorker(f, account, async ({ start }) => {
       const handle = await start(key.Arn, { soak: '30d' });
       await f.ts.env.sleep(5 * DAY);
-      expect(await tags(kms, key.Arn)).toMatchObject({ team: 'payments', 'kms-retire:workflow-id': handle.workflowId, 'kms-retire:ticket': 'CHG-1' });
-      await expect(handle.executeUpdate(cancelUpdate, { args: [{ by: 'carol' }] })).rejects.toThrow(WorkflowUpdateFailedError); // no reason
-      await expect(handle.executeUpdate(extendSoakUpdate, { args: [{ by: 'forever' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+      expect(await tags(kms, key.Arn)).toMatchObject({
+        team: 'payments',
+        'kms-retire:workflow-id': handle.workflowId,
+        'kms-retire:ticket': 'CHG-1',
+      });
+      await expect(handle.executeUpdate(cancelUpdate, { args: [{ by: 'carol' }] })).rejects.toThrow(
+        WorkflowUpdateFailedError,
+      ); // no reason
+      await expect(handle.executeUpdate(extendSoakUpdate, { args: [{ by: 'forever' }] })).rejects.toThrow(
+        WorkflowUpdateFailedError,
+      );
       const extended = await handle.executeUpdate(extendSoakUpdate, { args: [{ by: '7d', reason: 'quarter end' }] });
       expect(Date.parse(extended.soakEndsAt!) - Date.parse(extended.disabledAt!)).toBe(37 * DAY);
       const status = await handle.executeUpdate(cancelUpdate, { args: [{ by: 'carol', reason: 'wrong key' }] });
@@ -113,11 +127,36 @@ describe('retireKey decisions, hand-made changes and refusals', () => {
 
   it.each([
     { name: 'an AWS-managed key', seed: { keyManager: 'AWS' }, options: {}, code: 'AwsManaged' },
-    { name: 'a key used 10 days ago (case 1)', seed: { lastUsage: { operation: 'Decrypt', timestamp: '-10d' } }, options: {}, code: 'RecentlyUsed' },
-    { name: 'a key never used but created 20 days ago (case 2)', seed: { creationDate: '-20d', trackingStartDate: '-500d' }, options: {}, code: 'RecentlyUsed' },
-    { name: 'a key unused since tracking began 30 days ago, unknown before (case 3)', seed: { creationDate: '-400d', trackingStartDate: '-30d' }, options: {}, code: 'UnknownBeforeTracking' },
-    { name: 'a multi-Region primary with a replica', seed: { replicaRegions: ['eu-west-1'] }, options: {}, code: 'PrimaryWithReplicas' },
-    { name: 'imported key material', seed: { origin: 'EXTERNAL', keyState: 'Enabled' }, options: {}, code: 'ExternalMaterial' },
+    {
+      name: 'a key used 10 days ago (case 1)',
+      seed: { lastUsage: { operation: 'Decrypt', timestamp: '-10d' } },
+      options: {},
+      code: 'RecentlyUsed',
+    },
+    {
+      name: 'a key never used but created 20 days ago (case 2)',
+      seed: { creationDate: '-20d', trackingStartDate: '-500d' },
+      options: {},
+      code: 'RecentlyUsed',
+    },
+    {
+      name: 'a key unused since tracking began 30 days ago, unknown before (case 3)',
+      seed: { creationDate: '-400d', trackingStartDate: '-30d' },
+      options: {},
+      code: 'UnknownBeforeTracking',
+    },
+    {
+      name: 'a multi-Region primary with a replica',
+      seed: { replicaRegions: ['eu-west-1'] },
+      options: {},
+      code: 'PrimaryWithReplicas',
+    },
+    {
+      name: 'imported key material',
+      seed: { origin: 'EXTERNAL', keyState: 'Enabled' },
+      options: {},
+      code: 'ExternalMaterial',
+    },
     { name: 'a protected key', seed: { tags: { 'kms-retire:protect': 'true' } }, options: {}, code: 'Protected' },
   ])('refuses $name, touching nothing', async ({ seed, options, code }) => {
     const account = freshAccount();

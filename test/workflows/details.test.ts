@@ -7,7 +7,15 @@ const status: RetirementStatus = {
   phase: 'Soaking',
   disabledAt: '2026-01-01T00:00:00.000Z',
   soakEndsAt: '2026-01-15T00:00:00.000Z',
-  usageEvents: [{ eventId: 'e1', eventTime: '2026-01-02T00:00:00.000Z', eventName: 'Decrypt', errorCode: 'DisabledException', principalArn: 'arn:aws:iam::111122223333:user/app' }],
+  usageEvents: [
+    {
+      eventId: 'e1',
+      eventTime: '2026-01-02T00:00:00.000Z',
+      eventName: 'Decrypt',
+      errorCode: 'DisabledException',
+      principalArn: 'arn:aws:iam::111122223333:user/app',
+    },
+  ],
   timeline: [],
   evidence: {
     keyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',

@@ -46,7 +46,10 @@ export async function setUpFixture(): Promise<Fixture> {
   const clock = serverClock(ts);
   const emu = await startTestEmulator({ clock, lookupRatePerSecond: 0 });
   const bundle = await workflowBundle();
-  const clients = new ClientFactory({ endpoint: emu.url, credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }) });
+  const clients = new ClientFactory({
+    endpoint: emu.url,
+    credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }),
+  });
   const fixture: Fixture = {
     ts,
     emu,
@@ -91,7 +94,15 @@ async function startWorker(f: Fixture, watcher: Partial<WatcherConfig>): Promise
   const { client, nativeConnection } = f.ts.env;
   // The LookupEvents budget is kept on the server's clock too: skipped hours count as hours.
   const pacer = new Pacer(f.clock);
-  const worker = await createWorker({ connection: nativeConnection, client, taskQueue, clients: f.clients, workflowBundle: f.bundle, watcher, pacer });
+  const worker = await createWorker({
+    connection: nativeConnection,
+    client,
+    taskQueue,
+    clients: f.clients,
+    workflowBundle: f.bundle,
+    watcher,
+    pacer,
+  });
   const running = worker.run();
   const failed = running.then(() => Promise.reject(new Error('the test worker stopped')));
   failed.catch(() => undefined);
@@ -107,14 +118,23 @@ async function startWorker(f: Fixture, watcher: Partial<WatcherConfig>): Promise
  * time, the "hang"). The test's watcher idles out on its own once its keys are done. A test's own
  * worker is stopped first, then what it ran is terminated.
  */
-async function cleanUp(f: Fixture, account: string, started: WorkflowHandle<typeof retireKey>[], own: RunningWorker | undefined): Promise<void> {
+async function cleanUp(
+  f: Fixture,
+  account: string,
+  started: WorkflowHandle<typeof retireKey>[],
+  own: RunningWorker | undefined,
+): Promise<void> {
   if (!own) {
     await Promise.all(started.map((h) => h.cancel().catch(() => undefined)));
     return;
   }
   await stopWorker(own);
   const { client } = f.ts.env;
-  const leftovers = [...started, client.workflow.getHandle(watcherWorkflowId(account, TEST_REGION)), client.workflow.getHandle(disablingGateWorkflowId(account))];
+  const leftovers = [
+    ...started,
+    client.workflow.getHandle(watcherWorkflowId(account, TEST_REGION)),
+    client.workflow.getHandle(disablingGateWorkflowId(account)),
+  ];
   await Promise.all(leftovers.map((h) => h.terminate('test over').catch(() => undefined)));
 }
 
@@ -130,7 +150,10 @@ async function stopWorker(w: RunningWorker): Promise<void> {
 export async function withWorker<T>(
   f: Fixture,
   account: string,
-  body: (ctx: { taskQueue: string; start: (keyArn: string, options: RetirementOptionsInput) => Promise<WorkflowHandle<typeof retireKey>> }) => Promise<T>,
+  body: (ctx: {
+    taskQueue: string;
+    start: (keyArn: string, options: RetirementOptionsInput) => Promise<WorkflowHandle<typeof retireKey>>;
+  }) => Promise<T>,
   watcher: Partial<WatcherConfig> = FAST_WATCHER,
 ): Promise<T> {
   const own = watcher === FAST_WATCHER ? undefined : await startWorker(f, watcher);
@@ -139,7 +162,12 @@ export async function withWorker<T>(
   const { client } = f.ts.env;
   const started: WorkflowHandle<typeof retireKey>[] = [];
   const start = async (keyArn: string, options: RetirementOptionsInput): Promise<WorkflowHandle<typeof retireKey>> => {
-    const { workflowId } = await startRetirement(client, taskQueue, { keyArn, options, ticket: { id: 'CHG-1', source: 'cli' }, requestedBy: 'test' });
+    const { workflowId } = await startRetirement(client, taskQueue, {
+      keyArn,
+      options,
+      ticket: { id: 'CHG-1', source: 'cli' },
+      requestedBy: 'test',
+    });
     const handle = client.workflow.getHandle<typeof retireKey>(workflowId);
     started.push(handle);
     return handle;

@@ -38,8 +38,13 @@ describe('history size of one retirement', () => {
       const name = types[e.eventType ?? 0] ?? String(e.eventType);
       byType.set(name, (byType.get(name) ?? 0) + 1);
     }
-    const breakdown = [...byType].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t.replace('EVENT_TYPE_', '')} ${n}`).join(', ');
-    console.log(`history events of one retirement with a 90-day soak and a 30-day window: ${events.length} (budget ${HISTORY_BUDGET}): ${breakdown}`);
+    const breakdown = [...byType]
+      .sort((a, b) => b[1] - a[1])
+      .map(([t, n]) => `${t.replace('EVENT_TYPE_', '')} ${n}`)
+      .join(', ');
+    console.log(
+      `history events of one retirement with a 90-day soak and a 30-day window: ${events.length} (budget ${HISTORY_BUDGET}): ${breakdown}`,
+    );
     expect(events.length).toBeLessThan(HISTORY_BUDGET);
   });
 });

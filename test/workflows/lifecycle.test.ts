@@ -14,7 +14,12 @@ describe('retireKey on the time-skipping server, against the emulator', () => {
 
   it('a 30-day soak with no use → deletion scheduled with the chosen window → Deleted', async () => {
     const account = freshAccount();
-    const key = await f.emu.admin.seedKey({ account, creationDate: '-400d', trackingStartDate: '-500d', lastUsage: { operation: 'Decrypt', timestamp: '-200d' } });
+    const key = await f.emu.admin.seedKey({
+      account,
+      creationDate: '-400d',
+      trackingStartDate: '-500d',
+      lastUsage: { operation: 'Decrypt', timestamp: '-200d' },
+    });
     const kms = f.emu.kms(account, TEST_REGION);
     const result = await withWorker(f, account, async ({ start }) => {
       const handle = await start(key.Arn, { soak: '30d', pendingWindowDays: 10 });
@@ -31,7 +36,9 @@ describe('retireKey on the time-skipping server, against the emulator', () => {
     expect(deletion - soakEnds).toBeGreaterThanOrEqual(10 * DAY);
     expect(deletion - soakEnds).toBeLessThan(11 * DAY);
     expect(result.evidence?.lastUsage.case).toBe('used');
-    expect(result.timeline.map((t) => t.phase)).toEqual(expect.arrayContaining(['Preflight', 'Disabling', 'Soaking', 'Scheduling', 'PendingDeletion', 'Done']));
+    expect(result.timeline.map((t) => t.phase)).toEqual(
+      expect.arrayContaining(['Preflight', 'Disabling', 'Soaking', 'Scheduling', 'PendingDeletion', 'Done']),
+    );
     expect(await keyState(kms, key.Arn)).toBe('NotFoundException');
   });
 
@@ -51,12 +58,18 @@ describe('retireKey on the time-skipping server, against the emulator', () => {
     expect(result.outcome).toBe('Reenabled');
     expect(result.phase).toBe('Soaking');
     expect(result.usageEvents).toHaveLength(1);
-    expect(result.usageEvents[0]).toMatchObject({ eventName: 'Encrypt', errorCode: 'DisabledException', principalArn: `arn:aws:iam::${account}:user/payments-app` });
+    expect(result.usageEvents[0]).toMatchObject({
+      eventName: 'Encrypt',
+      errorCode: 'DisabledException',
+      principalArn: `arn:aws:iam::${account}:user/payments-app`,
+    });
     expect(result.usageEvents[0]?.sourceIPAddress).toBeTruthy();
     expect(result.usageEvents[0]?.userAgent).toBeTruthy();
     expect(result.reason).toContain('payments-app');
     // Seen within a watcher poll of the use, long before the soak would have ended.
-    expect(Date.parse(result.timeline[result.timeline.length - 1]!.at) - Date.parse(result.disabledAt!)).toBeLessThan(10 * DAY);
+    expect(Date.parse(result.timeline[result.timeline.length - 1]!.at) - Date.parse(result.disabledAt!)).toBeLessThan(
+      10 * DAY,
+    );
     expect(await keyState(kms, key.Arn)).toBe('Enabled');
     const tags = await kms.send(new ListResourceTagsCommand({ KeyId: key.Arn }));
     expect(tags.Tags ?? []).toEqual([]);
@@ -64,7 +77,12 @@ describe('retireKey on the time-skipping server, against the emulator', () => {
 
   it('a use during the pending window → RolledBack, the key enabled again', async () => {
     const account = freshAccount();
-    await f.emu.admin.registerPrincipal({ accessKeyId: `ASIA${account}`, account, roleName: 'batch', sessionName: 'nightly' });
+    await f.emu.admin.registerPrincipal({
+      accessKeyId: `ASIA${account}`,
+      account,
+      roleName: 'batch',
+      sessionName: 'nightly',
+    });
     const key = await f.emu.admin.seedKey({ account, creationDate: '-400d', trackingStartDate: '-500d' });
     const kms = f.emu.kms(account, TEST_REGION);
     const batch = f.emu.kms(account, TEST_REGION, { accessKeyId: `ASIA${account}` });
@@ -77,7 +95,10 @@ describe('retireKey on the time-skipping server, against the emulator', () => {
     });
     expect(result.outcome).toBe('RolledBack');
     expect(result.phase).toBe('PendingDeletion');
-    expect(result.usageEvents[0]).toMatchObject({ errorCode: 'KMSInvalidStateException', principalArn: `arn:aws:sts::${account}:assumed-role/batch/nightly` });
+    expect(result.usageEvents[0]).toMatchObject({
+      errorCode: 'KMSInvalidStateException',
+      principalArn: `arn:aws:sts::${account}:assumed-role/batch/nightly`,
+    });
     expect(await keyState(kms, key.Arn)).toBe('Enabled');
   });
 });

@@ -16,15 +16,21 @@ describe('replaying histories of earlier versions', () => {
     it(`${name} replays on today's code`, async () => {
       const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(dir, `${name}.bin`)));
       // The recording passed Preflight straight to TagResource: no disabling gate in it.
-      const scheduled = (history.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+      const scheduled = (history.events ?? []).flatMap(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+      );
       expect(scheduled).toContain('tagResource');
       expect(scheduled).not.toContain('requestDisablingSlot');
-      await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `replay-${name}`)).resolves.toBeUndefined();
+      await expect(
+        Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `replay-${name}`),
+      ).resolves.toBeUndefined();
     });
   }
 
-  it('a watcher run from before batching replays on today\'s code', async () => {
-    const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(dir, 'watcher-before-batching.bin')));
+  it("a watcher run from before batching replays on today's code", async () => {
+    const history = temporal.api.history.v1.History.decode(
+      fs.readFileSync(path.join(dir, 'watcher-before-batching.bin')),
+    );
     const events = history.events ?? [];
     expect(events.filter((e) => e.workflowExecutionSignaledEventAttributes).length).toBe(120);
     // Three sweeps, one delivery to all 120 keys at the first: today's code would send 100 and
@@ -32,6 +38,8 @@ describe('replaying histories of earlier versions', () => {
     const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
     expect(scheduled.filter((n) => n === 'lookupKmsEvents')).toHaveLength(3);
     expect(scheduled.filter((n) => n === 'deliverTrailReports')).toHaveLength(1);
-    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'replay-watcher')).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'replay-watcher'),
+    ).resolves.toBeUndefined();
   });
 });

@@ -21,7 +21,11 @@ describe('one CloudTrail watcher per account and Region (dev server)', () => {
   beforeAll(async () => {
     // AWS's own LookupEvents limit in the emulator; the watcher's budget half of it.
     fx = await startWorkerFixture({
-      watcher: { minLagMs: 500, maxRequestsPerSecond: 1, coverageReportIntervalMs: DEFAULT_WATCHER_CONFIG.coverageReportIntervalMs },
+      watcher: {
+        minLagMs: 500,
+        maxRequestsPerSecond: 1,
+        coverageReportIntervalMs: DEFAULT_WATCHER_CONFIG.coverageReportIntervalMs,
+      },
       lookupRatePerSecond: 2,
     });
     emu = fx.emu;
@@ -33,16 +37,28 @@ describe('one CloudTrail watcher per account and Region (dev server)', () => {
 
   it('many soaking keys share one watcher; LookupEvents stays within budget and does not grow with the keys', async () => {
     const KEYS = 10;
-    const keys = await Promise.all(Array.from({ length: KEYS }, () => emu.admin.seedKey({ account, creationDate: '-400d', trackingStartDate: '-500d' })));
+    const keys = await Promise.all(
+      Array.from({ length: KEYS }, () =>
+        emu.admin.seedKey({ account, creationDate: '-400d', trackingStartDate: '-500d' }),
+      ),
+    );
     // Enough failed uses of the first key to need several LookupEvents pages in one sweep.
     const kms = emu.kms(account, TEST_REGION);
     const t0 = Date.now();
     const ids: string[] = [];
     for (const key of keys) {
-      ids.push((await startRetirement(fx.client, fx.taskQueue, { keyArn: key.Arn, options: { soak: '15s', trailLag: '1s', pendingWindowDays: 7 } })).workflowId);
+      ids.push(
+        (
+          await startRetirement(fx.client, fx.taskQueue, {
+            keyArn: key.Arn,
+            options: { soak: '15s', trailLag: '1s', pendingWindowDays: 7 },
+          })
+        ).workflowId,
+      );
     }
     const watcher = fx.client.workflow.getHandle(watcherWorkflowId(account, TEST_REGION));
-    for (let i = 0; i < 600 && (await keyState(kms, keys[0]!.Arn)) !== 'Disabled'; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 600 && (await keyState(kms, keys[0]!.Arn)) !== 'Disabled'; i++)
+      await new Promise((r) => setTimeout(r, 100));
     expect(await keyState(kms, keys[0]!.Arn)).toBe('Disabled');
     for (let i = 0; i < 120; i++) expect(await tryToUse(kms, keys[0]!.Arn)).toBe('DisabledException');
     const results = await Promise.all(
@@ -56,7 +72,9 @@ describe('one CloudTrail watcher per account and Region (dev server)', () => {
     );
     const status = await watcher.query(watcherStatusQuery);
     const elapsedS = (Date.now() - t0) / 1000;
-    expect((await fx.client.workflow.getHandle(ids[0]!).result()) as RetirementResult).toMatchObject({ outcome: 'Reenabled' });
+    expect((await fx.client.workflow.getHandle(ids[0]!).result()) as RetirementResult).toMatchObject({
+      outcome: 'Reenabled',
+    });
     expect(results.slice(1).map((r) => r.phase)).toEqual(Array(KEYS - 1).fill('PendingDeletion'));
 
     const before = await watcher.query(watcherStatusQuery);

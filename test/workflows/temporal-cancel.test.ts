@@ -25,7 +25,12 @@ describe('a Temporal-level cancellation puts the key back', () => {
 
   it('mid-soak: the key enabled again with its own tags, ours gone; outcome Cancelled', async () => {
     const account = freshAccount();
-    const key = await f.emu.admin.seedKey({ account, creationDate: '-400d', trackingStartDate: '-500d', tags: { team: 'payments' } });
+    const key = await f.emu.admin.seedKey({
+      account,
+      creationDate: '-400d',
+      trackingStartDate: '-500d',
+      tags: { team: 'payments' },
+    });
     const kms = f.emu.kms(account, TEST_REGION);
     const { result, status } = await withWorker(f, account, async ({ start }) => {
       const handle = await start(key.Arn, { soak: '30d' });
@@ -53,7 +58,8 @@ describe('a Temporal-level cancellation puts the key back', () => {
       const watcher = f.ts.env.client.workflow.getHandle(watcherWorkflowId(account, TEST_REGION));
       const first = (await watcher.describe()).runId;
       await watcher.cancel();
-      for (let i = 0; i < 100 && (await watcher.describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 100 && (await watcher.describe()).status.name === 'RUNNING'; i++)
+        await new Promise((r) => setTimeout(r, 50));
       expect((await watcher.describe()).status.name).toBe('CANCELLED');
       // The key hears nothing for over a week, registers again and a new watcher starts.
       await f.ts.env.sleep(10 * DAY);

@@ -19,7 +19,12 @@ export async function soakingKeyStandIn(input: { untilMs: number }): Promise<{ r
 const { useKey } = proxyActivities<BenchActivities>({ startToCloseTimeout: '1 minute' });
 
 /** Other applications' KMS traffic in the account: CloudTrail events the watcher must page through. */
-export async function backgroundTraffic(input: { keyArn: string; perTick: number; tickMs: number; untilMs: number }): Promise<void> {
+export async function backgroundTraffic(input: {
+  keyArn: string;
+  perTick: number;
+  tickMs: number;
+  untilMs: number;
+}): Promise<void> {
   while (Date.now() < input.untilMs) {
     await useKey({ keyArn: input.keyArn, count: input.perTick });
     await sleep(input.tickMs);

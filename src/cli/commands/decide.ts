@@ -38,7 +38,8 @@ export function registerDecisionCommands(program: Command): void {
       .option('--account <account>', 'account of a key given by key id (otherwise DescribeKey finds it)')
       .option('--json', 'machine-readable output')
       .action(async (key: string, flags: DecideFlags) => {
-        if (decision === 'cancel' && !flags.reason?.trim()) throw usageError('cancel needs --reason "<who asked and why>".', 'missing-reason');
+        if (decision === 'cancel' && !flags.reason?.trim())
+          throw usageError('cancel needs --reason "<who asked and why>".', 'missing-reason');
         const workflowId = await workflowIdFor(key, flags);
         const by = flags.by ?? currentUser();
         const status = await withTemporal(({ client }) =>
@@ -54,9 +55,18 @@ export function registerDecisionCommands(program: Command): void {
 
 /** Updates cannot reach a closed workflow; say that it is over (and how) rather than unknown. */
 async function explainClosed(client: Client, workflowId: string, decision: Decision, unknown: Error): Promise<Error> {
-  const info = await client.workflow.getHandle(workflowId).describe().catch(() => undefined);
+  const info = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch(() => undefined);
   if (!info) return unknown;
-  const result = info.status.name === 'COMPLETED' ? ((await client.workflow.getHandle(workflowId).result().catch(() => undefined)) as RetirementResult | undefined) : undefined;
+  const result =
+    info.status.name === 'COMPLETED'
+      ? ((await client.workflow
+          .getHandle(workflowId)
+          .result()
+          .catch(() => undefined)) as RetirementResult | undefined)
+      : undefined;
   const how = result ? `${result.outcome}: ${result.reason ?? ''}` : info.status.name;
   return new CliError(`the retirement ${workflowId} is over (${how}); nothing to ${decision}.`, 1, 'retirement-closed');
 }

@@ -17,7 +17,9 @@ interface DemoFlags {
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('run the whole thing locally in about a minute: a Temporal dev server with its Web UI, the AWS emulator, a worker, and three keys with three outcomes')
+    .description(
+      'run the whole thing locally in about a minute: a Temporal dev server with its Web UI, the AWS emulator, a worker, and three keys with three outcomes',
+    )
     .option('--keep', 'keep everything running afterwards (until Ctrl-C), to look around in the Web UI')
     .option('--soak <duration>', 'soak of each retirement', '20s')
     .option('--ui-port <port>', 'port of the Temporal Web UI ("auto": a free one)', 'auto')
@@ -25,7 +27,8 @@ export function registerDemoCommand(program: Command): void {
     .action(async (flags: DemoFlags) => {
       const soakMs = soak(flags.soak);
       const uiPort = flags.uiPort === 'auto' ? 'auto' : Number(flags.uiPort);
-      if (uiPort !== 'auto' && !(Number.isInteger(uiPort) && uiPort > 0 && uiPort < 65_536)) throw usageError(`--ui-port "${flags.uiPort}" must be a port number or "auto".`, 'bad-option');
+      if (uiPort !== 'auto' && !(Number.isInteger(uiPort) && uiPort > 0 && uiPort < 65_536))
+        throw usageError(`--ui-port "${flags.uiPort}" must be a port number or "auto".`, 'bad-option');
       quietWorkerLogs();
       // The SDK's notice about future Node versions is for maintainers, not for a demo's audience.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -34,9 +37,16 @@ export function registerDemoCommand(program: Command): void {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        const report = await runDemo({ soak: formatDuration(soakMs), keep: flags.keep, uiPort, stop: stop.signal, out: flags.json ? process.stderr : process.stdout });
+        const report = await runDemo({
+          soak: formatDuration(soakMs),
+          keep: flags.keep,
+          uiPort,
+          stop: stop.signal,
+          out: flags.json ? process.stderr : process.stdout,
+        });
         if (flags.json) writeJson(report);
-        if (!report.ok) throw new CliError('the demo did not end with the three expected outcomes.', 1, 'demo-unexpected');
+        if (!report.ok)
+          throw new CliError('the demo did not end with the three expected outcomes.', 1, 'demo-unexpected');
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
@@ -47,7 +57,8 @@ export function registerDemoCommand(program: Command): void {
 function soak(text: string): number {
   try {
     const ms = parseDuration(text, '--soak');
-    if (ms < SOAK_RANGE.min || ms > 3_600_000) throw usageError(`--soak ${text}: the demo takes a soak from 1s to 1h.`, 'bad-option');
+    if (ms < SOAK_RANGE.min || ms > 3_600_000)
+      throw usageError(`--soak ${text}: the demo takes a soak from 1s to 1h.`, 'bad-option');
     return ms;
   } catch (err) {
     if (err instanceof DurationError) throw usageError(err.message, 'bad-option');

@@ -22,10 +22,16 @@ function number(value: string, flag: string, min: number): number {
 export function registerEmulatorCommand(program: Command): void {
   program
     .command('emulator')
-    .description('run the local AWS emulator: KMS and CloudTrail LookupEvents (AWS JSON 1.1) and STS AssumeRole on one port')
+    .description(
+      'run the local AWS emulator: KMS and CloudTrail LookupEvents (AWS JSON 1.1) and STS AssumeRole on one port',
+    )
     .option('--port <port>', 'port to listen on (0 = a free port)', '4599')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--trail-delay <duration>', "delay before a call's CloudTrail event is visible, e.g. 5m (AWS: minutes)", '0s')
+    .option(
+      '--trail-delay <duration>',
+      "delay before a call's CloudTrail event is visible, e.g. 5m (AWS: minutes)",
+      '0s',
+    )
     .option('--state <file>', 'keep keys, events and the clock offset in this JSON file across restarts')
     .option('--lookup-rate <perSecond>', 'LookupEvents requests per second per account and Region (0 = unlimited)', '2')
     .option('--json', 'print the URL as JSON')
@@ -46,7 +52,11 @@ function untilSignal(): Promise<void> {
 }
 
 /** Starts the emulator from parsed flags, prints its URL, and stops it when `stopped()` resolves. */
-export async function runEmulator(flags: EmulatorFlags, stopped: () => Promise<void>, out: (line: string) => void = (l) => process.stdout.write(l)): Promise<void> {
+export async function runEmulator(
+  flags: EmulatorFlags,
+  stopped: () => Promise<void>,
+  out: (line: string) => void = (l) => process.stdout.write(l),
+): Promise<void> {
   let trailDelayMs: number;
   try {
     trailDelayMs = flags.trailDelay === '0' ? 0 : parseDuration(flags.trailDelay, '--trail-delay');
@@ -61,7 +71,11 @@ export async function runEmulator(flags: EmulatorFlags, stopped: () => Promise<v
     stateFile: flags.state,
     lookupRatePerSecond: number(flags.lookupRate, '--lookup-rate', 0),
   });
-  out(flags.json ? `${JSON.stringify({ url: emulator.url, port: emulator.port })}\n` : `kms-retire emulator listening on ${emulator.url}\n`);
+  out(
+    flags.json
+      ? `${JSON.stringify({ url: emulator.url, port: emulator.port })}\n`
+      : `kms-retire emulator listening on ${emulator.url}\n`,
+  );
   await stopped();
   await emulator.stop();
 }

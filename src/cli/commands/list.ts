@@ -1,6 +1,13 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { Command } from 'commander';
-import { KmsAccount, KmsKeyArn, KmsRegion, RetirementPhaseAttr, SoakEndsAt, TicketId } from '../../shared/search-attributes';
+import {
+  KmsAccount,
+  KmsKeyArn,
+  KmsRegion,
+  RetirementPhaseAttr,
+  SoakEndsAt,
+  TicketId,
+} from '../../shared/search-attributes';
 import type { RetirementResult } from '../../shared/types';
 import { usageError } from '../errors';
 import { buildListQuery, type ListFilters } from '../list-query';
@@ -33,7 +40,10 @@ export function registerListCommand(program: Command): void {
   program
     .command('list')
     .description('list retirements (running ones unless --all), filtered by phase, ticket, account or Region')
-    .option('--phase <phase>', 'Preflight, Queued, Disabling, Soaking, AwaitingApproval, Scheduling, PendingDeletion or Done')
+    .option(
+      '--phase <phase>',
+      'Preflight, Queued, Disabling, Soaking, AwaitingApproval, Scheduling, PendingDeletion or Done',
+    )
     .option('--ticket <id>', 'ticket id the retirement was started for')
     .option('--account <account>', '12-digit AWS account id')
     .option('--region <region>', 'AWS Region')
@@ -42,7 +52,8 @@ export function registerListCommand(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (flags: ListFlags) => {
       const limit = Number(flags.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw usageError(`--limit "${flags.limit}" must be a whole number above 0.`, 'bad-option');
+      if (!Number.isInteger(limit) || limit < 1)
+        throw usageError(`--limit "${flags.limit}" must be a whole number above 0.`, 'bad-option');
       const query = buildListQuery(flags);
       const found = await withTemporal(({ client }) => listRetirements(client, query, limit));
       if (flags.json) writeJson({ query, retirements: found });
@@ -61,7 +72,10 @@ export async function listRetirements(client: Client, query: string, limit: numb
     out
       .filter((r) => r.status === 'COMPLETED')
       .map(async (r) => {
-        const result = (await client.workflow.getHandle(r.workflowId, r.runId).result().catch(() => undefined)) as RetirementResult | undefined;
+        const result = (await client.workflow
+          .getHandle(r.workflowId, r.runId)
+          .result()
+          .catch(() => undefined)) as RetirementResult | undefined;
         r.outcome = result?.outcome;
       }),
   );

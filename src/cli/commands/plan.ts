@@ -21,7 +21,9 @@ interface PlanFlags {
 export function registerPlanCommand(program: Command): void {
   program
     .command('plan')
-    .description('preflight only: check each key (DescribeKey, GetKeyLastUsage, aliases, tags, grants) and say whether it may be retired, and why; changes nothing')
+    .description(
+      'preflight only: check each key (DescribeKey, GetKeyLastUsage, aliases, tags, grants) and say whether it may be retired, and why; changes nothing',
+    )
     .argument('[keys...]', 'key ARNs (or key ids with --region)')
     .option('--from <file>', 'read keys from a file: one ARN a line, or the JSON / CSV that scan writes')
     .option('--region <region>', 'Region of keys given by key id')
@@ -46,7 +48,12 @@ export function registerPlanCommand(program: Command): void {
         if (flags.json) writeJson({ keys: plan });
         else write(renderPlan(plan));
         const failed = plan.filter((p) => !p.checked);
-        if (failed.length > 0) throw new CliError(`${failed.length} of ${plan.length} key(s) could not be checked: ${failed.map((p) => p.error).join('; ')}`, 1, 'aws-error');
+        if (failed.length > 0)
+          throw new CliError(
+            `${failed.length} of ${plan.length} key(s) could not be checked: ${failed.map((p) => p.error).join('; ')}`,
+            1,
+            'aws-error',
+          );
       } finally {
         clients.destroy();
       }
@@ -57,9 +64,24 @@ export function renderPlan(plan: readonly PlanEntry[]): string {
   const rows = plan.map((p) => {
     const e = p.evidence;
     const verdict = !p.checked ? 'NOT CHECKED' : p.eligible ? 'eligible' : 'refused';
-    const facts = e ? [`${e.keyState}, ${e.keyManager} managed, ${e.origin}`, e.lastUsage.summary, `aliases: ${e.aliases.join(', ') || 'none'}; grants: ${e.grantCount}`] : [];
-    const why = p.error ? [p.error] : p.refusals.length ? p.refusals.map((r) => `${r.code}: ${r.reason}`) : (e?.notes ?? []);
-    return [`${keyIdOf(p.keyArn)}\n${p.keyArn.split(':').slice(3, 5).join(' ')}`, verdict, facts.join('\n'), why.join('\n') || 'no objection'];
+    const facts = e
+      ? [
+          `${e.keyState}, ${e.keyManager} managed, ${e.origin}`,
+          e.lastUsage.summary,
+          `aliases: ${e.aliases.join(', ') || 'none'}; grants: ${e.grantCount}`,
+        ]
+      : [];
+    const why = p.error
+      ? [p.error]
+      : p.refusals.length
+        ? p.refusals.map((r) => `${r.code}: ${r.reason}`)
+        : (e?.notes ?? []);
+    return [
+      `${keyIdOf(p.keyArn)}\n${p.keyArn.split(':').slice(3, 5).join(' ')}`,
+      verdict,
+      facts.join('\n'),
+      why.join('\n') || 'no objection',
+    ];
   });
   const eligible = plan.filter((p) => p.eligible).length;
   return `${table(['key', 'verdict', 'facts', 'why'], rows, [40, 13, 44, 60])}\n${eligible} of ${plan.length} key(s) eligible; nothing was changed.`;

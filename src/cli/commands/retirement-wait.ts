@@ -25,7 +25,14 @@ export async function readStatus(client: Client, workflowId: string): Promise<Re
   const description = await handle.describe().catch(() => undefined);
   if (description && description.status.name !== 'RUNNING') {
     if (description.status.name === 'COMPLETED') return statusFromResult((await handle.result()) as RetirementResult);
-    return { keyArn: '', phase: 'Done', outcome: 'Failed', reason: `the workflow is ${description.status.name}`, usageEvents: [], timeline: [] };
+    return {
+      keyArn: '',
+      phase: 'Done',
+      outcome: 'Failed',
+      reason: `the workflow is ${description.status.name}`,
+      usageEvents: [],
+      timeline: [],
+    };
   }
   return retirementStatus(client, workflowId);
 }

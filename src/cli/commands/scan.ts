@@ -22,20 +22,33 @@ interface ScanFlags {
   out?: string;
 }
 
-const list = (value: string): string[] => [...new Set(value.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
+const list = (value: string): string[] => [
+  ...new Set(
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  ),
+];
 
 function parseFlags(flags: ScanFlags) {
   const accounts = list(flags.accounts);
   const bad = accounts.find((a) => !/^\d{12}$/.test(a));
-  if (accounts.length === 0 || bad !== undefined) throw usageError(`--accounts must be 12-digit AWS account ids separated by commas${bad ? `; "${bad}" is not one` : ''}.`);
+  if (accounts.length === 0 || bad !== undefined)
+    throw usageError(
+      `--accounts must be 12-digit AWS account ids separated by commas${bad ? `; "${bad}" is not one` : ''}.`,
+    );
   const regions = list(flags.regions ?? process.env.AWS_REGION ?? '');
-  if (regions.length === 0) throw usageError('--regions is required (e.g. --regions us-east-1,eu-west-1), or set AWS_REGION.');
+  if (regions.length === 0)
+    throw usageError('--regions is required (e.g. --regions us-east-1,eu-west-1), or set AWS_REGION.');
   const badRegion = regions.find((r) => !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r));
   if (badRegion) throw usageError(`--regions: "${badRegion}" is not an AWS Region name such as us-east-1.`);
   const rate = Number(flags.kmsRate);
-  if (!Number.isFinite(rate) || rate <= 0) throw usageError(`--kms-rate must be a number of requests per second above 0, got "${flags.kmsRate}".`);
+  if (!Number.isFinite(rate) || rate <= 0)
+    throw usageError(`--kms-rate must be a number of requests per second above 0, got "${flags.kmsRate}".`);
   const concurrency = Number(flags.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError(`--concurrency must be a whole number ≥ 1, got "${flags.concurrency}".`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw usageError(`--concurrency must be a whole number ≥ 1, got "${flags.concurrency}".`);
   if (flags.json && flags.csv) throw usageError('choose one of --json and --csv.');
   try {
     if (flags.roleTemplate) checkRoleTemplate(flags.roleTemplate);
@@ -45,7 +58,11 @@ function parseFlags(flags: ScanFlags) {
       regions,
       rate,
       concurrency,
-      options: { minIdleMs: options.minIdleMs, allowExternalMaterial: !!flags.allowExternalMaterial, acceptUnknownBeforeTracking: !!flags.acceptUnknownBeforeTracking },
+      options: {
+        minIdleMs: options.minIdleMs,
+        allowExternalMaterial: !!flags.allowExternalMaterial,
+        acceptUnknownBeforeTracking: !!flags.acceptUnknownBeforeTracking,
+      },
     };
   } catch (err) {
     if (err instanceof OptionsError || err instanceof RoleTemplateError) throw usageError(err.message);
@@ -65,10 +82,15 @@ function format(flags: ScanFlags): 'json' | 'csv' | 'table' {
 export function registerScanCommand(program: Command): void {
   program
     .command('scan')
-    .description('list every customer-managed key in the given accounts and Regions, sorted into retirement candidates and keys to keep, each with its reason')
+    .description(
+      'list every customer-managed key in the given accounts and Regions, sorted into retirement candidates and keys to keep, each with its reason',
+    )
     .requiredOption('--accounts <ids>', 'account ids, comma-separated')
     .option('--regions <names>', 'Regions, comma-separated (default: AWS_REGION)')
-    .option('--role-template <arn>', 'role to assume in each account, e.g. arn:aws:iam::{account}:role/kms-retire (default: the current credentials)')
+    .option(
+      '--role-template <arn>',
+      'role to assume in each account, e.g. arn:aws:iam::{account}:role/kms-retire (default: the current credentials)',
+    )
     .option('--kms-rate <perSecond>', 'KMS requests per second per account and Region', '10')
     .option('--min-idle <duration>', 'idle time a candidate must have proven', '90d')
     .option('--allow-external-material', 'count keys with imported material or in a custom key store as candidates')
@@ -84,7 +106,13 @@ export function registerScanCommand(program: Command): void {
       let report;
       try {
         report = await scanFleet(
-          { accounts: parsed.accounts, regions: parsed.regions, kmsRatePerSecond: parsed.rate, concurrencyPerScope: parsed.concurrency, options: parsed.options },
+          {
+            accounts: parsed.accounts,
+            regions: parsed.regions,
+            kmsRatePerSecond: parsed.rate,
+            concurrencyPerScope: parsed.concurrency,
+            options: parsed.options,
+          },
           { clients, onProgress: (p) => bar.update(p) },
         );
       } finally {
@@ -100,7 +128,9 @@ export function registerScanCommand(program: Command): void {
         process.stdout.write(text);
       }
       if (report.errors.length > 0) {
-        throw new CliError(`${report.errors.length} account/Region pair(s) could not be scanned; the report lists the others.`);
+        throw new CliError(
+          `${report.errors.length} account/Region pair(s) could not be scanned; the report lists the others.`,
+        );
       }
     });
 }

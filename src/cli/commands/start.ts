@@ -49,7 +49,11 @@ export function optionsFromFlags(flags: StartFlags): RetirementOptionsInput {
   let pendingWindowDays: number | undefined;
   if (flags.pendingWindowDays !== undefined) {
     pendingWindowDays = Number(flags.pendingWindowDays);
-    if (!/^\d+$/.test(flags.pendingWindowDays)) throw usageError(`--pending-window-days ${flags.pendingWindowDays} must be a whole number of days from 7 to 30.`, 'bad-option');
+    if (!/^\d+$/.test(flags.pendingWindowDays))
+      throw usageError(
+        `--pending-window-days ${flags.pendingWindowDays} must be a whole number of days from 7 to 30.`,
+        'bad-option',
+      );
   }
   const input: RetirementOptionsInput = {
     soak: flags.soak,
@@ -60,7 +64,8 @@ export function optionsFromFlags(flags: StartFlags): RetirementOptionsInput {
     allowExternalMaterial: flags.allowExternalMaterial,
     acceptUnknownBeforeTracking: flags.acceptUnknownBeforeTracking,
   };
-  for (const name of Object.keys(input) as (keyof RetirementOptionsInput)[]) if (input[name] === undefined) delete input[name];
+  for (const name of Object.keys(input) as (keyof RetirementOptionsInput)[])
+    if (input[name] === undefined) delete input[name];
   resolveOptions(input); // refuse bad values before anything is contacted (OptionsError → exit 2)
   return input;
 }
@@ -83,12 +88,16 @@ export function registerStartCommand(program: Command): void {
     .option('--accept-unknown-before-tracking', 'accept idle time proven only since GetKeyLastUsage tracking began')
     .option('--wait', 'return once each retirement has decided: deletion scheduled, or an outcome')
     .option('--json', 'machine-readable output')
-    .option('--concurrency <n>', `start requests in flight at once for many keys (default ${DEFAULT_START_CONCURRENCY})`)
+    .option(
+      '--concurrency <n>',
+      `start requests in flight at once for many keys (default ${DEFAULT_START_CONCURRENCY})`,
+    )
     .action(async (keyArgs: string[], flags: StartFlags) => {
       const options = optionsFromFlags(flags);
       const concurrency = parseConcurrency(flags.concurrency, DEFAULT_START_CONCURRENCY);
       if (flags.from) keyArgs = [...keyArgs, ...readKeyFile(flags.from)];
-      if (keyArgs.length === 0) throw usageError('start needs at least one key: name it by ARN, or pass --from FILE.', 'no-keys');
+      if (keyArgs.length === 0)
+        throw usageError('start needs at least one key: name it by ARN, or pass --from FILE.', 'no-keys');
       checkKeyArgOptions(flags);
       const clients = new ClientFactory({ maxAttempts: 3 });
       let resolved;
@@ -105,12 +114,20 @@ export function registerStartCommand(program: Command): void {
         const bar = startProgressBar(resolved.keys.length);
         let started;
         try {
-          started = await startMany(client, settings.taskQueue, resolved.keys.map((k) => k.arn), { options, ticket, requestedBy }, { concurrency, onProgress: bar.onProgress });
+          started = await startMany(
+            client,
+            settings.taskQueue,
+            resolved.keys.map((k) => k.arn),
+            { options, ticket, requestedBy },
+            { concurrency, onProgress: bar.onProgress },
+          );
         } finally {
           bar.stop();
         }
         const report = summarize([...resolved.failures, ...started.entries]);
-        const out: StartOutput[] = started.entries.flatMap((e) => (e.workflowId ? [{ workflowId: e.workflowId, keyArn: e.keyArn ?? e.key, started: e.started === true }] : []));
+        const out: StartOutput[] = started.entries.flatMap((e) =>
+          e.workflowId ? [{ workflowId: e.workflowId, keyArn: e.keyArn ?? e.key, started: e.started === true }] : [],
+        );
         if (flags.wait) await waitForAll(client, out, flags.json === true);
         return { report, outputs: out };
       });
@@ -118,9 +135,21 @@ export function registerStartCommand(program: Command): void {
       if (flags.json) writeJson(outputs.length === 1 && failures.length === 0 ? outputs[0] : [...outputs, ...failures]);
       else if (!flags.wait) for (const line of renderBulkReport(report)) write(line);
       const failed = outputs.filter((o) => o.outcome === 'Failed');
-      if (failed.length) throw new CliError(`${failed.length} retirement(s) failed: ${failed.map((o) => `${o.workflowId}: ${o.reason ?? ''}`).join('; ')}`, 1, 'retirement-failed');
+      if (failed.length)
+        throw new CliError(
+          `${failed.length} retirement(s) failed: ${failed.map((o) => `${o.workflowId}: ${o.reason ?? ''}`).join('; ')}`,
+          1,
+          'retirement-failed',
+        );
       if (failures.length) {
-        throw new CliError(`${failures.length} of ${report.entries.length} key(s) could not be started: ${failures.slice(0, 10).map((f) => `${f.key}: ${f.error ?? ''}`).join('; ')}${failures.length > 10 ? '; …' : ''}`, 1, 'start-failed');
+        throw new CliError(
+          `${failures.length} of ${report.entries.length} key(s) could not be started: ${failures
+            .slice(0, 10)
+            .map((f) => `${f.key}: ${f.error ?? ''}`)
+            .join('; ')}${failures.length > 10 ? '; …' : ''}`,
+          1,
+          'start-failed',
+        );
       }
     });
 }
@@ -128,8 +157,14 @@ export function registerStartCommand(program: Command): void {
 async function waitForAll(client: Client, out: StartOutput[], json: boolean): Promise<void> {
   // Live progress: redrawn in place on a terminal; with --json it goes to stderr, keeping stdout for the result.
   const sink = json ? process.stderr : process.stdout;
-  const tracked = out.map((o) => ({ workflowId: o.workflowId, keyArn: o.keyArn, label: o.keyArn.split('/').pop() ?? o.keyArn }));
-  await followRetirements(client, tracked, { sink: { write: (t: string) => sink.write(t), isTTY: sink.isTTY, columns: sink.columns } });
+  const tracked = out.map((o) => ({
+    workflowId: o.workflowId,
+    keyArn: o.keyArn,
+    label: o.keyArn.split('/').pop() ?? o.keyArn,
+  }));
+  await followRetirements(client, tracked, {
+    sink: { write: (t: string) => sink.write(t), isTTY: sink.isTTY, columns: sink.columns },
+  });
   for (const entry of out) {
     const status = await waitForDecision(client, entry.workflowId);
     Object.assign(entry, {

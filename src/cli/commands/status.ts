@@ -31,10 +31,25 @@ export function registerStatusCommand(program: Command): void {
         const status = await readStatus(client, workflowId);
         // Queued: ask the account's gate where this retirement stands (one query, cheap).
         const account = parseRetirementWorkflowId(workflowId)?.account;
-        const gate = status.phase === 'Queued' && account ? await disablingGateState(client, account, workflowId) : undefined;
+        const gate =
+          status.phase === 'Queued' && account ? await disablingGateState(client, account, workflowId) : undefined;
         return { status, gate };
       });
-      const queue = status.phase === 'Queued' ? { text: queuedText(workflowId, gate), ...(gate ? { account: gate.account, position: gate.position, waiting: gate.queued, inUse: gate.holders.length, limit: gate.limit } : {}) } : undefined;
+      const queue =
+        status.phase === 'Queued'
+          ? {
+              text: queuedText(workflowId, gate),
+              ...(gate
+                ? {
+                    account: gate.account,
+                    position: gate.position,
+                    waiting: gate.queued,
+                    inUse: gate.holders.length,
+                    limit: gate.limit,
+                  }
+                : {}),
+            }
+          : undefined;
       if (flags.json) writeJson({ workflowId, ...status, ...(queue ? { queue } : {}) });
       else write(renderStatus(workflowId, status, 8, gate));
     });

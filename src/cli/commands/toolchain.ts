@@ -12,7 +12,9 @@ export function registerToolchainCommand(program: Command): void {
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ temporalCli: cli, testServer })}\n`);
       } else {
-        process.stdout.write(`temporal CLI:  ${cli.path} (${cli.source})\ntest server:   ${testServer.path} (${testServer.source})\n`);
+        process.stdout.write(
+          `temporal CLI:  ${cli.path} (${cli.source})\ntest server:   ${testServer.path} (${testServer.source})\n`,
+        );
       }
     });
 }

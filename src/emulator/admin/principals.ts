@@ -37,13 +37,23 @@ export function registerPrincipal(store: Store, spec: PrincipalSpec, now: number
       userName: spec.userName,
     };
   } else {
-    throw new AwsError('ValidationException', 'A principal needs userName (an IAM user) or roleName (an assumed role).');
+    throw new AwsError(
+      'ValidationException',
+      'A principal needs userName (an IAM user) or roleName (an assumed role).',
+    );
   }
   store.principals.set(principal.accessKeyId, principal);
   return principal;
 }
 
-export function assumedRole(accessKeyId: string, account: string, roleName: string, sessionName: string, now: number, expiresAt?: number): Principal {
+export function assumedRole(
+  accessKeyId: string,
+  account: string,
+  roleName: string,
+  sessionName: string,
+  now: number,
+  expiresAt?: number,
+): Principal {
   const roleId = uniqueId('AROA');
   return {
     accessKeyId,

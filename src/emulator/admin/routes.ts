@@ -45,14 +45,16 @@ export function adminRoutes(core: EmulatorCore, defaults: AdminDefaults): Hono {
 
   app.post('/keys', async (c) => {
     const now = await core.clock.now();
-    const key = seedKey(core.store, (await jsonBody(c)), now, defaults);
+    const key = seedKey(core.store, await jsonBody(c), now, defaults);
     core.changed();
     return c.json({ KeyMetadata: seededView(key) });
   });
 
   app.get('/keys', (c) => {
     const { account, region } = c.req.query();
-    const keys = [...core.store.keys.values()].filter((k) => (!account || k.account === account) && (!region || k.region === region));
+    const keys = [...core.store.keys.values()].filter(
+      (k) => (!account || k.account === account) && (!region || k.region === region),
+    );
     return c.json({ Keys: keys.map(seededView) });
   });
 
@@ -77,7 +79,11 @@ export function adminRoutes(core: EmulatorCore, defaults: AdminDefaults): Hono {
   app.get('/calls', (c) => c.json(core.calls.snapshot()));
 
   app.post('/principals', async (c) => {
-    const principal = registerPrincipal(core.store, (await jsonBody(c)) as unknown as PrincipalSpec, await core.clock.now());
+    const principal = registerPrincipal(
+      core.store,
+      (await jsonBody(c)) as unknown as PrincipalSpec,
+      await core.clock.now(),
+    );
     core.changed();
     return c.json(principal);
   });

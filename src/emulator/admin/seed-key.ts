@@ -45,19 +45,41 @@ export function seedTime(value: SeedTime | undefined, now: number, what: string)
     }
   }
   const parsed = Date.parse(value);
-  if (!Number.isFinite(parsed)) throw new AwsError('ValidationException', `${what} "${value}" is not an ISO-8601 time, epoch milliseconds, or "-<duration>" such as -400d.`);
+  if (!Number.isFinite(parsed))
+    throw new AwsError(
+      'ValidationException',
+      `${what} "${value}" is not an ISO-8601 time, epoch milliseconds, or "-<duration>" such as -400d.`,
+    );
   return parsed;
 }
 
 /** Seeds a key (and its replicas and aliases) with back-dated metadata; returns the primary. */
-export function seedKey(store: Store, spec: SeedKeySpec, now: number, defaults: { account: string; region: string }): KeyRecord {
+export function seedKey(
+  store: Store,
+  spec: SeedKeySpec,
+  now: number,
+  defaults: { account: string; region: string },
+): KeyRecord {
   const account = spec.account ?? defaults.account;
   const region = spec.region ?? defaults.region;
   if (!/^\d{12}$/.test(account)) throw new AwsError('ValidationException', `account "${account}" must be 12 digits.`);
-  if (spec.keySpec && !KEY_SPECS.includes(spec.keySpec)) throw new AwsError('ValidationException', `keySpec must be one of ${KEY_SPECS.join(', ')}.`);
+  if (spec.keySpec && !KEY_SPECS.includes(spec.keySpec))
+    throw new AwsError('ValidationException', `keySpec must be one of ${KEY_SPECS.join(', ')}.`);
   const multiRegion = spec.multiRegion ?? (spec.replicaRegions?.length ?? 0) > 0;
   const created = seedTime(spec.creationDate, now, 'creationDate') ?? now;
-  const key = newKey({ account, region, now: created, keyId: spec.keyId, description: spec.description, keySpec: spec.keySpec, keyUsage: spec.keyUsage, origin: spec.origin, keyManager: spec.keyManager, multiRegion, customKeyStoreId: spec.customKeyStoreId });
+  const key = newKey({
+    account,
+    region,
+    now: created,
+    keyId: spec.keyId,
+    description: spec.description,
+    keySpec: spec.keySpec,
+    keyUsage: spec.keyUsage,
+    origin: spec.origin,
+    keyManager: spec.keyManager,
+    multiRegion,
+    customKeyStoreId: spec.customKeyStoreId,
+  });
   if (store.keys.has(key.arn)) throw new AwsError('AlreadyExistsException', `Key ${key.arn} already exists.`);
   key.trackingStartDate = seedTime(spec.trackingStartDate, now, 'trackingStartDate') ?? created;
   if (spec.keyState) key.keyState = spec.keyState;
@@ -70,21 +92,43 @@ export function seedKey(store: Store, spec: SeedKeySpec, now: number, defaults: 
     };
   }
   if (spec.tags) {
-    key.tags = Array.isArray(spec.tags) ? spec.tags : Object.entries(spec.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
+    key.tags = Array.isArray(spec.tags)
+      ? spec.tags
+      : Object.entries(spec.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
   }
   if (key.keyState === 'PendingDeletion' || key.keyState === 'PendingReplicaDeletion') {
     key.pendingWindowInDays = spec.pendingWindowInDays ?? 30;
-    if (key.keyState === 'PendingDeletion') key.deletionDate = seedTime(spec.deletionDate, now, 'deletionDate') ?? now + key.pendingWindowInDays * 86_400_000;
+    if (key.keyState === 'PendingDeletion')
+      key.deletionDate = seedTime(spec.deletionDate, now, 'deletionDate') ?? now + key.pendingWindowInDays * 86_400_000;
   }
   store.keys.set(key.arn, key);
   for (const replicaRegion of spec.replicaRegions ?? []) {
-    const replica: KeyRecord = { ...structuredClone(key), region: replicaRegion, arn: `arn:aws:kms:${replicaRegion}:${account}:key/${key.keyId}`, multiRegionKeyType: 'REPLICA', primaryArn: key.arn, replicaArns: [], lastUsage: undefined, keyState: 'Enabled', deletionDate: undefined, pendingWindowInDays: undefined };
+    const replica: KeyRecord = {
+      ...structuredClone(key),
+      region: replicaRegion,
+      arn: `arn:aws:kms:${replicaRegion}:${account}:key/${key.keyId}`,
+      multiRegionKeyType: 'REPLICA',
+      primaryArn: key.arn,
+      replicaArns: [],
+      lastUsage: undefined,
+      keyState: 'Enabled',
+      deletionDate: undefined,
+      pendingWindowInDays: undefined,
+    };
     store.keys.set(replica.arn, replica);
     key.replicaArns.push(replica.arn);
   }
   for (const aliasName of spec.aliases ?? []) {
-    if (!aliasName.startsWith('alias/')) throw new AwsError('ValidationException', `alias "${aliasName}" must start with alias/.`);
-    store.putAlias({ account, region, aliasName, targetKeyId: key.keyId, creationDate: created, lastUpdatedDate: created });
+    if (!aliasName.startsWith('alias/'))
+      throw new AwsError('ValidationException', `alias "${aliasName}" must start with alias/.`);
+    store.putAlias({
+      account,
+      region,
+      aliasName,
+      targetKeyId: key.keyId,
+      creationDate: created,
+      lastUpdatedDate: created,
+    });
   }
   return key;
 }
@@ -93,7 +137,7 @@ export function seedKey(store: Store, spec: SeedKeySpec, now: number, defaults: 
 export function seededView(key: KeyRecord): Record<string, unknown> {
   const meta = keyMetadata(key);
   for (const field of ['CreationDate', 'DeletionDate']) {
-    if (typeof meta[field] === 'number') meta[field] = new Date((meta[field]) * 1000).toISOString();
+    if (typeof meta[field] === 'number') meta[field] = new Date(meta[field] * 1000).toISOString();
   }
   return {
     ...meta,

@@ -8,7 +8,16 @@ const DAY_MS = 86_400_000;
 // CloudTrail API Reference, LookupEvents: "You can look up events that occurred in a Region within the last 90 days."
 const LOOKBACK_MS = 90 * DAY_MS;
 // CloudTrail service model, LookupAttributeKey.
-const ATTRIBUTE_KEYS = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'] as const;
+const ATTRIBUTE_KEYS = [
+  'EventId',
+  'EventName',
+  'ReadOnly',
+  'Username',
+  'ResourceType',
+  'ResourceName',
+  'EventSource',
+  'AccessKeyId',
+] as const;
 type AttributeKey = (typeof ATTRIBUTE_KEYS)[number];
 
 // Error names as the CloudTrail service model lists them for LookupEvents (client faults):
@@ -28,15 +37,24 @@ function parseQuery(input: Record<string, unknown>): Query {
   const attrs = input.LookupAttributes;
   let attribute: Query['attribute'];
   if (attrs !== undefined) {
-    if (!Array.isArray(attrs)) throw new AwsError('InvalidLookupAttributesException', 'LookupAttributes must be a list.');
+    if (!Array.isArray(attrs))
+      throw new AwsError('InvalidLookupAttributesException', 'LookupAttributes must be a list.');
     // LookupAttributes: "Currently the list can contain only one item."
-    if (attrs.length > 1) throw new AwsError('InvalidLookupAttributesException', 'You cannot specify more than one lookup attribute.');
+    if (attrs.length > 1)
+      throw new AwsError('InvalidLookupAttributesException', 'You cannot specify more than one lookup attribute.');
     const first = attrs[0] as { AttributeKey?: unknown; AttributeValue?: unknown } | undefined;
     if (first) {
       if (!ATTRIBUTE_KEYS.includes(first.AttributeKey as AttributeKey)) {
-        throw new AwsError('InvalidLookupAttributesException', `AttributeKey ${String(first.AttributeKey)} is not valid; use one of ${ATTRIBUTE_KEYS.join(', ')}.`);
+        throw new AwsError(
+          'InvalidLookupAttributesException',
+          `AttributeKey ${String(first.AttributeKey)} is not valid; use one of ${ATTRIBUTE_KEYS.join(', ')}.`,
+        );
       }
-      if (typeof first.AttributeValue !== 'string' || first.AttributeValue.length < 1 || first.AttributeValue.length > 2000) {
+      if (
+        typeof first.AttributeValue !== 'string' ||
+        first.AttributeValue.length < 1 ||
+        first.AttributeValue.length > 2000
+      ) {
         throw new AwsError('InvalidLookupAttributesException', 'AttributeValue must be 1 to 2000 characters.');
       }
       attribute = { key: first.AttributeKey as AttributeKey, value: first.AttributeValue };
@@ -58,7 +76,8 @@ function parseQuery(input: Record<string, unknown>): Query {
 
 function timeOf(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new AwsError('InvalidTimeRangeException', 'StartTime and EndTime must be timestamps.');
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new AwsError('InvalidTimeRangeException', 'StartTime and EndTime must be timestamps.');
   return value * 1000;
 }
 
@@ -88,7 +107,10 @@ function matches(event: TrailEvent, attribute: Query['attribute']): boolean {
 /** A NextToken is good only for the query that issued it (LookupEvents, NextToken). */
 function fingerprint(caller: Caller, query: Query): string {
   const { maxResults: _ignored, ...rest } = query;
-  return createHash('sha256').update(JSON.stringify([caller.account, caller.region, rest])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([caller.account, caller.region, rest]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 interface Cursor {
@@ -107,13 +129,21 @@ function readToken(token: unknown, expected: string): Cursor | undefined {
     // fall through
   }
   // CloudTrail API Reference, InvalidNextTokenException: "Invalid token or token that was previously used in a request with different parameters."
-  throw new AwsError('InvalidNextTokenException', 'Invalid NextToken: it must come from a previous response to a request with the same parameters.');
+  throw new AwsError(
+    'InvalidNextTokenException',
+    'Invalid NextToken: it must come from a previous response to a request with the same parameters.',
+  );
 }
 
 const newestFirst = (a: TrailEvent, b: TrailEvent): number => b.eventTime - a.eventTime || b.seq - a.seq;
 
 /** LookupEvents over one account and Region's events, newest first, within the last 90 days. */
-export function lookupEvents(store: Store, caller: Caller, input: Record<string, unknown>, now: number): Record<string, unknown> {
+export function lookupEvents(
+  store: Store,
+  caller: Caller,
+  input: Record<string, unknown>,
+  now: number,
+): Record<string, unknown> {
   const query = parseQuery(input);
   if (input.EventCategory !== undefined && input.EventCategory !== 'insight') {
     throw new AwsError('InvalidEventCategoryException', 'EventCategory must be insight.');
@@ -145,7 +175,9 @@ export function lookupEvents(store: Store, caller: Caller, input: Record<string,
     })),
   };
   if (last && events.length > page.length) {
-    out.NextToken = Buffer.from(JSON.stringify({ f: print, t: last.eventTime, s: last.seq }), 'utf8').toString('base64url');
+    out.NextToken = Buffer.from(JSON.stringify({ f: print, t: last.eventTime, s: last.seq }), 'utf8').toString(
+      'base64url',
+    );
   }
   return out;
 }

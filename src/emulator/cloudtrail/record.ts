@@ -5,7 +5,8 @@ import type { TrailEvent } from '../state';
 
 // KMS calls that CloudTrail marks readOnly: the Describe/List/Get calls and the cryptographic
 // operations (AWS KMS Developer Guide, "Logging AWS KMS API calls with AWS CloudTrail" examples).
-const READ_ONLY = /^(Describe|List|Get)|^(Encrypt|Decrypt|ReEncrypt|GenerateDataKey.*|GenerateRandom|Sign|Verify|GenerateMac|VerifyMac)$/;
+const READ_ONLY =
+  /^(Describe|List|Get)|^(Encrypt|Decrypt|ReEncrypt|GenerateDataKey.*|GenerateRandom|Sign|Verify|GenerateMac|VerifyMac)$/;
 
 export interface KmsCall {
   caller: Caller;

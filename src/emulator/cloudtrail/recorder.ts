@@ -31,7 +31,9 @@ export class EventIds {
 
 /** Appends the call's event(s) and drops what LookupEvents can never return again. */
 export function recordKmsCall(store: Store, call: KmsCall, ids: EventIds): void {
-  const owners = [...new Set(call.resources.map((arn) => arn.split(':')[4] ?? ''))].filter((a) => a && a !== call.caller.account);
+  const owners = [...new Set(call.resources.map((arn) => arn.split(':')[4] ?? ''))].filter(
+    (a) => a && a !== call.caller.account,
+  );
   const shared = owners.length > 0 ? randomUUID() : undefined;
   const own = kmsEvent(call);
   if (shared) own.record.sharedEventID = shared;

@@ -13,15 +13,32 @@ const createAlias: KmsHandler = (ctx, input) => {
   const { account, region } = ctx.caller;
   if (!name.startsWith('alias/')) {
     // Recorded AWS answer in LocalStack's test_kms.snapshot.json (test_create_alias).
-    throw new AwsError('ValidationException', 'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html');
+    throw new AwsError(
+      'ValidationException',
+      'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html',
+    );
   }
-  if (name.startsWith('alias/aws/')) throw new AwsError('NotAuthorizedException', 'Aliases that begin with alias/aws/ are reserved for AWS managed keys.');
+  if (name.startsWith('alias/aws/'))
+    throw new AwsError(
+      'NotAuthorizedException',
+      'Aliases that begin with alias/aws/ are reserved for AWS managed keys.',
+    );
   const key = resolveKey(ctx, requireString(input, 'TargetKeyId'), { aliases: false });
   if (isPendingDeletion(key)) throw stateError(key);
   if (ctx.store.findAlias(account, region, name)) {
-    throw new AwsError('AlreadyExistsException', `An alias with the name ${aliasArn(region, account, name)} already exists`);
+    throw new AwsError(
+      'AlreadyExistsException',
+      `An alias with the name ${aliasArn(region, account, name)} already exists`,
+    );
   }
-  ctx.store.putAlias({ account, region, aliasName: name, targetKeyId: key.keyId, creationDate: ctx.now, lastUpdatedDate: ctx.now });
+  ctx.store.putAlias({
+    account,
+    region,
+    aliasName: name,
+    targetKeyId: key.keyId,
+    creationDate: ctx.now,
+    lastUpdatedDate: ctx.now,
+  });
   return {};
 };
 

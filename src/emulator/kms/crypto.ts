@@ -20,7 +20,10 @@ function encryptionKey(ctx: KmsContext, keyId: string, operation: string): KeyRe
   const key = resolveKey(ctx, keyId);
   requireUsable(key);
   if (key.keyUsage !== 'ENCRYPT_DECRYPT' || key.keySpec !== 'SYMMETRIC_DEFAULT') {
-    throw new AwsError('InvalidKeyUsageException', `${key.arn} key usage is ${key.keyUsage} which is not valid for ${operation}.`);
+    throw new AwsError(
+      'InvalidKeyUsageException',
+      `${key.arn} key usage is ${key.keyUsage} which is not valid for ${operation}.`,
+    );
   }
   return key;
 }
@@ -43,18 +46,28 @@ function keyOfCiphertext(ctx: KmsContext, blob: Buffer, requested: string | unde
     const asked = resolveKey(ctx, requested);
     // AWS KMS API Reference, Decrypt: IncorrectKeyException when KeyId is not the key that encrypted.
     if (asked.arn !== key.arn) {
-      throw new AwsError('IncorrectKeyException', 'The key ID in the request does not identify a CMK that can perform this operation.');
+      throw new AwsError(
+        'IncorrectKeyException',
+        'The key ID in the request does not identify a CMK that can perform this operation.',
+      );
     }
   }
   return key;
 }
 
 const encrypt: KmsHandler = (ctx, input) => {
-  ctx.requestParameters = { keyId: input.KeyId, encryptionAlgorithm: input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT', encryptionContext: input.EncryptionContext };
+  ctx.requestParameters = {
+    keyId: input.KeyId,
+    encryptionAlgorithm: input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
+    encryptionContext: input.EncryptionContext,
+  };
   const key = encryptionKey(ctx, requireString(input, 'KeyId'), 'Encrypt');
   const plaintext = base64Blob(input, 'Plaintext');
   if (plaintext.length < 1 || plaintext.length > 4096) {
-    throw new AwsError('ValidationException', "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length less than or equal to 4096");
+    throw new AwsError(
+      'ValidationException',
+      "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length less than or equal to 4096",
+    );
   }
   const alg = algorithm(input);
   const blob = seal(key, plaintext, encryptionContext(input));
@@ -75,7 +88,11 @@ const decrypt: KmsHandler = (ctx, input) => {
   const blob = base64Blob(input, 'CiphertextBlob');
   // AWS KMS Developer Guide, "Decrypt" log entries: requestParameters carry encryptionAlgorithm
   // always, and the key's ARN as keyId (here also when the request left KeyId out).
-  ctx.requestParameters = { keyId: input.KeyId ?? blobKeyArn(blob), encryptionAlgorithm: input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT', encryptionContext: input.EncryptionContext };
+  ctx.requestParameters = {
+    keyId: input.KeyId ?? blobKeyArn(blob),
+    encryptionAlgorithm: input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
+    encryptionContext: input.EncryptionContext,
+  };
   const alg = algorithm(input);
   const key = keyOfCiphertext(ctx, blob, optionalString(input, 'KeyId'), 'Decrypt');
   const plaintext = open(key, blob, encryptionContext(input));
@@ -84,11 +101,21 @@ const decrypt: KmsHandler = (ctx, input) => {
 };
 
 /** Data keys: KeySpec AES_128/AES_256 or NumberOfBytes 1-1024, one of them (AWS KMS API Reference, GenerateDataKey). */
-function dataKey(ctx: KmsContext, input: Input, operation: string): { key: KeyRecord; plaintext: Buffer; blob: Buffer } {
-  ctx.requestParameters = { keyId: input.KeyId, keySpec: input.KeySpec, numberOfBytes: input.NumberOfBytes, encryptionContext: input.EncryptionContext };
+function dataKey(
+  ctx: KmsContext,
+  input: Input,
+  operation: string,
+): { key: KeyRecord; plaintext: Buffer; blob: Buffer } {
+  ctx.requestParameters = {
+    keyId: input.KeyId,
+    keySpec: input.KeySpec,
+    numberOfBytes: input.NumberOfBytes,
+    encryptionContext: input.EncryptionContext,
+  };
   const key = encryptionKey(ctx, requireString(input, 'KeyId'), operation);
   const bytes = optionalInt(input, 'NumberOfBytes', 1, 1024);
-  const spec = input.KeySpec === undefined ? undefined : requireOneOf(input, 'KeySpec', ['AES_256', 'AES_128'], 'AES_256');
+  const spec =
+    input.KeySpec === undefined ? undefined : requireOneOf(input, 'KeySpec', ['AES_256', 'AES_128'], 'AES_256');
   if ((bytes === undefined) === (spec === undefined)) {
     // AWS: "Please specify either number of bytes or key spec." when both or neither are given.
     throw new AwsError('ValidationException', 'Please specify either number of bytes or key spec.');

@@ -28,7 +28,12 @@ const scheduleKeyDeletion: KmsHandler = (ctx, input) => {
   }
   key.keyState = 'PendingDeletion';
   key.deletionDate = ctx.now + days * DAY_MS;
-  ctx.responseElements = { keyId: key.arn, deletionDate: new Date(key.deletionDate).toISOString(), keyState: key.keyState, pendingWindowInDays: days };
+  ctx.responseElements = {
+    keyId: key.arn,
+    deletionDate: new Date(key.deletionDate).toISOString(),
+    keyState: key.keyState,
+    pendingWindowInDays: days,
+  };
   return { KeyId: key.arn, DeletionDate: seconds(key.deletionDate), KeyState: key.keyState, PendingWindowInDays: days };
 };
 

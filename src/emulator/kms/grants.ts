@@ -8,9 +8,23 @@ import { requireString } from './validate';
 
 // AWS KMS API Reference, CreateGrant: the operations a grant may allow.
 const GRANT_OPERATIONS = [
-  'Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo',
-  'Sign', 'Verify', 'GetPublicKey', 'CreateGrant', 'RetireGrant', 'DescribeKey', 'GenerateDataKeyPair',
-  'GenerateDataKeyPairWithoutPlaintext', 'GenerateMac', 'VerifyMac', 'DeriveSharedSecret',
+  'Decrypt',
+  'Encrypt',
+  'GenerateDataKey',
+  'GenerateDataKeyWithoutPlaintext',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'Sign',
+  'Verify',
+  'GetPublicKey',
+  'CreateGrant',
+  'RetireGrant',
+  'DescribeKey',
+  'GenerateDataKeyPair',
+  'GenerateDataKeyPairWithoutPlaintext',
+  'GenerateMac',
+  'VerifyMac',
+  'DeriveSharedSecret',
 ];
 
 const createGrant: KmsHandler = (ctx, input) => {
@@ -18,10 +32,17 @@ const createGrant: KmsHandler = (ctx, input) => {
   if (isPendingDeletion(key)) throw stateError(key);
   const grantee = requireString(input, 'GranteePrincipal');
   const operations = Array.isArray(input.Operations) ? (input.Operations as string[]) : [];
-  if (operations.length === 0) throw new AwsError('ValidationException', "1 validation error detected: Value null at 'operations' failed to satisfy constraint: Member must not be null");
+  if (operations.length === 0)
+    throw new AwsError(
+      'ValidationException',
+      "1 validation error detected: Value null at 'operations' failed to satisfy constraint: Member must not be null",
+    );
   const bad = operations.find((op) => !GRANT_OPERATIONS.includes(op));
   if (bad) {
-    throw new AwsError('ValidationException', `1 validation error detected: Value '[${operations.join(', ')}]' at 'operations' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [${GRANT_OPERATIONS.join(', ')}]]`);
+    throw new AwsError(
+      'ValidationException',
+      `1 validation error detected: Value '[${operations.join(', ')}]' at 'operations' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [${GRANT_OPERATIONS.join(', ')}]]`,
+    );
   }
   const grantId = randomBytes(32).toString('hex');
   const grantToken = randomBytes(48).toString('base64url');
@@ -47,7 +68,10 @@ const listGrants: KmsHandler = (ctx, input) => {
   const grantId = optionalString(input, 'GrantId');
   const grantee = optionalString(input, 'GranteePrincipal');
   const grants = ctx.store.grants.filter(
-    (g) => g.keyArn === key.arn && (grantId === undefined || g.grantId === grantId) && (grantee === undefined || g.granteePrincipal === grantee),
+    (g) =>
+      g.keyArn === key.arn &&
+      (grantId === undefined || g.grantId === grantId) &&
+      (grantee === undefined || g.granteePrincipal === grantee),
   );
   const page = pageOf(input, grants, { max: 100, fallback: 50 });
   return {

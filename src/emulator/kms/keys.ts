@@ -14,7 +14,10 @@ export function describe(ctx: KmsContext, key: KeyRecord): Record<string, unknow
   const meta = keyMetadata(key);
   if (key.multiRegionKeyType === 'REPLICA' && key.primaryArn) {
     const primary = ctx.store.keys.get(key.primaryArn);
-    if (primary) (meta.MultiRegionConfiguration as Record<string, unknown>).ReplicaKeys = (keyMetadata(primary).MultiRegionConfiguration as Record<string, unknown>).ReplicaKeys;
+    if (primary)
+      (meta.MultiRegionConfiguration as Record<string, unknown>).ReplicaKeys = (
+        keyMetadata(primary).MultiRegionConfiguration as Record<string, unknown>
+      ).ReplicaKeys;
   }
   return meta;
 }
@@ -33,16 +36,37 @@ export function requireCustomerManaged(ctx: KmsContext, key: KeyRecord, action: 
 }
 
 const createKey: KmsHandler = (ctx, input) => {
-  const keySpec = requireOneOf<KeySpec>(input, 'KeySpec', KEY_SPECS, (optionalString(input, 'CustomerMasterKeySpec') as KeySpec | undefined) ?? 'SYMMETRIC_DEFAULT');
+  const keySpec = requireOneOf<KeySpec>(
+    input,
+    'KeySpec',
+    KEY_SPECS,
+    (optionalString(input, 'CustomerMasterKeySpec') as KeySpec | undefined) ?? 'SYMMETRIC_DEFAULT',
+  );
   // Recorded AWS answer (LocalStack's test_kms.snapshot.json, create-hmac-key-without-key-usage).
   if (keySpec !== 'SYMMETRIC_DEFAULT' && input.KeyUsage === undefined) {
-    throw new AwsError('ValidationException', 'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.');
+    throw new AwsError(
+      'ValidationException',
+      'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.',
+    );
   }
-  const keyUsage = requireOneOf(input, 'KeyUsage', ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC'], DEFAULT_USAGE[keySpec]);
-  const origin = requireOneOf(input, 'Origin', ['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE'], 'AWS_KMS');
+  const keyUsage = requireOneOf(
+    input,
+    'KeyUsage',
+    ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC'],
+    DEFAULT_USAGE[keySpec],
+  );
+  const origin = requireOneOf(
+    input,
+    'Origin',
+    ['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE'],
+    'AWS_KMS',
+  );
   const description = optionalString(input, 'Description');
   if (description !== undefined && description.length > 8192) {
-    throw new AwsError('ValidationException', "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192");
+    throw new AwsError(
+      'ValidationException',
+      "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192",
+    );
   }
   const key = newKey({
     account: ctx.caller.account,
@@ -71,7 +95,9 @@ const describeKey: KmsHandler = (ctx, input) => {
 };
 
 const listKeys: KmsHandler = (ctx, input) => {
-  const keys = ctx.store.keysIn(ctx.caller.account, ctx.caller.region).sort((a, b) => a.creationDate - b.creationDate || a.keyId.localeCompare(b.keyId));
+  const keys = ctx.store
+    .keysIn(ctx.caller.account, ctx.caller.region)
+    .sort((a, b) => a.creationDate - b.creationDate || a.keyId.localeCompare(b.keyId));
   // AWS KMS API Reference, ListKeys: Limit 1-1000, default 100.
   const page = pageOf(input, keys, { max: 1000, fallback: 100 });
   return { Keys: page.items.map((k) => ({ KeyId: k.keyId, KeyArn: k.arn })), ...page.more };
@@ -100,7 +126,12 @@ const disableKey: KmsHandler = (ctx, input) => {
 export function camelCase(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(camelCase);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k === 'AWSAccountId' ? 'aWSAccountId' : k.charAt(0).toLowerCase() + k.slice(1), camelCase(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k === 'AWSAccountId' ? 'aWSAccountId' : k.charAt(0).toLowerCase() + k.slice(1),
+        camelCase(v),
+      ]),
+    );
   }
   return value;
 }

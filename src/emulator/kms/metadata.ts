@@ -30,10 +30,14 @@ export function newKeyId(multiRegion: boolean): string {
 
 export function newMaterial(spec: KeySpec): string {
   if (spec === 'ECC_NIST_P256') {
-    return generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    return generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
   }
   if (spec === 'RSA_2048') {
-    return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    return generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
   }
   return randomBytes(32).toString('base64');
 }
@@ -43,7 +47,13 @@ export function defaultPolicy(account: string): string {
     Version: '2012-10-17',
     Id: 'key-default-1',
     Statement: [
-      { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
+      {
+        Sid: 'Enable IAM User Permissions',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${account}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
     ],
   });
 }
@@ -124,7 +134,8 @@ export function keyMetadata(key: KeyRecord, regionOf: (arn: string) => string = 
     meta.MultiRegionConfiguration = {
       MultiRegionKeyType: key.multiRegionKeyType,
       PrimaryKey: { Arn: primaryArn, Region: regionOf(primaryArn) },
-      ReplicaKeys: key.multiRegionKeyType === 'PRIMARY' ? key.replicaArns.map((arn) => ({ Arn: arn, Region: regionOf(arn) })) : [],
+      ReplicaKeys:
+        key.multiRegionKeyType === 'PRIMARY' ? key.replicaArns.map((arn) => ({ Arn: arn, Region: regionOf(arn) })) : [],
     };
   }
   return meta;

@@ -14,9 +14,15 @@ import { requireString } from './validate';
 const replicateKey: KmsHandler = (ctx, input) => {
   const primary = resolveKey(ctx, requireString(input, 'KeyId'), { aliases: false });
   const replicaRegion = requireString(input, 'ReplicaRegion');
-  if (primary.multiRegionKeyType !== 'PRIMARY') throw new AwsError('UnsupportedOperationException', `${primary.arn} is not a multi-region primary key.`);
-  if (!/^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(replicaRegion)) throw new AwsError('ValidationException', `${replicaRegion} is not a valid Region.`);
-  if (replicaRegion === primary.region) throw new AwsError('ValidationException', `The replica must be in a different Region than its primary key (${primary.region}).`);
+  if (primary.multiRegionKeyType !== 'PRIMARY')
+    throw new AwsError('UnsupportedOperationException', `${primary.arn} is not a multi-region primary key.`);
+  if (!/^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(replicaRegion))
+    throw new AwsError('ValidationException', `${replicaRegion} is not a valid Region.`);
+  if (replicaRegion === primary.region)
+    throw new AwsError(
+      'ValidationException',
+      `The replica must be in a different Region than its primary key (${primary.region}).`,
+    );
   const arn = `arn:aws:kms:${replicaRegion}:${primary.account}:key/${primary.keyId}`;
   if (ctx.store.keys.has(arn)) throw new AwsError('AlreadyExistsException', `Replica key ${arn} already exists.`);
   const replica: KeyRecord = {

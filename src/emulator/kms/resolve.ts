@@ -15,7 +15,9 @@ export function resolveKey(ctx: KmsContext, keyId: string, options: { aliases?: 
   const { account, region } = ctx.caller;
   const aliasArn = ALIAS_ARN.exec(keyId);
   if (keyId.startsWith('alias/') || aliasArn) {
-    const [aliasAccount, aliasRegion, aliasName] = aliasArn ? [aliasArn[2]!, aliasArn[1]!, aliasArn[3]!] : [account, region, keyId];
+    const [aliasAccount, aliasRegion, aliasName] = aliasArn
+      ? [aliasArn[2]!, aliasArn[1]!, aliasArn[3]!]
+      : [account, region, keyId];
     const fullArn = `arn:aws:kms:${aliasRegion}:${aliasAccount}:${aliasName}`;
     if (options.aliases === false) {
       // Operations whose KeyId excludes aliases answer as for any unknown key id.
@@ -28,7 +30,8 @@ export function resolveKey(ctx: KmsContext, keyId: string, options: { aliases?: 
     return used(ctx, key);
   }
   const arn = KEY_ARN.exec(keyId);
-  if (keyId.startsWith('arn:') && !arn) throw new AwsError('InvalidArnException', `ARN ${keyId} is not a valid KMS key ARN.`);
+  if (keyId.startsWith('arn:') && !arn)
+    throw new AwsError('InvalidArnException', `ARN ${keyId} is not a valid KMS key ARN.`);
   if (!arn && !KEY_ID.test(keyId)) throw notFound(`Invalid keyId '${keyId}'`);
   const [keyAccount, keyRegion, id] = arn ? [arn[2]!, arn[1]!, arn[3]!] : [account, region, keyId];
   // A key ARN of another Region: "Invalid arn <region>" (LocalStack's test_kms.snapshot.json, recorded

@@ -14,14 +14,22 @@ const MACS = ['HMAC_SHA_224', 'HMAC_SHA_256', 'HMAC_SHA_384', 'HMAC_SHA_512'] as
 function keyFor(ctx: KmsContext, input: Input, usage: string, operation: string): KeyRecord {
   const key = resolveKey(ctx, requireString(input, 'KeyId'));
   requireUsable(key);
-  if (key.keyUsage !== usage) throw new AwsError('InvalidKeyUsageException', `${key.arn} key usage is ${key.keyUsage} which is not valid for ${operation}.`);
+  if (key.keyUsage !== usage)
+    throw new AwsError(
+      'InvalidKeyUsageException',
+      `${key.arn} key usage is ${key.keyUsage} which is not valid for ${operation}.`,
+    );
   return key;
 }
 
 function algorithmFor(key: KeyRecord, algorithm: string, list: 'SigningAlgorithms' | 'MacAlgorithms'): void {
   const allowed = (keyMetadata(key)[list] as string[] | undefined) ?? [];
   // Recorded AWS answer: "Algorithm HMAC_SHA_512 is incompatible with key spec HMAC_256."
-  if (!allowed.includes(algorithm)) throw new AwsError('InvalidKeyUsageException', `Algorithm ${algorithm} is incompatible with key spec ${key.keySpec}.`);
+  if (!allowed.includes(algorithm))
+    throw new AwsError(
+      'InvalidKeyUsageException',
+      `Algorithm ${algorithm} is incompatible with key spec ${key.keySpec}.`,
+    );
 }
 
 function message(input: Input, algorithm: string): Buffer {
@@ -29,11 +37,18 @@ function message(input: Input, algorithm: string): Buffer {
   const type = requireOneOf(input, 'MessageType', ['RAW', 'DIGEST', 'EXTERNAL_MU'], 'RAW');
   if (type === 'RAW') return body;
   // Recorded AWS answer for a digest of the wrong size: "Digest is invalid length for algorithm ECDSA_SHA_256."
-  if (type === 'DIGEST' && body.length !== 32) throw new AwsError('ValidationException', `Digest is invalid length for algorithm ${algorithm}.`);
-  throw new AwsError('UnsupportedOperationException', `This emulator signs RAW messages only; MessageType ${type} is not supported.`);
+  if (type === 'DIGEST' && body.length !== 32)
+    throw new AwsError('ValidationException', `Digest is invalid length for algorithm ${algorithm}.`);
+  throw new AwsError(
+    'UnsupportedOperationException',
+    `This emulator signs RAW messages only; MessageType ${type} is not supported.`,
+  );
 }
 
-function signOptions(key: KeyRecord, algorithm: string): { key: ReturnType<typeof createPrivateKey>; padding?: number; dsaEncoding?: 'der' } {
+function signOptions(
+  key: KeyRecord,
+  algorithm: string,
+): { key: ReturnType<typeof createPrivateKey>; padding?: number; dsaEncoding?: 'der' } {
   const privateKey = createPrivateKey(key.material);
   // RSASSA_PSS uses a salt as long as the digest (AWS KMS Developer Guide, "Signing algorithms").
   if (algorithm.startsWith('RSASSA_PSS')) return { key: privateKey, padding: 6 /* RSA_PKCS1_PSS_PADDING */ };
@@ -41,7 +56,11 @@ function signOptions(key: KeyRecord, algorithm: string): { key: ReturnType<typeo
 }
 
 const signHandler: KmsHandler = (ctx, input) => {
-  ctx.requestParameters = { keyId: input.KeyId, messageType: input.MessageType ?? 'RAW', signingAlgorithm: input.SigningAlgorithm };
+  ctx.requestParameters = {
+    keyId: input.KeyId,
+    messageType: input.MessageType ?? 'RAW',
+    signingAlgorithm: input.SigningAlgorithm,
+  };
   const key = keyFor(ctx, input, 'SIGN_VERIFY', 'Sign');
   const algorithm = requireOneOf(input, 'SigningAlgorithm', SIGNING, 'ECDSA_SHA_256');
   algorithmFor(key, algorithm, 'SigningAlgorithms');
@@ -51,12 +70,21 @@ const signHandler: KmsHandler = (ctx, input) => {
 };
 
 const verifyHandler: KmsHandler = (ctx, input) => {
-  ctx.requestParameters = { keyId: input.KeyId, messageType: input.MessageType ?? 'RAW', signingAlgorithm: input.SigningAlgorithm };
+  ctx.requestParameters = {
+    keyId: input.KeyId,
+    messageType: input.MessageType ?? 'RAW',
+    signingAlgorithm: input.SigningAlgorithm,
+  };
   const key = keyFor(ctx, input, 'SIGN_VERIFY', 'Verify');
   const algorithm = requireOneOf(input, 'SigningAlgorithm', SIGNING, 'ECDSA_SHA_256');
   algorithmFor(key, algorithm, 'SigningAlgorithms');
   const options = signOptions(key, algorithm);
-  const ok = verify('sha256', message(input, algorithm), { ...options, key: createPublicKey(options.key) }, base64Blob(input, 'Signature'));
+  const ok = verify(
+    'sha256',
+    message(input, algorithm),
+    { ...options, key: createPublicKey(options.key) },
+    base64Blob(input, 'Signature'),
+  );
   // A signature that does not verify: KMSInvalidSignatureException with an empty message (recorded AWS snapshot).
   if (!ok) throw new AwsError('KMSInvalidSignatureException', '');
   markUsed(ctx, key, 'Verify');
@@ -85,7 +113,8 @@ const verifyMac: KmsHandler = (ctx, input) => {
   const expected = mac(key, algorithm, base64Blob(input, 'Message'));
   const given = base64Blob(input, 'Mac');
   // A MAC that does not match: KMSInvalidMacException with an empty message (recorded AWS snapshot).
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AwsError('KMSInvalidMacException', '');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new AwsError('KMSInvalidMacException', '');
   markUsed(ctx, key, 'VerifyMac');
   return { KeyId: key.arn, MacValid: true, MacAlgorithm: algorithm };
 };

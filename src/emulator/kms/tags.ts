@@ -14,14 +14,19 @@ function taggableKey(ctx: KmsContext, keyId: string): KeyRecord {
 
 /** Validates a Tags list as AWS does (LocalStack's test_kms.snapshot.json: "Duplicate tag keys", "Too many tags"). */
 export function tagsOf(value: unknown): Tag[] {
-  if (!Array.isArray(value)) throw new AwsError('ValidationException', "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+  if (!Array.isArray(value))
+    throw new AwsError(
+      'ValidationException',
+      "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null",
+    );
   const tags = value.map((raw: unknown) => {
     const tag = raw as Partial<Tag>;
     if (typeof tag.TagKey !== 'string' || typeof tag.TagValue !== 'string') {
       throw new AwsError('ValidationException', 'Each tag needs a TagKey and a TagValue (strings).');
     }
     // AWS KMS API Reference, TagResource: the aws: prefix is reserved for AWS.
-    if (tag.TagKey.toLowerCase().startsWith('aws:')) throw new AwsError('TagException', 'Tags beginning with aws: are reserved');
+    if (tag.TagKey.toLowerCase().startsWith('aws:'))
+      throw new AwsError('TagException', 'Tags beginning with aws: are reserved');
     return { TagKey: tag.TagKey, TagValue: tag.TagValue };
   });
   if (new Set(tags.map((t) => t.TagKey)).size !== tags.length) throw new AwsError('TagException', 'Duplicate tag keys');

@@ -26,7 +26,10 @@ export function optionalInt(input: Input, field: string, min: number, max: numbe
   const value = input[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new AwsError('ValidationException', `1 validation error detected: Value '${show(value)}' at '${lowerFirst(field)}' failed to satisfy constraint: Member must be an integer`);
+    throw new AwsError(
+      'ValidationException',
+      `1 validation error detected: Value '${show(value)}' at '${lowerFirst(field)}' failed to satisfy constraint: Member must be an integer`,
+    );
   }
   if (value < min) {
     throw new AwsError(

@@ -33,21 +33,35 @@ export function jiraSource(mapping: JiraMapping): SourceHandler {
     },
     interpret(payload): WebhookCommand {
       const parsed = payloadSchema.safeParse(payload);
-      if (!parsed.success) throw badRequest('invalid-body', `not a Jira issue webhook: ${zodProblems(parsed.error.issues)}.`);
+      if (!parsed.success)
+        throw badRequest('invalid-body', `not a Jira issue webhook: ${zodProblems(parsed.error.issues)}.`);
       const { webhookEvent, issue, changelog, user } = parsed.data;
-      if (!mapping.events.includes(webhookEvent)) return { action: 'ignore', reason: `event ${webhookEvent} is not acted upon` };
+      if (!mapping.events.includes(webhookEvent))
+        return { action: 'ignore', reason: `event ${webhookEvent} is not acted upon` };
       const status = statusOf(webhookEvent, issue.fields, changelog?.items ?? []);
       if (!status) return { action: 'ignore', reason: 'the status did not change' };
       const action = actionForState(mapping.statuses, status.name, status.id);
       if (!action) {
-        throw unprocessable('unmapped-state', `${issue.key} moved to status "${status.name ?? status.id ?? '?'}", which the mapping does not name; mapped: ${describe(mapping.statuses)}.`);
+        throw unprocessable(
+          'unmapped-state',
+          `${issue.key} moved to status "${status.name ?? status.id ?? '?'}", which the mapping does not name; mapped: ${describe(mapping.statuses)}.`,
+        );
       }
       const keyArn = findKeyArn(fieldText(readPath(issue.fields, mapping.keyArnField)));
-      if (!keyArn) throw unprocessable('missing-key-arn', `${issue.key} has no key ARN in field ${mapping.keyArnField} (see the mapping's jira.keyArnField).`);
+      if (!keyArn)
+        throw unprocessable(
+          'missing-key-arn',
+          `${issue.key} has no key ARN in field ${mapping.keyArnField} (see the mapping's jira.keyArnField).`,
+        );
       const who = user?.displayName ?? user?.accountId ?? 'unknown user';
       const ticket = { id: issue.key, url: ticketUrl(mapping, issue.key, issue.self), source: 'jira' as const };
-      if (action === 'retire') return { action, request: { keyArn, options: mapping.options, ticket, requestedBy: `jira:${who}` } };
-      return { action, keyArn, decision: { by: `jira:${who}`, reason: `${issue.key} moved to "${status.name ?? status.id}"` } };
+      if (action === 'retire')
+        return { action, request: { keyArn, options: mapping.options, ticket, requestedBy: `jira:${who}` } };
+      return {
+        action,
+        keyArn,
+        decision: { by: `jira:${who}`, reason: `${issue.key} moved to "${status.name ?? status.id}"` },
+      };
     },
   };
 }
@@ -57,7 +71,11 @@ interface Status {
   id?: string;
 }
 
-function statusOf(event: string, fields: Record<string, unknown>, items: Record<string, unknown>[]): Status | undefined {
+function statusOf(
+  event: string,
+  fields: Record<string, unknown>,
+  items: Record<string, unknown>[],
+): Status | undefined {
   const change = items.find((item) => own(item, 'field') === 'status' || own(item, 'fieldId') === 'status');
   if (change) return { name: own(change, 'toString'), id: own(change, 'to') };
   // A created issue has no changelog: the status it was created in is its transition.

@@ -25,7 +25,8 @@ export function serviceNowSource(mapping: ServiceNowMapping): SourceHandler {
     },
     interpret(payload): WebhookCommand {
       const parsed = payloadSchema.safeParse(payload);
-      if (!parsed.success) throw badRequest('invalid-body', `not a ServiceNow record: ${zodProblems(parsed.error.issues)}.`);
+      if (!parsed.success)
+        throw badRequest('invalid-body', `not a ServiceNow record: ${zodProblems(parsed.error.issues)}.`);
       const record = parsed.data;
       const number = fieldText(readPath(record, fields.number));
       if (!number || !NUMBER.test(number)) {
@@ -35,19 +36,41 @@ export function serviceNowSource(mapping: ServiceNowMapping): SourceHandler {
       if (state === undefined) throw badRequest('invalid-body', `${number} has no "${fields.state}" field.`);
       const action = actionForState(mapping.states, state);
       if (!action) {
-        throw unprocessable('unmapped-state', `${number} is in state "${state.slice(0, 64)}", which the mapping does not name (servicenow.states).`);
+        throw unprocessable(
+          'unmapped-state',
+          `${number} is in state "${state.slice(0, 64)}", which the mapping does not name (servicenow.states).`,
+        );
       }
       const keyArn = findKeyArn(fieldText(readPath(record, fields.keyArn)));
-      if (!keyArn) throw unprocessable('missing-key-arn', `${number} has no key ARN in field "${fields.keyArn}" (see servicenow.fields.keyArn).`);
-      const ticket = { id: number, url: recordUrl(mapping, number, fieldText(readPath(record, fields.sysId)), fieldText(readPath(record, fields.url))), source: 'servicenow' as const };
+      if (!keyArn)
+        throw unprocessable(
+          'missing-key-arn',
+          `${number} has no key ARN in field "${fields.keyArn}" (see servicenow.fields.keyArn).`,
+        );
+      const ticket = {
+        id: number,
+        url: recordUrl(
+          mapping,
+          number,
+          fieldText(readPath(record, fields.sysId)),
+          fieldText(readPath(record, fields.url)),
+        ),
+        source: 'servicenow' as const,
+      };
       const by = `servicenow:${number}`;
-      if (action === 'retire') return { action, request: { keyArn, options: mapping.options, ticket, requestedBy: by } };
+      if (action === 'retire')
+        return { action, request: { keyArn, options: mapping.options, ticket, requestedBy: by } };
       return { action, keyArn, decision: { by, reason: `${number} moved to state "${state}"` } };
     },
   };
 }
 
-function recordUrl(mapping: ServiceNowMapping, number: string, sysId: string | undefined, given: string | undefined): string | undefined {
+function recordUrl(
+  mapping: ServiceNowMapping,
+  number: string,
+  sysId: string | undefined,
+  given: string | undefined,
+): string | undefined {
   if (mapping.recordUrl) {
     if (mapping.recordUrl.includes('{sys_id}') && (!sysId || !/^[0-9a-f]{32}$/.test(sysId))) return undefined;
     return mapping.recordUrl.replaceAll('{number}', number).replaceAll('{sys_id}', sysId ?? '');

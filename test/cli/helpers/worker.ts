@@ -31,7 +31,10 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
   const emu = await startTestEmulator({ lookupRatePerSecond: options.lookupRatePerSecond ?? 0 });
   const temporal = await devServerConnections();
   const taskQueue = uniqueTaskQueue('cli');
-  const clients = new ClientFactory({ endpoint: emu.url, credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }) });
+  const clients = new ClientFactory({
+    endpoint: emu.url,
+    credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }),
+  });
   const worker = await createWorker({
     connection: temporal.nativeConnection,
     client: temporal.client,
@@ -48,8 +51,18 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
     client: temporal.client,
     taskQueue,
     async stop(accounts, workflowIds = []) {
-      const ids = [...workflowIds, ...accounts.flatMap((a) => [watcherWorkflowId(a, TEST_REGION), disablingGateWorkflowId(a)])];
-      await Promise.all(ids.map((id) => temporal.client.workflow.getHandle(id).terminate('test over').catch(() => undefined)));
+      const ids = [
+        ...workflowIds,
+        ...accounts.flatMap((a) => [watcherWorkflowId(a, TEST_REGION), disablingGateWorkflowId(a)]),
+      ];
+      await Promise.all(
+        ids.map((id) =>
+          temporal.client.workflow
+            .getHandle(id)
+            .terminate('test over')
+            .catch(() => undefined),
+        ),
+      );
       worker.shutdown();
       await running;
       clients.destroy();
@@ -68,7 +81,11 @@ export function freshAccount(): string {
 }
 
 /** Polls `check` until it returns a value (not undefined), or fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, ms = 30_000, what = 'the condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  ms = 30_000,
+  what = 'the condition',
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();

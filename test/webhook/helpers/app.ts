@@ -22,10 +22,19 @@ export const TEST_SECRETS = {
 };
 
 /** An in-process receiver over a MemoryService (unless overridden), with all three sources enabled. */
-export function testApp(overrides: Partial<WebhookAppOptions> = {}): { app: ReturnType<typeof createWebhookApp>; service: MemoryService; logs: LogCapture } {
+export function testApp(overrides: Partial<WebhookAppOptions> = {}): {
+  app: ReturnType<typeof createWebhookApp>;
+  service: MemoryService;
+  logs: LogCapture;
+} {
   const service = new MemoryService();
   const logs = new LogCapture();
-  const app = createWebhookApp({ service, secrets: TEST_SECRETS, logger: createLogger({ level: 'debug', destination: logs }), ...overrides });
+  const app = createWebhookApp({
+    service,
+    secrets: TEST_SECRETS,
+    logger: createLogger({ level: 'debug', destination: logs }),
+    ...overrides,
+  });
   // With an overriding service (Temporal), the MemoryService is unused: assert through that service instead.
   return { app, service, logs };
 }

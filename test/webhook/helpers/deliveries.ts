@@ -22,21 +22,33 @@ export interface Delivery {
   headers: Record<string, string>;
 }
 
-export function genericDelivery(payload: unknown, opts: { id?: string; timestampSec?: number; secret?: Buffer; body?: string } = {}): Delivery {
+export function genericDelivery(
+  payload: unknown,
+  opts: { id?: string; timestampSec?: number; secret?: Buffer; body?: string } = {},
+): Delivery {
   const body = opts.body ?? JSON.stringify(payload);
   const id = opts.id ?? `msg_${randomUUID()}`;
   const timestamp = String(opts.timestampSec ?? Math.floor(Date.now() / 1000));
-  const signature = createHmac('sha256', opts.secret ?? GENERIC_SECRET_BYTES).update(`${id}.${timestamp}.${body}`).digest('base64');
+  const signature = createHmac('sha256', opts.secret ?? GENERIC_SECRET_BYTES)
+    .update(`${id}.${timestamp}.${body}`)
+    .digest('base64');
   return {
     path: '/webhooks/generic',
     body,
-    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` },
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': timestamp,
+      'webhook-signature': `v1,${signature}`,
+    },
   };
 }
 
 export function jiraDelivery(payload: unknown, opts: { id?: string; secret?: string; body?: string } = {}): Delivery {
   const body = opts.body ?? JSON.stringify(payload);
-  const signature = createHmac('sha256', opts.secret ?? JIRA_SECRET).update(body).digest('hex');
+  const signature = createHmac('sha256', opts.secret ?? JIRA_SECRET)
+    .update(body)
+    .digest('hex');
   return {
     path: '/webhooks/jira',
     body,
@@ -48,7 +60,12 @@ export function jiraDelivery(payload: unknown, opts: { id?: string; secret?: str
   };
 }
 
-export function jiraIssueUpdated(issueKey: string, keyArn: string, toStatus: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function jiraIssueUpdated(
+  issueKey: string,
+  keyArn: string,
+  toStatus: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     timestamp: Date.now(),
     webhookEvent: 'jira:issue_updated',
@@ -60,19 +77,44 @@ export function jiraIssueUpdated(issueKey: string, keyArn: string, toStatus: str
       key: issueKey,
       fields: { summary: `Retire ${keyArn}`, status: { name: toStatus, id: '10010' }, customfield_10050: keyArn },
     },
-    changelog: { id: '10100', items: [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: '1', fromString: 'To Do', to: '10010', toString: toStatus }] },
+    changelog: {
+      id: '10100',
+      items: [
+        {
+          field: 'status',
+          fieldtype: 'jira',
+          fieldId: 'status',
+          from: '1',
+          fromString: 'To Do',
+          to: '10010',
+          toString: toStatus,
+        },
+      ],
+    },
     ...extra,
   };
 }
 
-export function serviceNowDelivery(payload: unknown, opts: { id?: string; secret?: string; body?: string } = {}): Delivery {
-  const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${opts.secret ?? SERVICENOW_SECRET}` };
+export function serviceNowDelivery(
+  payload: unknown,
+  opts: { id?: string; secret?: string; body?: string } = {},
+): Delivery {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    authorization: `Bearer ${opts.secret ?? SERVICENOW_SECRET}`,
+  };
   if (opts.id !== undefined) headers['x-servicenow-delivery-id'] = opts.id;
   return { path: '/webhooks/servicenow', body: opts.body ?? JSON.stringify(payload), headers };
 }
 
 export function changeRequest(number: string, keyArn: string, state: string): Record<string, unknown> {
-  return { number, sys_id: 'a9e30c7dc61122760116894de7bcc7bd', state, u_kms_key_arn: keyArn, short_description: 'Retire a KMS key' };
+  return {
+    number,
+    sys_id: 'a9e30c7dc61122760116894de7bcc7bd',
+    state,
+    u_kms_key_arn: keyArn,
+    short_description: 'Retire a KMS key',
+  };
 }
 
 export async function send(app: Hono, delivery: Delivery): Promise<{ status: number; json: Record<string, unknown> }> {

@@ -31,7 +31,11 @@ export class MemoryService implements RetirementService {
     return { workflowId, started: true };
   }
 
-  async decide(workflowId: string, decision: Decision, input: DecisionInput): Promise<{ phase: 'Done'; outcome: 'Cancelled' }> {
+  async decide(
+    workflowId: string,
+    decision: Decision,
+    input: DecisionInput,
+  ): Promise<{ phase: 'Done'; outcome: 'Cancelled' }> {
     await Promise.resolve();
     if (this.failWith) throw this.failWith;
     this.decisions.push({ workflowId, decision, input });
