@@ -1,5 +1,5 @@
 # One image for the worker, the webhook receiver and the emulator: `kms-retire <verb>`.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
@@ -7,7 +7,7 @@ COPY src ./src
 # npm install, not npm ci: see .ci/run (an optional dependency of vite is not on the registry).
 RUN npm install --no-audit --no-fund && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./

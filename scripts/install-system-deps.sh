@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# System packages the tests need that a fresh machine may lack, from Debian's archive.
-# chromium: the browser test of the Web UI; docker-compose: a static check of docker-compose.yml.
-# Idempotent: installs only what is missing. Java and Maven (time-skipping test server) and Go
-# (Temporal CLI build) are expected on the machine; the toolchain step explains what to do if not.
+# System packages that only CI's extra checks need, from Debian's archive: docker-compose, for a static
+# check of docker-compose.yml (no Docker engine runs here). The test suite's own needs (the Temporal
+# servers, Chromium) are provisioned by `npm test` itself, through src/toolchain.
+# Idempotent: installs only what is missing.
 set -euo pipefail
 
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 
 if [ ${#missing[@]} -eq 0 ]; then

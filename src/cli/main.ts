@@ -52,8 +52,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (require.main === module || process.argv[1]?.endsWith('kms-retire.js')) {
-  main(process.argv).then(
+/** The process entry (bin/kms-retire.js): runs the command line and sets the exit code. */
+export function run(argv: readonly string[] = process.argv): void {
+  main(argv).then(
     (code) => {
       process.exitCode = code;
     },
@@ -63,3 +64,5 @@ if (require.main === module || process.argv[1]?.endsWith('kms-retire.js')) {
     },
   );
 }
+
+if (require.main === module) run();

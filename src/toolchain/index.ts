@@ -4,3 +4,4 @@ export { startDevServer, type DevServer, type DevServerOptions } from './dev-ser
 export { startTimeSkippingServer, connectTimeSkipping, type TimeSkippingServer } from './time-skipping';
 export { ToolchainError } from './errors';
 export { cacheDir } from './paths';
+export { resolveChromium, type ResolvedBrowser } from './browser';

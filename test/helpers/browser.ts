@@ -1,24 +1,10 @@
-import fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { inject } from 'vitest';
 
-/** Debian's chromium (scripts/install-system-deps.sh installs it), or CHROMIUM_PATH. */
-export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
-    Boolean,
-  ) as string[];
-  const found = candidates.find((p) => fs.existsSync(p));
-  if (!found) {
-    throw new Error(
-      'no Chromium found: run scripts/install-system-deps.sh (Debian package chromium) or set CHROMIUM_PATH.',
-    );
-  }
-  return found;
-}
-
-/** Headless Chromium with no background traffic: this machine reaches only loopback. */
+/** Headless Chromium (the suite's global setup provisions it) with no background traffic: this machine reaches only loopback. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: chromiumPath(),
+    executablePath: inject('chromiumPath'),
     headless: true,
     args: [
       '--no-sandbox',

@@ -1,11 +1,18 @@
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
-import { resolveTestServer, startDevServer, type DevServer } from '../../src/toolchain';
+import {
+  resolveChromium,
+  resolveTemporalCli,
+  resolveTestServer,
+  startDevServer,
+  type DevServer,
+} from '../../src/toolchain';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     temporalNamespace: string;
     temporalUiUrl: string;
+    chromiumPath: string;
   }
 }
 
@@ -13,11 +20,13 @@ let server: DevServer | undefined;
 
 /**
  * One dev server for the whole suite, with kms-retire's search attributes registered and its Web UI
- * on a free port (the browser test opens it). The test
- * server is resolved here too, so that a first run builds it once instead of once per test file.
+ * on a free port (the browser test opens it). Everything the suite runs is provisioned here, at once
+ * and with progress on a first run (the Temporal CLI, the time-skipping test server, Chromium), so
+ * that it is fetched once instead of once per test file.
  */
 export async function setup(project: TestProject): Promise<void> {
-  await resolveTestServer();
+  const [, , browser] = await Promise.all([resolveTemporalCli(), resolveTestServer(), resolveChromium()]);
+  project.provide('chromiumPath', browser.path);
   server = await startDevServer({ uiPort: 'auto' });
   project.provide('temporalAddress', server.address);
   project.provide('temporalNamespace', server.namespace);

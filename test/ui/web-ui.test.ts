@@ -23,12 +23,12 @@ describe('a retirement in the Temporal Web UI', () => {
   const ticket = `UI-${Math.random().toString(36).slice(2, 8)}`;
   let keyArn: string;
   let workflowId: string;
-  let detailUrl = '';
-  /** The retirement's page in the UI, on one of its tabs (the first test found its address). */
-  const openTab = async (tab: 'search-attributes' | 'user-metadata'): Promise<void> => {
-    expect(detailUrl).toMatch(/\/history$/);
-    // Straight to the tab: the History tab would first load and draw every event.
-    await page.goto(detailUrl.replace(/\/history$/, `/${tab}`));
+  /** The retirement's page in the UI, `…/workflows/<id>/<run id>` (the first test found it). */
+  let runUrl = '';
+  const openTab = async (tab: 'search-attributes' | 'user-metadata' | 'history'): Promise<void> => {
+    expect(runUrl).toMatch(/\/workflows\/retire-key%2F[^/]+\/[0-9a-f-]{36}$/);
+    // Straight to the tab: the default tab (history or timeline) would first load and draw every event.
+    await page.goto(`${runUrl}/${tab}`);
   };
 
   beforeAll(async () => {
@@ -100,8 +100,9 @@ describe('a retirement in the Temporal Web UI', () => {
     expect(new Set(hrefs.map((h) => decodeURIComponent(h.split('/')[4] ?? '')))).toEqual(new Set([workflowId]));
     await page.screenshot({ path: path.join(ARTIFACTS, 'list-by-key.png') });
     await link.click();
-    await page.waitForURL(/\/history/, UI_WAIT);
-    detailUrl = page.url();
+    // The UI opens its default tab (`/history` up to UI 2.4x, `/timeline` since): either will do.
+    await page.waitForURL(/\/workflows\/retire-key%2F[^/]+\/[0-9a-f-]{36}\/\w+/, UI_WAIT);
+    runUrl = page.url().replace(/\/[\w-]+$/, '');
   });
 
   it('shows the key and the phase among the search attributes', async () => {
@@ -147,10 +148,15 @@ describe('a retirement in the Temporal Web UI', () => {
     expect(text).toContain(keyArn);
     expect(text).toMatch(new RegExp(`Ticket\\s+${ticket}`));
     expect(text).toMatch(/deletion on \d{4}-\d\d-\d\dT/);
-    // Activity summaries name each AWS call.
-    const activities = await page.locator('main').innerText();
-    expect(activities).toContain(`DisableKey ${keyId}`);
-    expect(activities).toMatch(/ScheduleKeyDeletion \S+ \(7 days\)/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'retirement-details.png') });
+  });
+
+  it("names each AWS call in the event history's activity summaries", async () => {
+    await openTab('history');
+    const keyId = keyArn.slice(keyArn.lastIndexOf('/') + 1);
+    await page.getByText(`DisableKey ${keyId}`).first().waitFor(UI_WAIT);
+    const activities = await page.locator('main').innerText();
+    expect(activities).toMatch(/ScheduleKeyDeletion \S+ \(7 days\)/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'history.png') });
   });
 });
