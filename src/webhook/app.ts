@@ -18,7 +18,10 @@ import { serviceNowSource } from './sources/servicenow';
 import type { SourceHandler } from './sources/source';
 
 export interface WebhookLimits {
-  /** Largest body accepted (default 64 KiB); larger ones get 413 before they are read in full. */
+  /**
+   * Largest body accepted (default 1 MiB: a Jira issue with a long description and its comments
+   * runs to 100 KB and more); larger ones get 413 before they are read in full.
+   */
   maxBodyBytes?: number;
   /** How far a signed timestamp may be from now (default 5 minutes). */
   replayWindowMs?: number;
@@ -37,7 +40,7 @@ export interface WebhookAppOptions {
   now?: () => number;
 }
 
-export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export function createWebhookApp(options: WebhookAppOptions): Hono {
   const limits = options.limits ?? {};

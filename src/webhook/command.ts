@@ -35,16 +35,24 @@ export function readPath(root: unknown, path: string): unknown {
   return current;
 }
 
-const KEY_ARN_IN_TEXT = /arn:[a-z-]+:kms:[^\s"'<>,;()[\]{}|]+/;
+const KEY_ARN_IN_TEXT = /arn:[a-z-]+:kms:[^\s"'<>,;()[\]{}|#?&]+/;
+/** What people put after an ARN in a sentence ("retire arn:…/key/1234."), never part of a key ARN. */
+const TRAILING_PUNCTUATION = /[./:!?*_~`]+$/;
 
 /**
- * The key ARN in a ticket field: the field may hold just the ARN or a sentence around it
- * ("Retire arn:aws:kms:…"). What is found is validated later by parseKeyArn.
+ * The key ARN in a ticket field: the field may hold just the ARN, a sentence around it ("Retire
+ * arn:aws:kms:…."), or an AWS console link that carries it URL-encoded
+ * (`…/kms/home?region=…#/kms/keys/arn%3Aaws%3Akms%3A…`). What is found is validated later by parseKeyArn.
  */
 export function findKeyArn(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  const match = KEY_ARN_IN_TEXT.exec(text);
-  return match ? match[0] : text.trim() || undefined;
+  const match = KEY_ARN_IN_TEXT.exec(text) ?? KEY_ARN_IN_TEXT.exec(decodeArnEscapes(text));
+  return match ? match[0].replace(TRAILING_PUNCTUATION, '') : text.trim() || undefined;
+}
+
+/** %3A and %2F (either case), as console links and URL-encoding tools write ':' and '/'. */
+function decodeArnEscapes(text: string): string {
+  return text.replace(/%3a/gi, ':').replace(/%2f/gi, '/');
 }
 
 /** Looks an observed state up in a mapping of action → states (names compared case-insensitively). */

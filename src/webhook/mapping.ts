@@ -13,8 +13,13 @@ const states = z.array(z.string().min(1)).default([]);
 const stateMap = z.strictObject({ retire: states, approve: states, reject: states, cancel: states });
 
 const jiraSchema = z.strictObject({
-  /** webhookEvent values acted upon; others are ignored with 200. */
-  events: z.array(z.string().min(1)).default(['jira:issue_created', 'jira:issue_updated']),
+  /**
+   * webhookEvent values acted upon; others are ignored with 200. Jira Automation's "Send web request"
+   * carries no webhookEvent and counts as `automation:send_web_request`.
+   */
+  events: z
+    .array(z.string().min(1))
+    .default(['jira:issue_created', 'jira:issue_updated', 'automation:send_web_request']),
   /** Path under issue.fields of the field that holds the key ARN (alone or within text). */
   keyArnField: z.string().min(1).default('summary'),
   /** Status names or ids (compared case-insensitively) that mean each action. */
@@ -41,10 +46,16 @@ const serviceNowSchema = z.strictObject({
       url: z.string().min(1).default('url'),
     })
     .default({ number: 'number', state: 'state', keyArn: 'u_kms_key_arn', sysId: 'sys_id', url: 'url' }),
-  /** State values or labels (case-insensitive); defaults are the change_request state choices. */
+  /**
+   * State values or labels (case-insensitive). The defaults follow a normal change_request's state
+   * model, New (-5) → Assess (-4) → Authorize (-3) → Scheduled (-2) → Implement (-1) → Review (0) →
+   * Closed (3), or Canceled (4): the retirement starts when the change is implemented, and deletion
+   * (with `approval: required`) is approved when the change moves on to Review, after the soak.
+   * States not named here are answered 200 "ignored".
+   */
   states: stateMap.default({
     retire: ['Implement', '-1'],
-    approve: ['Scheduled', '-2'],
+    approve: ['Review', '0'],
     reject: [],
     cancel: ['Canceled', 'Cancelled', '4'],
   }),

@@ -80,15 +80,27 @@ export function verifyHubSignature(key: Buffer, header: string | null, body: Uin
   }
 }
 
-/** ServiceNow: `Authorization: Bearer <secret>`, compared in constant time. */
-export function verifyBearer(key: Buffer, header: string | null): void {
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!match)
+/**
+ * A sender that cannot sign sends the secret itself: `Authorization: Bearer <secret>`, or HTTP Basic
+ * (RFC 7617) with the secret as the password (ServiceNow's REST Message "Basic" auth profile; the
+ * user name is not checked). Compared in constant time.
+ */
+export function verifyBearer(key: Buffer, header: string | null, secretName = 'KMS_RETIRE_SERVICENOW_SECRET'): void {
+  const bearer = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  const basic = header ? /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header) : null;
+  let given: Buffer | undefined;
+  if (bearer) given = Buffer.from(bearer[1] as string, 'utf8');
+  else if (basic) {
+    const decoded = Buffer.from(basic[1] as string, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon >= 0) given = Buffer.from(decoded.slice(colon + 1), 'utf8');
+  }
+  if (!given) {
     throw unauthorized(
-      'missing or malformed Authorization header; send "Authorization: Bearer <KMS_RETIRE_SERVICENOW_SECRET>".',
+      `missing or malformed Authorization header; send "Authorization: Bearer <${secretName}>", or Basic auth with ${secretName} as the password.`,
     );
-  if (!constantTimeEqual(Buffer.from(match[1] as string, 'utf8'), key))
-    throw unauthorized('the secret in the Authorization header does not match.');
+  }
+  if (!constantTimeEqual(given, key)) throw unauthorized('the secret in the Authorization header does not match.');
 }
 
 /** A stable id for a delivery that carries none: identical bodies are the same delivery. */

@@ -91,10 +91,10 @@ describe('POST /webhooks/servicenow (Authorization: Bearer, mapping file)', () =
     expect(service.started).toBe(1);
   });
 
-  it('answers 422 for an unmapped state or a missing key field, 400 for a missing number, malformed JSON or a bad ARN', async () => {
+  it('answers 200 "ignored" for an unmapped state, 422 for a missing key field, 400 for a missing number, malformed JSON or a bad ARN', async () => {
     const { app, service } = testApp();
-    const unmapped = await send(app, serviceNowDelivery(changeRequest('CHG0030008', randomKeyArn(), 'Review')));
-    expect(unmapped).toMatchObject({ status: 422, json: { error: 'unmapped-state' } });
+    const unmapped = await send(app, serviceNowDelivery(changeRequest('CHG0030008', randomKeyArn(), 'Authorize')));
+    expect(unmapped).toMatchObject({ status: 200, json: { status: 'ignored' } });
     const noKey = await send(app, serviceNowDelivery({ number: 'CHG0030009', state: 'Implement' }));
     expect(noKey).toMatchObject({ status: 422, json: { error: 'missing-key-arn' } });
     expect((await send(app, serviceNowDelivery({ state: 'Implement', u_kms_key_arn: randomKeyArn() }))).status).toBe(

@@ -1,7 +1,8 @@
 /**
  * POST /webhooks/servicenow: an outbound REST message from a business rule on change_request,
- * authenticated by `Authorization: Bearer <KMS_RETIRE_SERVICENOW_SECRET>` (ServiceNow signs
- * nothing by itself). Delivery id: `X-ServiceNow-Delivery-Id` when the rule sends one, else the
+ * authenticated by the REST message's Basic auth profile with KMS_RETIRE_SERVICENOW_SECRET as the
+ * password, or by `Authorization: Bearer <KMS_RETIRE_SERVICENOW_SECRET>` (ServiceNow signs nothing
+ * by itself). Delivery id: `X-ServiceNow-Delivery-Id` when the rule sends one, else the
  * body's digest.
  */
 import { z } from 'zod';
@@ -35,11 +36,12 @@ export function serviceNowSource(mapping: ServiceNowMapping): SourceHandler {
       const state = fieldText(readPath(record, fields.state));
       if (state === undefined) throw badRequest('invalid-body', `${number} has no "${fields.state}" field.`);
       const action = actionForState(mapping.states, state);
+      // A business rule fires on every state change; those not mapped do not concern kms-retire.
       if (!action) {
-        throw unprocessable(
-          'unmapped-state',
-          `${number} is in state "${state.slice(0, 64)}", which the mapping does not name (servicenow.states).`,
-        );
+        return {
+          action: 'ignore',
+          reason: `${number} is in state "${state.slice(0, 64)}", which the mapping does not name (servicenow.states)`,
+        };
       }
       const keyArn = findKeyArn(fieldText(readPath(record, fields.keyArn)));
       if (!keyArn)
