@@ -16,7 +16,9 @@ export type RefusalCode =
   | 'UnknownBeforeTracking'
   | 'Protected'
   | 'ExternalMaterial'
-  | 'UnderAnotherRetirement';
+  | 'UnderAnotherRetirement'
+  /** Not preflight's: a policy explicitly denied DisableKey or ScheduleKeyDeletion (workflows/explicit-deny-step). */
+  | 'ExplicitDeny';
 
 export interface Refusal {
   code: RefusalCode;
