@@ -5,6 +5,7 @@ import type { RetirementResult } from '../shared/types';
 import { call } from './activities-proxy';
 import { acquireDisablingSlot, releaseDisablingSlot } from './disabling-slot';
 import { explicitDenyOf, refusedByPolicy } from './explicit-deny-step';
+import { recordFamilyUsage } from './family-step';
 import { cancelled } from './key-ops';
 import type { RetirementState } from './retirement-state';
 
@@ -27,6 +28,7 @@ export async function preflight(s: RetirementState): Promise<RetirementResult | 
     s.workflowId,
   );
   s.evidence = decision.evidence;
+  await recordFamilyUsage(s);
   if (!decision.eligible) {
     s.refusals = decision.refusals;
     return s.finish('Refused', refusalText(decision.refusals));
