@@ -4,6 +4,8 @@
  * ones for throttling, dependency timeouts, internal errors, 5xx and network trouble.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { EXPLICIT_DENY } from '../shared/error-types';
+import { readExplicitDeny } from '../shared/explicit-deny';
 
 // Error codes from the AWS KMS and CloudTrail API References ("Errors" of each operation).
 const NON_RETRYABLE: Record<string, string> = {
@@ -76,7 +78,9 @@ export function classifyAwsError(err: unknown, what: string): ApplicationFailure
   const code = awsErrorCode(err) ?? 'Error';
   const message = `${what}: ${code}: ${e.message ?? String(err)}`;
   const details = [{ awsErrorCode: code, httpStatusCode: e.$metadata?.httpStatusCode }];
-  const nonRetryable = NON_RETRYABLE[code];
+  // An explicit deny is its own type: a policy forbids the call, and the retirement ends as Refused.
+  const deny = code === 'AccessDeniedException' ? readExplicitDeny(e.message) : undefined;
+  const nonRetryable = deny ? EXPLICIT_DENY : NON_RETRYABLE[code];
   if (nonRetryable)
     return ApplicationFailure.create({
       message,

@@ -25,7 +25,7 @@ export function toKeyDescription(meta: KeyMetadata, requestedArn: string): KeyDe
     multiRegion: meta.MultiRegion ?? false,
     multiRegionKeyType: type === 'PRIMARY' || type === 'REPLICA' ? type : undefined,
     primaryArn: type === 'REPLICA' ? mr?.PrimaryKey?.Arn : undefined,
-    replicaArns: type === 'PRIMARY' ? (mr?.ReplicaKeys ?? []).map((r) => r.Arn).filter((a): a is string => !!a) : [],
+    replicaArns: type ? (mr?.ReplicaKeys ?? []).map((r) => r.Arn).filter((a): a is string => !!a) : [],
   };
 }
 

@@ -157,6 +157,13 @@ export function createKmsActivities(clients: AwsClients) {
         );
       }
       if (key.keyState === 'PendingDeletion' && key.deletionDate) return { deletionDate: key.deletionDate };
+      // Replicated during the soak: AWS would only park it in PendingReplicaDeletion (shared/key-family.ts).
+      if (key.multiRegionKeyType === 'PRIMARY' && key.replicaArns.length > 0)
+        throw ApplicationFailure.nonRetryable(
+          `refusing to schedule deletion of ${keyArn}: it is a multi-Region primary with replicas now (${key.replicaArns.join(', ')}); retire them first.`,
+          KEY_CHANGED,
+          { keyState: key.keyState, owner },
+        );
       if (key.keyState !== 'Disabled') {
         throw ApplicationFailure.nonRetryable(
           `refusing to schedule deletion of ${keyArn}: it is ${key.keyState}, no longer Disabled.`,

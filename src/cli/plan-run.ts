@@ -5,6 +5,8 @@
 import { createKmsActivities } from '../activities/kms';
 import type { AwsClients } from '../activities/clients';
 import type { KeyRef } from '../shared/arn';
+import type { LastUsageReport } from '../shared/key-facts';
+import { otherMembers, withMemberUsage } from '../shared/key-family';
 import { decidePreflight, type PreflightEvidence, type Refusal } from '../shared/preflight';
 import type { RetirementOptions } from '../shared/types';
 
@@ -44,7 +46,7 @@ export async function planKeys(
         checked: true,
         eligible: decision.eligible,
         refusals: decision.refusals,
-        evidence: decision.evidence,
+        evidence: await withFamilyUsage(kms, decision.evidence, now),
       });
     } catch (err) {
       out.push({
@@ -57,4 +59,26 @@ export async function planKeys(
     }
   }
   return out;
+}
+
+/** A multi-Region key's family with each other member's own last use, asked in its own Region. */
+async function withFamilyUsage(
+  kms: ReturnType<typeof createKmsActivities>,
+  evidence: PreflightEvidence,
+  now: () => number,
+): Promise<PreflightEvidence> {
+  const family = evidence.family;
+  if (!family) return evidence;
+  const reports = new Map<string, LastUsageReport | { error: string }>();
+  for (const member of otherMembers(family, evidence.keyArn)) {
+    try {
+      reports.set(member.arn, await kms.getKeyLastUsage({ keyArn: member.arn }));
+    } catch (err) {
+      reports.set(member.arn, { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return {
+    ...evidence,
+    family: withMemberUsage(family, { arn: evidence.keyArn, ...evidence.lastUsage }, reports, now()),
+  };
 }

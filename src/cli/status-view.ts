@@ -2,6 +2,7 @@
 import type { DisablingGateState } from '../shared/disabling-gate';
 import { parseRetirementWorkflowId } from '../shared/ids';
 import type { RetirementStatus } from '../shared/messages';
+import { familyTable } from './family-view';
 import { details, shortTime, table } from './output';
 
 /** Where a queued retirement waits: its account's disabling gate, and its place if the gate answered. */
@@ -54,6 +55,7 @@ export function renderStatus(
       ['deletion on', shortTime(s.deletionDate)],
     ]),
   ];
+  if (e?.family) parts.push('multi-Region family (each member records its own use):', familyTable(e.family, e.keyArn));
   if (s.usageEvents.length) {
     parts.push(
       `usage seen while retiring (${s.usageEvents.length}):`,

@@ -2,6 +2,7 @@ import type { PrincipalSpec } from './admin/principals';
 import type { SeedKeySpec } from './admin/seed-key';
 import type { CallCounts } from './calls';
 import type { FaultTable } from './faults';
+import type { Guardrail, GuardrailSpec } from './guardrails';
 import type { Principal } from './state';
 
 /** What `seedKey` returns: DescribeKey's metadata with ISO-8601 times, plus Region and TrackingStartDate. */
@@ -112,6 +113,18 @@ export class EmulatorAdmin {
 
   async calls(): Promise<CallCounts> {
     return this.call('GET', 'calls');
+  }
+
+  /**
+   * Denies DisableKey and ScheduleKeyDeletion in `account` on keys used within `trailingDaysWithoutKeyUsage`
+   * days (kms:TrailingDaysWithoutKeyUsage); 0 turns it off. Returns every guardrail in force.
+   */
+  async setGuardrail(spec: GuardrailSpec): Promise<Guardrail[]> {
+    return (await this.call<{ Guardrails: Guardrail[] }>('POST', 'guardrails', spec)).Guardrails;
+  }
+
+  async guardrails(): Promise<Guardrail[]> {
+    return (await this.call<{ Guardrails: Guardrail[] }>('GET', 'guardrails')).Guardrails;
   }
 
   /** Registers an access key id as a named IAM user or assumed-role session for CloudTrail. */

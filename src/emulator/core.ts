@@ -6,6 +6,7 @@ import { lookupEvents } from './cloudtrail/lookup-events';
 import { EventIds, recordKmsCall } from './cloudtrail/recorder';
 import { AwsError } from './errors';
 import { Faults } from './faults';
+import { Guardrails } from './guardrails';
 import { camelCase } from './kms/keys';
 import type { KmsContext } from './kms/context';
 import { purgeExpiredKeys } from './kms/deletion';
@@ -47,6 +48,7 @@ export class EmulatorCore {
   readonly store: Store;
   readonly clock: EmulatorClock;
   readonly faults = new Faults();
+  readonly guardrails = new Guardrails();
   readonly calls = new CallCounter();
   readonly lookupLimiter: RateLimiter;
   trailDelayMs: number;
@@ -93,6 +95,7 @@ export class EmulatorCore {
     let error: AwsError | undefined;
     try {
       await this.faults.apply(operation);
+      this.guardrails.enforce(ctx, operation, input);
       answer = { status: 200, body: await handler(ctx, input), requestId: ctx.requestId };
     } catch (err) {
       error =
@@ -155,6 +158,7 @@ export class EmulatorCore {
     this.store.load({ version: 1, clockOffsetMs: 0, keys: [], aliases: [], grants: [], events: [], principals: [] });
     this.clock.offsetMs = 0;
     this.faults.clear();
+    this.guardrails.clear();
     this.calls.reset();
     this.lookupLimiter.reset();
     this.changed();

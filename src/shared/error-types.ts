@@ -14,6 +14,13 @@ export const NON_RETRYABLE_AWS_TYPES = [
   'Disabled',
 ] as const;
 
+/**
+ * AccessDenied whose message says "with an explicit deny": a policy (an SCP, the key policy, an
+ * identity policy, a permissions boundary, a session policy) forbids the call. Never retried; the
+ * retirement ends as Refused (shared/explicit-deny.ts).
+ */
+export const EXPLICIT_DENY = 'ExplicitDeny';
+
 /** A re-check before an irreversible step found the key changed by someone else. */
 export const KEY_CHANGED = 'KeyChanged';
 
@@ -21,7 +28,7 @@ export const KEY_CHANGED = 'KeyChanged';
 export const INVALID_INPUT = 'InvalidInput';
 
 /** Every type the activities' retry policy must not retry. */
-export const NON_RETRYABLE_TYPES: string[] = [...NON_RETRYABLE_AWS_TYPES, KEY_CHANGED, INVALID_INPUT];
+export const NON_RETRYABLE_TYPES: string[] = [...NON_RETRYABLE_AWS_TYPES, EXPLICIT_DENY, KEY_CHANGED, INVALID_INPUT];
 
 /** Retried with backoff: throttling, KMS dependency timeouts and internal errors, 5xx, the network. */
 export const RETRYABLE_AWS_TYPES = [

@@ -21,6 +21,7 @@ export interface KeyDescription {
   multiRegion: boolean;
   multiRegionKeyType?: 'PRIMARY' | 'REPLICA';
   primaryArn?: string;
+  /** The set's replicas (DescribeKey's ReplicaKeys): a primary's; for a replica, its siblings and itself. */
   replicaArns: string[];
 }
 

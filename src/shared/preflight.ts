@@ -4,6 +4,7 @@
  */
 import { formatDuration } from './duration';
 import { TAG_PROTECT, TAG_WORKFLOW_ID, tagValue, type KeyFacts } from './key-facts';
+import { keyFamily, primaryWithReplicasReason, replicaNote, withMemberUsage, type KeyFamily } from './key-family';
 import { readLastUsage, type LastUsageReading } from './last-usage';
 import type { RetirementOptions } from './types';
 
@@ -16,7 +17,9 @@ export type RefusalCode =
   | 'UnknownBeforeTracking'
   | 'Protected'
   | 'ExternalMaterial'
-  | 'UnderAnotherRetirement';
+  | 'UnderAnotherRetirement'
+  /** Not preflight's: a policy explicitly denied DisableKey or ScheduleKeyDeletion (workflows/explicit-deny-step). */
+  | 'ExplicitDeny';
 
 export interface Refusal {
   code: RefusalCode;
@@ -32,6 +35,8 @@ export interface PreflightEvidence {
   customKeyStoreId?: string;
   multiRegion: boolean;
   multiRegionKeyType?: string;
+  /** A multi-Region key's family: primary and replicas, each with its own last use where known. */
+  family?: KeyFamily;
   lastUsage: LastUsageReading;
   minIdle: string;
   aliases: string[];
@@ -83,17 +88,16 @@ export function decidePreflight(
   }
 
   // AWS KMS Developer Guide, "Deleting multi-Region keys": a primary with replicas cannot be
-  // deleted until its replicas are; retire the replicas first.
-  if (key.multiRegionKeyType === 'PRIMARY' && key.replicaArns.length > 0) {
-    refuse(
-      'PrimaryWithReplicas',
-      `the key is a multi-Region primary with replicas (${key.replicaArns.join(', ')}); retire the replicas first.`,
-    );
+  // deleted until its replicas are; retire the replicas first (shared/key-family.ts).
+  const family = keyFamily(key);
+  if (family && key.multiRegionKeyType === 'PRIMARY' && key.replicaArns.length > 0) {
+    refuse('PrimaryWithReplicas', primaryWithReplicasReason(family));
   }
   if (key.multiRegion) {
     notes.push(
       'multi-Region key: usage is tracked for this key only, not for the other keys of its set (ReEncrypt counts for both).',
     );
+    if (family?.role === 'REPLICA') notes.push(replicaNote(family, key.arn));
   }
 
   const minIdle = formatDuration(options.minIdleMs);
@@ -151,6 +155,7 @@ export function decidePreflight(
       customKeyStoreId: key.customKeyStoreId,
       multiRegion: key.multiRegion,
       multiRegionKeyType: key.multiRegionKeyType,
+      family: family && withMemberUsage(family, { arn: key.arn, ...reading }, new Map(), now),
       lastUsage: reading,
       minIdle,
       aliases: facts.aliases,

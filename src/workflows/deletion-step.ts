@@ -7,6 +7,7 @@ import { sleep } from '@temporalio/workflow';
 import { KEY_CHANGED } from '../shared/error-types';
 import type { RetirementResult } from '../shared/types';
 import { call } from './activities-proxy';
+import { explicitDenyOf, refusedByPolicy } from './explicit-deny-step';
 import {
   cancelled,
   describeOrGone,
@@ -45,6 +46,8 @@ export async function schedule(s: RetirementState): Promise<RetirementResult | u
       const message = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
       return s.finish('Interfered', `${message}; kms-retire does nothing more to this key.`);
     }
+    const denied = explicitDenyOf(err);
+    if (denied) return refusedByPolicy(s, 'ScheduleKeyDeletion', denied);
     throw err;
   }
   return undefined;

@@ -4,6 +4,8 @@ import { RETIREMENT_TAG_KEYS, TAG_DISABLED_AT, TAG_TICKET, TAG_WORKFLOW_ID, tagV
 import type { RetirementResult } from '../shared/types';
 import { call } from './activities-proxy';
 import { acquireDisablingSlot, releaseDisablingSlot } from './disabling-slot';
+import { explicitDenyOf, refusedByPolicy } from './explicit-deny-step';
+import { recordFamilyUsage } from './family-step';
 import { cancelled } from './key-ops';
 import type { RetirementState } from './retirement-state';
 
@@ -26,6 +28,7 @@ export async function preflight(s: RetirementState): Promise<RetirementResult | 
     s.workflowId,
   );
   s.evidence = decision.evidence;
+  await recordFamilyUsage(s);
   if (!decision.eligible) {
     s.refusals = decision.refusals;
     return s.finish('Refused', refusalText(decision.refusals));
@@ -57,13 +60,17 @@ export async function disable(s: RetirementState): Promise<RetirementResult | un
     { key: TAG_DISABLED_AT, value: new Date(disabledAt).toISOString() },
     ...(s.input.ticket ? [{ key: TAG_TICKET, value: s.input.ticket.id }] : []),
   ];
+  let denied: ReturnType<typeof explicitDenyOf>;
   try {
     await call('tagResource', `Tag ${s.key.keyId} as under retirement`, { keyArn, tags });
     await call('disableKey', `DisableKey ${s.key.keyId}`, { keyArn });
+  } catch (err) {
+    if (!(denied = explicitDenyOf(err))) throw err;
   } finally {
     // Success, failure or cancellation: the next retirement of the account may go.
     await releaseDisablingSlot(s);
   }
+  if (denied) return refusedByPolicy(s, 'DisableKey', denied);
   // Watch from before the request, but soak a full soak from when AWS is known to have disabled
   // the key: a DisableKey delayed by retries or a worker crash must not shorten the soak.
   s.disableRequestedAt = disabledAt;

@@ -86,6 +86,16 @@ export function readPolicy(file = path.resolve(__dirname, '../../docs/iam-policy
   return JSON.parse(fs.readFileSync(file, 'utf8')) as PolicyDocument;
 }
 
+const actionsOf = (s: PolicyStatement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+/** The actions the policy grants (its Allow statements). */
 export function policyActions(policy: PolicyDocument): string[] {
-  return policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+  return policy.Statement.filter((s) => s.Effect === 'Allow').flatMap(actionsOf);
 }
+
+/** The policy's Deny statements: guardrails on actions it also grants. */
+export function policyDenies(policy: PolicyDocument): PolicyStatement[] {
+  return policy.Statement.filter((s) => s.Effect === 'Deny');
+}
+
+export { actionsOf };

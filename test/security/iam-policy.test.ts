@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { actionsCalledByCode, policyActions, readPolicy } from './aws-actions';
+import { actionsCalledByCode, actionsOf, policyActions, readPolicy } from './aws-actions';
 
 const policy = readPolicy();
 const unique = (xs: string[]): string[] => [...new Set(xs)].sort();
@@ -26,12 +26,14 @@ describe('docs/iam-policy.json: exactly the actions kms-retire calls', () => {
     );
   });
 
-  it('lists each action once, only Allow statements, with a Sid and a resource', () => {
+  it('lists each action once, Allow statements and Deny guardrails on granted actions, with a Sid and a resource', () => {
     const all = policyActions(policy);
     expect(all.length).toBe(new Set(all).size);
     expect(policy.Version).toBe('2012-10-17');
     for (const s of policy.Statement) {
-      expect(s.Effect).toBe('Allow');
+      expect(['Allow', 'Deny']).toContain(s.Effect);
+      // A Deny only narrows what the policy grants (iam-guardrail.test.ts checks the one there is).
+      if (s.Effect === 'Deny') for (const a of actionsOf(s)) expect(all).toContain(a);
       expect(s.Sid).toMatch(/^[A-Za-z0-9]+$/);
       expect(s.Resource).toBeTruthy();
       expect(JSON.stringify(s.Action)).not.toContain('*');

@@ -4,6 +4,7 @@ import { resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
 import { resolveKeyArgs } from '../key-args';
 import { readKeyFile } from '../key-file';
+import { familyLines } from '../family-view';
 import { keyIdOf, table, write, writeJson } from '../output';
 import { planKeys, type PlanEntry } from '../plan-run';
 
@@ -69,6 +70,7 @@ export function renderPlan(plan: readonly PlanEntry[]): string {
           `${e.keyState}, ${e.keyManager} managed, ${e.origin}`,
           e.lastUsage.summary,
           `aliases: ${e.aliases.join(', ') || 'none'}; grants: ${e.grantCount}`,
+          ...(e.family ? ['multi-Region family:', ...familyLines(e.family, e.keyArn)] : []),
         ]
       : [];
     const why = p.error

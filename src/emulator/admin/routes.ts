@@ -78,6 +78,11 @@ export function adminRoutes(core: EmulatorCore, defaults: AdminDefaults): Hono {
 
   app.get('/calls', (c) => c.json(core.calls.snapshot()));
 
+  // kms:TrailingDaysWithoutKeyUsage, one Deny statement per account (guardrails.ts).
+  app.get('/guardrails', (c) => c.json({ Guardrails: core.guardrails.list() }));
+
+  app.post('/guardrails', async (c) => c.json({ Guardrails: core.guardrails.set(await jsonBody(c)) }));
+
   app.post('/principals', async (c) => {
     const principal = registerPrincipal(
       core.store,

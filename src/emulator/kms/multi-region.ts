@@ -2,7 +2,7 @@ import { AwsError } from '../errors';
 import type { KeyRecord } from '../state';
 import type { KmsHandler } from './context';
 import { describe } from './keys';
-import { resolveKey } from './resolve';
+import { isPendingDeletion, resolveKey, stateError } from './resolve';
 import { requireString } from './validate';
 
 /**
@@ -16,6 +16,8 @@ const replicateKey: KmsHandler = (ctx, input) => {
   const replicaRegion = requireString(input, 'ReplicaRegion');
   if (primary.multiRegionKeyType !== 'PRIMARY')
     throw new AwsError('UnsupportedOperationException', `${primary.arn} is not a multi-region primary key.`);
+  // ScheduleKeyDeletion: a primary in PendingReplicaDeletion "cannot be replicated".
+  if (isPendingDeletion(primary)) throw stateError(primary);
   if (!/^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(replicaRegion))
     throw new AwsError('ValidationException', `${replicaRegion} is not a valid Region.`);
   if (replicaRegion === primary.region)
