@@ -95,7 +95,10 @@ describe('Jira admin webhooks as real issues arrive', () => {
 
   it('answers an issue created in its first status with 200 "ignored"', async () => {
     const { app } = testApp({ mapping });
-    const created = { ...jiraIssueUpdated('SEC-81', randomKeyArn(), 'To Do'), webhookEvent: 'jira:issue_created' };
+    const created: Record<string, unknown> = {
+      ...jiraIssueUpdated('SEC-81', randomKeyArn(), 'To Do'),
+      webhookEvent: 'jira:issue_created',
+    };
     delete created.changelog;
     expect(await send(app, jiraDelivery(created))).toMatchObject({ status: 200, json: { status: 'ignored' } });
   });
