@@ -110,16 +110,41 @@ export type Decision = 'approve' | 'reject' | 'cancel';
 
 const DECISION_UPDATES = { approve: approveUpdate, reject: rejectUpdate, cancel: cancelUpdate } as const;
 
-/** Sends approve / reject / cancel; the workflow's validator refuses what makes no sense now. */
+/**
+ * Sends approve / reject / cancel; the workflow's validator refuses what makes no sense now.
+ *
+ * With an `updateId` (the webhook derives one from the delivery), a decision is idempotent: Temporal
+ * attaches a repeated update id to the first one instead of running it twice, and once the decision
+ * has closed the retirement (a cancel does), a repeat is answered with the recorded outcome of the
+ * first instead of "no running retirement". So a sender that got no answer in time and retries
+ * learns that its decision was done.
+ */
 export async function decide(
   client: Client,
   workflowId: string,
   decision: Decision,
   input: DecisionInput,
+  updateId?: string,
 ): Promise<RetirementStatus> {
-  return withKnownWorkflow(workflowId, () =>
-    client.workflow.getHandle(workflowId).executeUpdate(DECISION_UPDATES[decision], { args: [input] }),
-  );
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    return await withKnownWorkflow(workflowId, () =>
+      handle.executeUpdate(DECISION_UPDATES[decision], { args: [input], updateId }),
+    );
+  } catch (err) {
+    if (!updateId || !(err instanceof UnknownRetirementError || isClosedWorkflowError(err))) throw err;
+    const earlier = await handle
+      .getUpdateHandle<RetirementStatus>(updateId)
+      .result()
+      .catch(() => undefined);
+    if (earlier) return earlier;
+    throw err;
+  }
+}
+
+/** An update sent to a retirement that has closed since (the server answers FAILED_PRECONDITION / NOT_FOUND). */
+function isClosedWorkflowError(err: unknown): boolean {
+  return err instanceof Error && /already completed|workflow execution.*(completed|not found)/i.test(err.message);
 }
 
 export async function extendSoak(

@@ -2,6 +2,7 @@
  * The path of one delivery, the same for every source: authenticate the raw body, check the
  * media type, parse, interpret, validate, then act once per delivery id.
  */
+import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { buildInput } from '../client/retirements';
 import { parseKeyArn } from '../shared/arn';
@@ -53,7 +54,7 @@ export async function handleDelivery(
       log.info({ action: 'ignore', reason: command.reason }, 'delivery ignored');
       return c.json({ status: 'ignored', reason: command.reason, deliveryId }, 200);
     }
-    const act = prepare(command, deps.service);
+    const act = prepare(command, deps.service, `${source}:${deliveryId}`);
     const { result, repeat } = await deps.deliveries.once(`${source}:${deliveryId}`, act);
     const body = repeat ? { ...result.body, status: 'duplicate', duplicate: 'delivery' } : result.body;
     log.info({ action: command.action, workflowId: body.workflowId, status: body.status }, 'delivery accepted');
@@ -73,6 +74,7 @@ export async function handleDelivery(
 function prepare(
   command: Exclude<WebhookCommand, { action: 'ignore' }>,
   service: RetirementService,
+  deliveryKey: string,
 ): () => Promise<Answer> {
   if (command.action === 'retire') {
     buildInput(command.request);
@@ -86,7 +88,9 @@ function prepare(
   }
   const workflowId = retirementWorkflowId(parseKeyArn(command.keyArn));
   return async () => {
-    const state = await service.decide(workflowId, command.action, command.decision);
+    // One update id per delivery: the sender's retry of a delivery answered 503 joins the first.
+    const requestId = `webhook-${createHash('sha256').update(deliveryKey).digest('hex').slice(0, 32)}`;
+    const state = await service.decide(workflowId, command.action, command.decision, requestId);
     return {
       status: 202,
       body: { workflowId, status: DECIDED[command.action], phase: state.phase, outcome: state.outcome },

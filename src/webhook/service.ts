@@ -8,10 +8,15 @@ import type { DecisionInput, RetirementStatus } from '../shared/messages';
 export interface RetirementService {
   /** Starts a retirement; `started: false` names the one already running for the key. */
   start(request: StartRequest): Promise<StartResult>;
-  /** Sends approve / reject / cancel to the retirement with this workflow id. */
+  /**
+   * Sends approve / reject / cancel to the retirement with this workflow id. The same `requestId`
+   * (one per delivery) never decides twice, and a repeat after the decision closed the retirement
+   * answers with the first one's result.
+   */
   decide(
     workflowId: string,
     decision: Decision,
     input: DecisionInput,
+    requestId?: string,
   ): Promise<Pick<RetirementStatus, 'phase' | 'outcome'>>;
 }

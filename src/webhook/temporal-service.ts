@@ -27,8 +27,8 @@ export function createTemporalService(
   const call = <T>(fn: () => Promise<T>): Promise<T> => translate(() => client.withDeadline(Date.now() + timeout, fn));
   return {
     start: (request) => call(() => startRetirement(client, taskQueue, request)),
-    decide: async (workflowId, decision, input) => {
-      const status = await call(() => decide(client, workflowId, decision, input));
+    decide: async (workflowId, decision, input, requestId) => {
+      const status = await call(() => decide(client, workflowId, decision, input, requestId));
       return { phase: status.phase, outcome: status.outcome };
     },
   };

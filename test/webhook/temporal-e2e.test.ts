@@ -139,6 +139,32 @@ describe('webhook → Temporal (dev server, fixture workflow)', () => {
     expect(finished.status).toBe(404);
   });
 
+  it("a cancel answered 503 (no worker yet) is applied once a worker runs, and the sender's retry learns it was done", async () => {
+    const idleQueue = uniqueTaskQueue('webhook-no-worker');
+    const service = createTemporalService(conns.client, idleQueue, { callTimeoutMs: 1500 });
+    const { app: receiver } = testApp({ service });
+    const keyArn = randomKeyArn();
+    const started = await send(receiver, genericDelivery({ action: 'retire', keyArn }));
+    expect(started).toMatchObject({ status: 202, json: { status: 'started' } });
+    // Nobody polls idleQueue: the update is admitted but cannot be accepted in time.
+    const cancel = genericDelivery({ action: 'cancel', keyArn, reason: 'change withdrawn' });
+    expect(await send(receiver, cancel)).toMatchObject({ status: 503, json: { error: 'temporal-unavailable' } });
+
+    const late = await Worker.create({
+      connection: conns.nativeConnection,
+      taskQueue: idleQueue,
+      workflowsPath: path.resolve(__dirname, 'fixtures/retire-key-fixture-workflow.ts'),
+    });
+    const result = await late.runUntil(
+      conns.client.workflow.getHandle(started.json.workflowId as string).result() as Promise<unknown>,
+    );
+    expect(result).toMatchObject({ outcome: 'Cancelled', reason: 'change withdrawn' });
+    // The sender retries the same delivery: the decision it asked for was done, so 202, not 404.
+    const retry = await send(receiver, cancel);
+    expect(retry).toMatchObject({ status: 202, json: { status: 'cancelled', outcome: 'Cancelled' } });
+    expect(await runsOf(started.json.workflowId as string)).toBe(1);
+  });
+
   it('answers 503 when Temporal cannot be reached, and starts nothing', async () => {
     const connection = Connection.lazy({ address: '127.0.0.1:1' });
     const down = new Client({ connection, namespace: 'default' });
