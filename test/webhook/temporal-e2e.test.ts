@@ -141,14 +141,17 @@ describe('webhook → Temporal (dev server, fixture workflow)', () => {
 
   it("a cancel answered 503 (no worker yet) is applied once a worker runs, and the sender's retry learns it was done", async () => {
     const idleQueue = uniqueTaskQueue('webhook-no-worker');
-    const service = createTemporalService(conns.client, idleQueue, { callTimeoutMs: 1500 });
-    const { app: receiver } = testApp({ service });
+    // Two receivers on the same queue: the default deadline, and a short one for the first cancel.
+    const { app: receiver } = testApp({ service: createTemporalService(conns.client, idleQueue) });
+    const { app: impatient } = testApp({
+      service: createTemporalService(conns.client, idleQueue, { callTimeoutMs: 1500 }),
+    });
     const keyArn = randomKeyArn();
     const started = await send(receiver, genericDelivery({ action: 'retire', keyArn }));
     expect(started).toMatchObject({ status: 202, json: { status: 'started' } });
     // Nobody polls idleQueue: the update is admitted but cannot be accepted in time.
     const cancel = genericDelivery({ action: 'cancel', keyArn, reason: 'change withdrawn' });
-    expect(await send(receiver, cancel)).toMatchObject({ status: 503, json: { error: 'temporal-unavailable' } });
+    expect(await send(impatient, cancel)).toMatchObject({ status: 503, json: { error: 'temporal-unavailable' } });
 
     const late = await Worker.create({
       connection: conns.nativeConnection,
