@@ -25,7 +25,7 @@ const array = (input: Record<string, unknown>, field: string): unknown[] | undef
   const value = input[field];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw invalid(`${field} must be a list.`);
-  return value;
+  return value as unknown[];
 };
 
 /** Keys the tagging API lists: those of the caller's account and Region that have, or once had, a tag. */
@@ -53,9 +53,10 @@ function encodeToken(offset: number, now: number): string {
 
 function decodeToken(token: unknown, now: number): number {
   if (token === undefined || token === null || token === '') return 0;
+  if (typeof token !== 'string') throw invalid('The pagination token is not valid.');
   let parsed: { o?: unknown; t?: unknown } = {};
   try {
-    parsed = JSON.parse(Buffer.from(String(token), 'base64').toString('utf8')) as { o?: unknown; t?: unknown };
+    parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { o?: unknown; t?: unknown };
   } catch {
     // below
   }
@@ -201,7 +202,8 @@ function tagResources(store: Store, caller: Caller, input: Record<string, unknow
   if (!map || typeof map !== 'object' || Array.isArray(map)) throw invalid('Tags must be a map of tag keys to values.');
   const entries = Object.entries(map as Record<string, unknown>);
   if (entries.length < 1 || entries.length > 50) throw invalid('Tags must hold 1 to 50 tags.');
-  const tags = entries.map(([TagKey, TagValue]) => ({ TagKey, TagValue: String(TagValue ?? '') }));
+  if (entries.some(([, v]) => typeof v !== 'string')) throw invalid('Tag values must be strings.');
+  const tags = entries.map(([TagKey, TagValue]) => ({ TagKey, TagValue: TagValue as string }));
   return eachKey(store, caller, input, (key) => applyTags(key, tagsOf(tags)));
 }
 
