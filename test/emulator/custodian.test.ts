@@ -2,6 +2,7 @@
  * Cloud Custodian, unmodified (c7n from PyPI, pinned in src/toolchain/python-tools.ts), runs real
  * aws.kms-key and aws.kms policies against the emulator with AWS_ENDPOINT_URL, and selects and acts
  * as it would on AWS. The virtual environment is built once by the suite's global setup (or here).
+ * The tests share one emulator and run in order: the last acts on the mark the first one left.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,12 +28,12 @@ let work: string;
 const keys: Record<string, string> = {}; // name → key id
 
 /** The environment a team would give custodian: the endpoint, and an access key id that is the account. */
-function awsEnv(): NodeJS.ProcessEnv {
+function awsEnv(account = TEST_ACCOUNT): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: work,
     AWS_ENDPOINT_URL: emu.url,
-    AWS_ACCESS_KEY_ID: TEST_ACCOUNT,
+    AWS_ACCESS_KEY_ID: account,
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_CONFIG_FILE: path.join(work, 'aws-config'),
@@ -297,5 +298,55 @@ policies:
     const { nowMs } = await emu.admin.clock();
     expect(Math.round((Date.parse(idle.DeletionDate!) - nowMs) / 86_400_000)).toBe(7);
     expect((await keyState('busy')).KeyState).toBe('Enabled');
+  });
+});
+
+// boto3 (installed with c7n) with nothing but AWS_ENDPOINT_URL and an access key id that is the account.
+const BOTO3_SCRIPT = `
+import json, boto3
+from botocore.exceptions import ClientError
+kms = boto3.client('kms')
+out = {}
+key = kms.create_key(Description='boto3')['KeyMetadata']
+out['lastUsage'] = kms.get_key_last_usage(KeyId=key['KeyId'])['KeyLastUsage']
+aliases = [a for p in kms.get_paginator('list_aliases').paginate(PaginationConfig={'PageSize': 5}) for a in p['Aliases']]
+out['aliases'] = [[a['AliasName'], 'TargetKeyId' in a] for a in aliases]
+kms.tag_resource(KeyId=key['KeyId'], Tags=[{'TagKey': 'owner', 'TagValue': 'boto3'}])
+kms.enable_key_rotation(KeyId=key['KeyId'], RotationPeriodInDays=180)
+out['rotation'] = kms.get_key_rotation_status(KeyId=key['KeyId'])['RotationPeriodInDays']
+out['policyNames'] = kms.list_key_policies(KeyId=key['KeyId'])['PolicyNames']
+tagging = boto3.client('resourcegroupstaggingapi')
+pages = tagging.get_paginator('get_resources').paginate(ResourceTypeFilters=['kms:key'], TagFilters=[{'Key': 'owner', 'Values': ['boto3']}])
+out['tagged'] = [m['ResourceARN'] == key['Arn'] for p in pages for m in p['ResourceTagMappingList']]
+sts = boto3.client('sts')
+out['account'] = sts.get_caller_identity()['Account']
+out['session'] = sts.get_session_token()['Credentials']['AccessKeyId'][:4]
+try:
+    # boto3 checks lengths itself; the pattern is left to the service.
+    sts.assume_role(RoleArn='arn:aws:iam::111122223333:role/x', RoleSessionName='has space')
+except ClientError as e:
+    out['assumeRoleError'] = [e.response['Error']['Code'], e.response['Error']['Message']]
+print(json.dumps(out))
+`;
+
+describe('boto3 against the emulator', () => {
+  it('KMS, the tagging API and STS answer boto3 as AWS would', async () => {
+    const { stdout } = await run(tools.python, ['-c', BOTO3_SCRIPT], { env: awsEnv('565656565656'), timeout: 60_000 });
+    const out = JSON.parse(stdout) as Record<string, unknown>;
+    expect(out.lastUsage).toEqual({});
+    const aliases = out.aliases as [string, boolean][];
+    expect(aliases.length).toBeGreaterThanOrEqual(14);
+    expect(aliases.filter(([name]) => name.startsWith('alias/aws/')).every(([, target]) => !target)).toBe(true);
+    expect(out).toMatchObject({
+      rotation: 180,
+      policyNames: ['default'],
+      tagged: [true],
+      account: '565656565656',
+      session: 'ASIA',
+      assumeRoleError: [
+        'ValidationError',
+        "1 validation error detected: Value 'has space' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+      ],
+    });
   });
 });
