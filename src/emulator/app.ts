@@ -10,6 +10,8 @@ import { handleSts } from './sts';
 const KMS_TARGET = 'TrentService.';
 // CloudTrail's JSON 1.1 target prefix (CloudTrail service model: awsJson1_1, CloudTrail_20131101).
 const CLOUDTRAIL_TARGET = /(?:^|\.)CloudTrail_20131101\.(\w+)$/;
+// The Resource Groups Tagging API's JSON 1.1 target prefix (its service model: ResourceGroupsTaggingAPI_20170126).
+const TAGGING_TARGET = 'ResourceGroupsTaggingAPI_20170126.';
 
 function meta(c: Context): RequestMeta {
   let address = '127.0.0.1';
@@ -43,7 +45,7 @@ function parseJson(text: string): Record<string, unknown> {
   }
 }
 
-/** KMS and CloudTrail over AWS JSON 1.1, STS over the Query protocol, and /_emulator/ on one port. */
+/** KMS, CloudTrail and the tagging API over AWS JSON 1.1, STS over the Query protocol, and /_emulator/ on one port. */
 export function createApp(core: EmulatorCore, defaults: AdminDefaults): Hono {
   const app = new Hono();
   app.route('/_emulator', adminRoutes(core, defaults));
@@ -66,13 +68,15 @@ export function createApp(core: EmulatorCore, defaults: AdminDefaults): Hono {
         return answer(c, await core.kms(target.slice(KMS_TARGET.length), parseJson(text), meta(c)));
       const trail = CLOUDTRAIL_TARGET.exec(target);
       if (trail) return answer(c, await core.cloudtrail(trail[1]!, parseJson(text), meta(c)));
+      if (target.startsWith(TAGGING_TARGET))
+        return answer(c, await core.tagging(target.slice(TAGGING_TARGET.length), parseJson(text), meta(c)));
       if (contentType.startsWith('application/x-www-form-urlencoded')) {
         const sts = await handleSts(core, new URLSearchParams(text), meta(c));
         return c.body(sts.body, sts.status as 200, { 'content-type': 'text/xml', 'x-amzn-RequestId': sts.requestId });
       }
       throw new AwsError(
         'UnknownOperationException',
-        `No service answers X-Amz-Target "${target}"; this emulator serves TrentService (KMS), CloudTrail_20131101 and STS.`,
+        `No service answers X-Amz-Target "${target}"; this emulator serves TrentService (KMS), CloudTrail_20131101, ResourceGroupsTaggingAPI_20170126 and STS.`,
       );
     } catch (err) {
       if (err instanceof AwsError) return answer(c, core.fail('00000000-0000-0000-0000-000000000000', err));

@@ -16,6 +16,7 @@ import type { Caller } from './request-context';
 import { identifyCaller } from './request-context';
 import type { EmulatorState } from './state';
 import { Store } from './store';
+import { handleTagging } from './tagging';
 
 export interface CoreOptions {
   clock: BaseClock;
@@ -144,6 +145,23 @@ export class EmulatorCore {
         throw new AwsError('ThrottlingException', 'Rate exceeded');
       }
       return { status: 200, body: lookupEvents(this.store, caller, input, now), requestId };
+    } catch (err) {
+      if (err instanceof AwsError) return this.fail(requestId, err);
+      throw err;
+    }
+  }
+
+  /** The Resource Groups Tagging API over the KMS keys (not recorded in CloudTrail, not rate-limited). */
+  async tagging(operation: string, input: Record<string, unknown>, meta: RequestMeta): Promise<ServiceAnswer> {
+    const { caller, now } = await this.caller(meta);
+    this.calls.record(operation, caller.account, caller.region);
+    purgeExpiredKeys(this.store, now);
+    const requestId = randomUUID();
+    try {
+      await this.faults.apply(operation);
+      const body = handleTagging(this.store, caller, operation, input, now);
+      if (operation !== 'GetResources') this.changed();
+      return { status: 200, body, requestId };
     } catch (err) {
       if (err instanceof AwsError) return this.fail(requestId, err);
       throw err;

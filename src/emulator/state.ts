@@ -50,7 +50,20 @@ export interface KeyRecord {
   material: string;
   lastUsage?: LastUsage;
   tags: Tag[];
+  /** Set once the key has had a tag: the tagging API lists it from then on, even with no tags left. */
+  everTagged?: boolean;
   policy: string;
+  /** Automatic rotation (absent: never enabled). */
+  rotation?: RotationState;
+}
+
+export interface RotationState {
+  enabled: boolean;
+  periodInDays: number;
+  /** When the next automatic rotation happens, while enabled. */
+  nextRotation?: number;
+  /** Rotations done so far, oldest first. */
+  rotations: { date: number; type: 'AUTOMATIC' | 'ON_DEMAND' }[];
 }
 
 export interface AliasRecord {
@@ -109,6 +122,8 @@ export interface Principal {
   roleId?: string;
   sessionCreated?: number;
   expiresAt?: number;
+  /** Credentials from GetSessionToken: the caller's own identity, but session credentials. */
+  sessionToken?: boolean;
 }
 
 export interface EmulatorState {

@@ -39,7 +39,7 @@ describe('GetKeyLastUsage', () => {
   it('case 2: absent and KeyCreationDate >= TrackingStartDate: never used since creation', async () => {
     const key = await emu.admin.seedKey({ creationDate: '-100d' });
     const out = await emu.kms().send(new GetKeyLastUsageCommand({ KeyId: key.KeyId }));
-    expect(out.KeyLastUsage).toBeUndefined();
+    expect(out.KeyLastUsage).toEqual({});
     expect(out.KeyCreationDate!.getTime()).toBeGreaterThanOrEqual(out.TrackingStartDate!.getTime());
     expect(out.KeyId).toBe(key.KeyId);
   });
@@ -47,16 +47,16 @@ describe('GetKeyLastUsage', () => {
   it('case 3: absent and KeyCreationDate < TrackingStartDate: unknown before tracking began', async () => {
     const key = await emu.admin.seedKey({ creationDate: '-900d', trackingStartDate: '-30d' });
     const out = await emu.kms().send(new GetKeyLastUsageCommand({ KeyId: key.Arn }));
-    expect(out.KeyLastUsage).toBeUndefined();
+    expect(out.KeyLastUsage).toEqual({});
     expect(out.KeyCreationDate!.getTime()).toBeLessThan(out.TrackingStartDate!.getTime());
   });
 
   it('is updated by successful cryptographic operations only, never by management calls or failures', async () => {
     const kms = emu.kms();
     const arn = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
-    expect((await kms.send(new GetKeyLastUsageCommand({ KeyId: arn }))).KeyLastUsage).toBeUndefined();
+    expect((await kms.send(new GetKeyLastUsageCommand({ KeyId: arn }))).KeyLastUsage).toEqual({});
     await kms.send(new TagResourceCommand({ KeyId: arn, Tags: [{ TagKey: 'team', TagValue: 'a' }] }));
-    expect((await kms.send(new GetKeyLastUsageCommand({ KeyId: arn }))).KeyLastUsage).toBeUndefined();
+    expect((await kms.send(new GetKeyLastUsageCommand({ KeyId: arn }))).KeyLastUsage).toEqual({});
     await kms.send(new GenerateDataKeyCommand({ KeyId: arn, KeySpec: 'AES_256' }));
     const after = await kms.send(new GetKeyLastUsageCommand({ KeyId: arn }));
     expect(after.KeyLastUsage?.Operation).toBe('GenerateDataKey');

@@ -6,6 +6,7 @@ import {
   startDevServer,
   type DevServer,
 } from '../../src/toolchain';
+import { resolveCustodian } from '../../src/toolchain/python-tools';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,6 +14,8 @@ declare module 'vitest' {
     temporalNamespace: string;
     temporalUiUrl: string;
     chromiumPath: string;
+    /** Cloud Custodian's virtual environment (its dir), or why it could not be built: the c7n test reports it. */
+    custodian: { dir?: string; error?: string };
   }
 }
 
@@ -21,13 +24,19 @@ let server: DevServer | undefined;
 /**
  * One dev server for the whole suite, with kms-retire's search attributes registered and its Web UI
  * on a free port (the browser test opens it). Everything the suite runs is provisioned here, at once
- * and with progress on a first run (the Temporal CLI, the time-skipping test server, Chromium), so
- * that it is fetched once instead of once per test file.
+ * and with progress on a first run (the Temporal CLI, the time-skipping test server, Chromium, Cloud
+ * Custodian's virtual environment), so that it is fetched once instead of once per test file.
  */
 export async function setup(project: TestProject): Promise<void> {
+  // Cloud Custodian (pip, once, cached) builds while the servers start; its test reports a failure.
+  const custodian = resolveCustodian().then(
+    (tools) => ({ dir: tools.dir }),
+    (err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }),
+  );
   const [, , browser] = await Promise.all([resolveTemporalCli(), resolveTestServer(), resolveChromium()]);
   project.provide('chromiumPath', browser.path);
   server = await startDevServer({ uiPort: 'auto' });
+  project.provide('custodian', await custodian);
   project.provide('temporalAddress', server.address);
   project.provide('temporalNamespace', server.namespace);
   project.provide('temporalUiUrl', server.uiUrl ?? '');

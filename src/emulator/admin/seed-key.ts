@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseDuration } from '../../shared/duration';
 import { AwsError } from '../errors';
 import type { KeySpec } from '../kms/metadata';
-import { KEY_SPECS, keyMetadata, newKey } from '../kms/metadata';
+import { KEY_SPECS, awsManagedPolicy, keyMetadata, newKey } from '../kms/metadata';
 import type { KeyRecord, KeyState, Tag } from '../state';
 import type { Store } from '../store';
 
@@ -32,6 +32,11 @@ export interface SeedKeySpec {
   aliases?: string[];
   deletionDate?: SeedTime;
   pendingWindowInDays?: number;
+  /** The key policy document (JSON text or object). Default: AWS's default key policy, or for an
+   *  AWS managed key the policy AWS gives those (named after its alias/aws/<service>). */
+  policy?: string | Record<string, unknown>;
+  /** Automatic rotation: enabled since `since` (default creationDate) with this period (default 365). */
+  rotation?: { enabled: boolean; periodInDays?: number; since?: SeedTime };
 }
 
 export function seedTime(value: SeedTime | undefined, now: number, what: string): number | undefined {
@@ -95,6 +100,22 @@ export function seedKey(
     key.tags = Array.isArray(spec.tags)
       ? spec.tags
       : Object.entries(spec.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
+    if (key.tags.length > 0) key.everTagged = true;
+  }
+  if (spec.policy !== undefined) {
+    key.policy = typeof spec.policy === 'string' ? spec.policy : JSON.stringify(spec.policy);
+  } else if (key.keyManager === 'AWS') {
+    const service = spec.aliases?.find((a) => a.startsWith('alias/aws/'))?.slice('alias/aws/'.length) ?? 'kms';
+    key.policy = awsManagedPolicy(account, region, service);
+  }
+  if (spec.rotation) {
+    const period = spec.rotation.periodInDays ?? 365;
+    if (!Number.isInteger(period) || period < 90 || period > 2560)
+      throw new AwsError('ValidationException', 'rotation.periodInDays must be an integer from 90 to 2560.');
+    const since = seedTime(spec.rotation.since, now, 'rotation.since') ?? created;
+    key.rotation = spec.rotation.enabled
+      ? { enabled: true, periodInDays: period, nextRotation: since + period * 86_400_000, rotations: [] }
+      : { enabled: false, periodInDays: period, rotations: [] };
   }
   if (key.keyState === 'PendingDeletion' || key.keyState === 'PendingReplicaDeletion') {
     key.pendingWindowInDays = spec.pendingWindowInDays ?? 30;

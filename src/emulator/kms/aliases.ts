@@ -55,26 +55,57 @@ const deleteAlias: KmsHandler = (ctx, input) => {
   return {};
 };
 
-/** ListAliases: all aliases of the account and Region, or one key's (AWS KMS API Reference: Limit 1-100, default 50). */
+/**
+ * AWS's predefined aliases for AWS managed keys. Every account and Region lists them, with no
+ * TargetKeyId, until a service first uses one and AWS creates its key (AWS KMS API Reference,
+ * ListAliases: "The response might also include aliases that have no TargetKeyId field. These are
+ * predefined aliases that AWS has created but has not yet associated with a KMS key."). The set is the
+ * one AWS lists in an account that never used these services (as moto and LocalStack also list).
+ */
+export const PREDEFINED_ALIASES = [
+  'alias/aws/acm',
+  'alias/aws/dynamodb',
+  'alias/aws/ebs',
+  'alias/aws/elasticfilesystem',
+  'alias/aws/es',
+  'alias/aws/glue',
+  'alias/aws/kinesisvideo',
+  'alias/aws/lambda',
+  'alias/aws/rds',
+  'alias/aws/redshift',
+  'alias/aws/s3',
+  'alias/aws/secretsmanager',
+  'alias/aws/ssm',
+  'alias/aws/xray',
+];
+
+/**
+ * ListAliases: all aliases of the account and Region (with the predefined alias/aws/* ones that no
+ * key backs yet, without TargetKeyId or dates), or one key's (AWS KMS API Reference: Limit 1-100,
+ * default 50).
+ */
 const listAliases: KmsHandler = (ctx, input) => {
   const { account, region } = ctx.caller;
   const keyId = optionalString(input, 'KeyId');
   const target = keyId === undefined ? undefined : resolveKey(ctx, keyId, { aliases: false });
-  const aliases = ctx.store
+  const entries: Record<string, unknown>[] = ctx.store
     .aliasesIn(account, region)
     .filter((a) => !target || a.targetKeyId === target.keyId)
-    .sort((a, b) => a.aliasName.localeCompare(b.aliasName));
-  const page = pageOf(input, aliases, { max: 100, fallback: 50 });
-  return {
-    Aliases: page.items.map((a) => ({
+    .map((a) => ({
       AliasName: a.aliasName,
       AliasArn: aliasArn(region, account, a.aliasName),
       TargetKeyId: a.targetKeyId,
       CreationDate: seconds(a.creationDate),
       LastUpdatedDate: seconds(a.lastUpdatedDate),
-    })),
-    ...page.more,
-  };
+    }));
+  if (!target) {
+    const taken = new Set(entries.map((e) => e.AliasName));
+    for (const name of PREDEFINED_ALIASES)
+      if (!taken.has(name)) entries.push({ AliasName: name, AliasArn: aliasArn(region, account, name) });
+  }
+  entries.sort((a, b) => String(a.AliasName).localeCompare(String(b.AliasName)));
+  const page = pageOf(input, entries, { max: 100, fallback: 50 });
+  return { Aliases: page.items, ...page.more };
 };
 
 export const aliasHandlers: Record<string, KmsHandler> = {

@@ -5,6 +5,8 @@ import { deletionHandlers } from './deletion';
 import { grantHandlers } from './grants';
 import { keyHandlers } from './keys';
 import { multiRegionHandlers } from './multi-region';
+import { policyHandlers } from './policy';
+import { rotationHandlers } from './rotation';
 import { signingHandlers } from './signing';
 import { tagHandlers } from './tags';
 import { usageHandlers } from './usage';
@@ -20,4 +22,6 @@ export const kmsHandlers: Record<string, KmsHandler> = {
   ...grantHandlers,
   ...signingHandlers,
   ...multiRegionHandlers,
+  ...policyHandlers,
+  ...rotationHandlers,
 };

@@ -6,7 +6,7 @@ import type { KeySpec } from './metadata';
 import { KEY_SPECS, DEFAULT_USAGE, keyMetadata, newKey } from './metadata';
 import { pageOf } from './paging';
 import { isPendingDeletion, resolveKey, stateError } from './resolve';
-import { tagsOf } from './tags';
+import { applyTags, tagsOf } from './tags';
 import { requireOneOf, requireString } from './validate';
 
 /** DescribeKey's metadata, with a replica listing its set's replicas as AWS does. */
@@ -80,8 +80,7 @@ const createKey: KmsHandler = (ctx, input) => {
     customKeyStoreId: optionalString(input, 'CustomKeyStoreId'),
   });
   if (typeof input.Policy === 'string') key.policy = input.Policy;
-  if (input.Tags !== undefined) key.tags = tagsOf(input.Tags);
-  if (key.tags.length > 50) throw new AwsError('TagException', 'Too many tags');
+  if (input.Tags !== undefined) applyTags(key, tagsOf(input.Tags));
   ctx.store.keys.set(key.arn, key);
   ctx.resources.push(key.arn);
   const meta = describe(ctx, key);

@@ -42,8 +42,31 @@ export function newMaterial(spec: KeySpec): string {
   return randomBytes(32).toString('base64');
 }
 
+/**
+ * A JSON document as AWS KMS prints key policies it wrote itself: Jackson's default pretty printer
+ * (`"Key" : value`, two-space indent, arrays inline as `[ a, b ]`), as GetKeyPolicy shows the
+ * default key policy.
+ */
+export function awsPrettyJson(value: unknown, indent = ''): string {
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[ ]';
+    return `[ ${value.map((v) => awsPrettyJson(v, indent)).join(', ')} ]`;
+  }
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return '{ }';
+    return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)} : ${awsPrettyJson(v, inner)}`).join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The default key policy AWS gives a key created through the API without a policy (AWS KMS
+ * Developer Guide, "Default key policy"): the account's root may do anything, so IAM policies decide.
+ */
 export function defaultPolicy(account: string): string {
-  return JSON.stringify({
+  return awsPrettyJson({
     Version: '2012-10-17',
     Id: 'key-default-1',
     Statement: [
@@ -52,6 +75,37 @@ export function defaultPolicy(account: string): string {
         Effect: 'Allow',
         Principal: { AWS: `arn:aws:iam::${account}:root` },
         Action: 'kms:*',
+        Resource: '*',
+      },
+    ],
+  });
+}
+
+/**
+ * The key policy of an AWS managed key (AWS KMS Developer Guide, "AWS managed keys": e.g. the
+ * policy of aws/s3): use through the service for principals of the account, and read-only
+ * metadata access for the account. Nobody may change, rotate, tag, disable or delete the key.
+ */
+export function awsManagedPolicy(account: string, region: string, service: string): string {
+  return awsPrettyJson({
+    Version: '2012-10-17',
+    Id: `auto-${service}-2`,
+    Statement: [
+      {
+        Sid: `Allow access through ${service.toUpperCase()} for all principals in the account that are authorized to use ${service.toUpperCase()}`,
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'kms:CallerAccount': account, 'kms:ViaService': `${service}.${region}.amazonaws.com` },
+        },
+      },
+      {
+        Sid: 'Allow direct access to key metadata to the account',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${account}:root` },
+        Action: ['kms:Describe*', 'kms:Get*', 'kms:List*'],
         Resource: '*',
       },
     ],

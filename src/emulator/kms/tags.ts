@@ -1,15 +1,34 @@
 import { AwsError } from '../errors';
 import type { KeyRecord, Tag } from '../state';
 import type { KmsContext, KmsHandler } from './context';
+import { requireCustomerManaged } from './keys';
 import { pageOf } from './paging';
 import { isPendingDeletion, resolveKey, stateError } from './resolve';
 import { requireString } from './validate';
 
-/** Tagging needs a key that is not pending deletion (AWS KMS Developer Guide, "Key states"). */
-function taggableKey(ctx: KmsContext, keyId: string): KeyRecord {
+/**
+ * Tagging needs a customer managed key (AWS KMS Developer Guide, "Tagging keys": AWS managed keys
+ * cannot be tagged; their key policy allows no kms:TagResource, so AWS answers AccessDeniedException)
+ * that is not pending deletion ("Key states").
+ */
+function taggableKey(ctx: KmsContext, keyId: string, action: 'TagResource' | 'UntagResource'): KeyRecord {
   const key = resolveKey(ctx, keyId, { aliases: false });
+  requireCustomerManaged(ctx, key, action);
   if (isPendingDeletion(key)) throw stateError(key);
   return key;
+}
+
+/** Adds or replaces tags on a key (at most 50 in all, AWS KMS quotas); the tagging API shares it. */
+export function applyTags(key: KeyRecord, tags: Tag[]): void {
+  const merged = key.tags.map((t) => ({ ...t }));
+  for (const tag of tags) {
+    const existing = merged.find((t) => t.TagKey === tag.TagKey);
+    if (existing) existing.TagValue = tag.TagValue;
+    else merged.push(tag);
+  }
+  if (merged.length > 50) throw new AwsError('TagException', 'Too many tags');
+  key.tags = merged;
+  if (merged.length > 0) key.everTagged = true;
 }
 
 /** Validates a Tags list as AWS does (LocalStack's test_kms.snapshot.json: "Duplicate tag keys", "Too many tags"). */
@@ -34,19 +53,13 @@ export function tagsOf(value: unknown): Tag[] {
 }
 
 const tagResource: KmsHandler = (ctx, input) => {
-  const key = taggableKey(ctx, requireString(input, 'KeyId'));
-  for (const tag of tagsOf(input.Tags)) {
-    const existing = key.tags.find((t) => t.TagKey === tag.TagKey);
-    if (existing) existing.TagValue = tag.TagValue;
-    else key.tags.push(tag);
-  }
-  // AWS KMS quotas: at most 50 tags per key.
-  if (key.tags.length > 50) throw new AwsError('TagException', 'Too many tags');
+  const key = taggableKey(ctx, requireString(input, 'KeyId'), 'TagResource');
+  applyTags(key, tagsOf(input.Tags));
   return {};
 };
 
 const untagResource: KmsHandler = (ctx, input) => {
-  const key = taggableKey(ctx, requireString(input, 'KeyId'));
+  const key = taggableKey(ctx, requireString(input, 'KeyId'), 'UntagResource');
   const keys = Array.isArray(input.TagKeys) ? (input.TagKeys as string[]) : [];
   key.tags = key.tags.filter((t) => !keys.includes(t.TagKey));
   return {};

@@ -14,10 +14,11 @@ export function markUsed(ctx: KmsContext, key: KeyRecord, operation: string): vo
 }
 
 /**
- * GetKeyLastUsage (AWS KMS API Reference): KeyLastUsage only when the key was used since
- * TrackingStartDate; KeyCreationDate and TrackingStartDate always, so callers can tell "never used
- * since creation" (creation ≥ tracking start) from "unknown before tracking began". Aliases are
- * not accepted.
+ * GetKeyLastUsage (AWS KMS API Reference): KeyLastUsage filled in only when the key was used since
+ * TrackingStartDate, else an empty object (the KMS service model: "If the key has not been used
+ * since tracking began, this field is empty"); KeyCreationDate and TrackingStartDate always, so
+ * callers can tell "never used since creation" (creation ≥ tracking start) from "unknown before
+ * tracking began". Aliases are not accepted.
  */
 const getKeyLastUsage: KmsHandler = (ctx, input) => {
   const key = resolveKey(ctx, requireString(input, 'KeyId'), { aliases: false });
@@ -25,6 +26,7 @@ const getKeyLastUsage: KmsHandler = (ctx, input) => {
     KeyId: key.keyId,
     TrackingStartDate: seconds(key.trackingStartDate),
     KeyCreationDate: seconds(key.creationDate),
+    KeyLastUsage: {},
   };
   if (key.lastUsage && key.lastUsage.timestamp >= key.trackingStartDate) {
     out.KeyLastUsage = {
