@@ -8,12 +8,12 @@ import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { fleetClients, roleTemplateFromEnv } from './aws/clients';
-import type { AwsClients } from './activities/clients';
-import type { Pacer } from './activities/pacer';
+import type { AwsClients } from './aws/client-factory';
+import type { Pacer } from './aws/pacer';
 import { connectClient, connectWorkerConnection, temporalSettings } from './client/connection';
-import { DisablingGateConfigError, parseDisablingLimit, type DisablingGateConfig } from './shared/disabling-gate';
+import { DisablingGateConfigError, parseDisablingLimit, type DisablingGateConfig } from './workflows/gate/gate-config';
 import { parseDuration } from './shared/duration';
-import type { WatcherConfig } from './shared/watcher-config';
+import type { WatcherConfig } from './workflows/watcher/watcher-config';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;

@@ -1,15 +1,15 @@
-import type { AwsClients } from './clients';
-import { createCloudTrailActivities } from './cloudtrail';
-import { createDisablingGateActivities, type DisablingGateDeps } from './disabling-gate';
-import { createKmsActivities } from './kms';
-import type { Pacer } from './pacer';
-import { createWatcherRegistryActivities, type WatcherRegistryDeps } from './watcher-registry';
+import type { AwsClients } from '../aws/client-factory';
+import { createCloudTrailActivities } from './watcher/cloudtrail';
+import { createDisablingGateActivities, type DisablingGateDeps } from './gate/disabling-gate';
+import { createKmsActivities } from './retirement/kms';
+import type { Pacer } from '../aws/pacer';
+import { createWatcherRegistryActivities, type WatcherRegistryDeps } from './watcher/watcher-registry';
 
-export { ClientFactory, type AwsClients, type ClientFactoryOptions } from './clients';
-export { createCloudTrailActivities } from './cloudtrail';
-export { createDisablingGateActivities } from './disabling-gate';
-export { createKmsActivities } from './kms';
-export { createWatcherRegistryActivities } from './watcher-registry';
+export { ClientFactory, type AwsClients, type ClientFactoryOptions } from '../aws/client-factory';
+export { createCloudTrailActivities } from './watcher/cloudtrail';
+export { createDisablingGateActivities } from './gate/disabling-gate';
+export { createKmsActivities } from './retirement/kms';
+export { createWatcherRegistryActivities } from './watcher/watcher-registry';
 
 export interface ActivityDeps extends WatcherRegistryDeps, DisablingGateDeps {
   clients: AwsClients;

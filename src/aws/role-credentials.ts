@@ -4,7 +4,7 @@
  * expire. The caller's own credentials (the default chain unless given) assume the role.
  */
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { Credentials } from '../activities/clients';
+import type { Credentials } from './client-factory';
 
 export const ACCOUNT_PLACEHOLDER = '{account}';
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;

@@ -2,9 +2,9 @@
  * LookupEvents calls per hour with N keys soaking in one account and Region, on simulated hours:
  * the real CloudTrail watcher, N registered keys, and background KMS traffic in the account.
  */
-import { CLOUDTRAIL_WATCHER_WORKFLOW, registerKeySignal } from '../shared/messages';
+import { CLOUDTRAIL_WATCHER_WORKFLOW, registerKeySignal } from '../workflows/watcher/messages';
 import { watcherWorkflowId } from '../shared/ids';
-import { DEFAULT_WATCHER_CONFIG, type WatcherConfig, type WatcherInput } from '../shared/watcher-config';
+import { DEFAULT_WATCHER_CONFIG, type WatcherConfig, type WatcherInput } from '../workflows/watcher/watcher-config';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { forEachLimited } from '../shared/limited';
 import { benchEmulator, benchWorker, RssSampler, timeSkipping } from './harness';

@@ -3,7 +3,7 @@
  * in place on a terminal, as plain lines (only when something changed) in a log or a pipe.
  */
 import type { Client } from '@temporalio/client';
-import { statusQuery, type RetirementStatus } from '../shared/messages';
+import { statusQuery, type RetirementStatus } from '../workflows/retirement/messages';
 import { isDecided, statusLine } from './status-line';
 
 export interface Tracked {

@@ -2,8 +2,8 @@
  * `plan`: preflight only. The same KMS calls as the workflow's Preflight (the activities, built on
  * the same client factory) and the same pure rules (shared/preflight), and no change to any key.
  */
-import { createKmsActivities } from '../activities/kms';
-import type { AwsClients } from '../activities/clients';
+import { createKmsActivities } from '../activities/retirement/kms';
+import type { AwsClients } from '../aws/client-factory';
 import type { KeyRef } from '../shared/arn';
 import { decidePreflight, type PreflightEvidence, type Refusal } from '../shared/preflight';
 import type { RetirementOptions } from '../shared/types';

@@ -3,8 +3,8 @@
  * progress bar on a terminal while the starts go out, and the summary.
  */
 import { SingleBar } from 'cli-progress';
-import type { AwsClients } from '../activities/clients';
-import type { BulkStartEntry, BulkStartOptions, BulkStartReport } from '../client/bulk-start';
+import type { AwsClients } from '../aws/client-factory';
+import type { BulkStartEntry, BulkStartOptions, BulkStartReport } from '../workflows/retirement/client';
 import type { KeyRef } from '../shared/arn';
 import { forEachLimited } from '../shared/limited';
 import { toCliError } from './error-translation';

@@ -1,6 +1,6 @@
 /** One line per retirement for live progress: where it is and what it waits for. */
 import { formatDuration } from '../shared/duration';
-import type { RetirementStatus } from '../shared/messages';
+import type { RetirementStatus } from '../workflows/retirement/messages';
 import { keyIdOf } from './output';
 
 /** Deletion scheduled, or a terminal outcome: what `start --wait` and the demo wait for. */

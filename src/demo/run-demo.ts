@@ -2,7 +2,7 @@
  * `kms-retire demo`: the whole thing on this machine in about a minute — three keys, three
  * outcomes, live progress, a final table, the Web UI's address — then everything stopped again.
  */
-import { startRetirement } from '../client/retirements';
+import { startRetirement } from '../workflows/retirement/client';
 import { startWorkload, type Workload } from '../emulator';
 import { EmulatorAdmin } from '../emulator/admin-client';
 import { followRetirements, type Followed, type LineSink, type Tracked } from '../cli/live-progress';

@@ -3,9 +3,9 @@
  * preflight rules a retirement runs (decidePreflight), read through the same KMS activities.
  */
 import { ListAliasesCommand, ListKeysCommand, type ListAliasesCommandOutput } from '@aws-sdk/client-kms';
-import type { AwsClients } from '../activities/clients';
-import { createKmsActivities } from '../activities/kms';
-import { Pacer } from '../activities/pacer';
+import type { AwsClients } from '../aws/client-factory';
+import { createKmsActivities } from '../activities/retirement/kms';
+import { Pacer } from '../aws/pacer';
 import { parseKeyArn } from '../shared/arn';
 import { formatDuration } from '../shared/duration';
 import { decidePreflight, refusalText } from '../shared/preflight';

@@ -3,7 +3,7 @@
  * media type, parse, interpret, validate, then act once per delivery id.
  */
 import type { Context } from 'hono';
-import { buildInput } from '../client/retirements';
+import { buildInput } from '../workflows/retirement/client';
 import { parseKeyArn } from '../shared/arn';
 import { retirementWorkflowId } from '../shared/ids';
 import type { WebhookCommand } from './command';

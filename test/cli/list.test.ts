@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { startRetirement } from '../../src/client/retirements';
+import { startRetirement } from '../../src/workflows/retirement/client';
 import type { ListedRetirement } from '../../src/cli/commands/list';
 import { buildListQuery } from '../../src/cli/list-query';
 import { devServerConnections, uniqueTaskQueue } from '../helpers/temporal';

@@ -7,7 +7,7 @@
 import { EnableKeyCommand, EncryptCommand, ScheduleKeyDeletionCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { WorkflowHandle } from '@temporalio/client';
 import fc from 'fast-check';
-import { decide } from '../../src/client/retirements';
+import { decide } from '../../src/workflows/retirement/client';
 import type { RetirementResult, RetirementOptionsInput } from '../../src/shared/types';
 import type { retireKey } from '../../src/workflows';
 import { DAY, HOUR, freshAccount, withWorker, type Fixture } from '../workflows/fixture';

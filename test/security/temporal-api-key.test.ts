@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { temporal } from '@temporalio/proto';
 import type { Worker } from '@temporalio/worker';
-import { ClientFactory } from '../../src/activities/clients';
+import { ClientFactory } from '../../src/aws/client-factory';
 import { main } from '../../src/cli/main';
 import { connectClient, connectWorkerConnection, temporalSettings } from '../../src/client/connection';
 import { watcherWorkflowId } from '../../src/shared/ids';

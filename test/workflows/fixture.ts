@@ -5,11 +5,11 @@
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DescribeKeyCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { WorkflowHandle } from '@temporalio/client';
-import { ClientFactory } from '../../src/activities/clients';
-import { Pacer } from '../../src/activities/pacer';
-import { startRetirement } from '../../src/client/retirements';
+import { ClientFactory } from '../../src/aws/client-factory';
+import { Pacer } from '../../src/aws/pacer';
+import { startRetirement } from '../../src/workflows/retirement/client';
 import { disablingGateWorkflowId, watcherWorkflowId } from '../../src/shared/ids';
-import type { WatcherConfig } from '../../src/shared/watcher-config';
+import type { WatcherConfig } from '../../src/workflows/watcher/watcher-config';
 import type { RetirementOptionsInput, RetirementResult } from '../../src/shared/types';
 import { createWorker } from '../../src/worker';
 import type { retireKey } from '../../src/workflows';

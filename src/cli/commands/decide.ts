@@ -1,8 +1,8 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { ClientFactory } from '../../activities/clients';
+import { ClientFactory } from '../../aws/client-factory';
 import type { Client } from '@temporalio/client';
-import { decide, UnknownRetirementError, type Decision } from '../../client/retirements';
+import { decide, UnknownRetirementError, type Decision } from '../../workflows/retirement/client';
 import type { RetirementResult } from '../../shared/types';
 import { retirementWorkflowId } from '../../shared/ids';
 import { CliError, usageError } from '../errors';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ClientFactory } from '../../activities/clients';
+import { ClientFactory } from '../../aws/client-factory';
 import { resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
 import { resolveKeyArgs } from '../key-args';

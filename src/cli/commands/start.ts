@@ -1,9 +1,9 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { ClientFactory } from '../../activities/clients';
+import { ClientFactory } from '../../aws/client-factory';
 import type { Client } from '@temporalio/client';
-import { DEFAULT_START_CONCURRENCY, startMany, summarize } from '../../client/bulk-start';
-import type { RetirementStatus } from '../../shared/messages';
+import { DEFAULT_START_CONCURRENCY, startMany, summarize } from '../../workflows/retirement/client';
+import type { RetirementStatus } from '../../workflows/retirement/messages';
 import { resolveOptions } from '../../shared/options';
 import type { ApprovalMode, RetirementOptionsInput } from '../../shared/types';
 import { CliError, usageError } from '../errors';
@@ -14,7 +14,7 @@ import { renderStatus } from '../status-view';
 import { withTemporal } from '../temporal';
 import { readKeyFile } from '../key-file';
 import { followRetirements } from '../live-progress';
-import { waitForDecision } from './retirement-wait';
+import { waitForDecision } from '../../workflows/retirement/client';
 
 interface StartFlags {
   soak?: string;

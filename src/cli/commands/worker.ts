@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseDisablingLimit } from '../../shared/disabling-gate';
+import { parseDisablingLimit } from '../../workflows/gate/gate-config';
 import { parseDuration } from '../../shared/duration';
 import { run } from '../../worker';
 import { usageError } from '../errors';

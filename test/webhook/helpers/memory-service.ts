@@ -3,10 +3,10 @@
  * "already running" answers as Temporal, and a record of every call so tests can prove that no
  * workflow was started.
  */
-import { UnknownRetirementError, type Decision, type StartRequest } from '../../../src/client/retirements';
+import { UnknownRetirementError, type Decision, type StartRequest } from '../../../src/workflows/retirement/client';
 import { parseKeyArn } from '../../../src/shared/arn';
 import { retirementWorkflowId } from '../../../src/shared/ids';
-import type { DecisionInput } from '../../../src/shared/messages';
+import type { DecisionInput } from '../../../src/workflows/retirement/messages';
 import type { RetirementService } from '../../../src/webhook';
 
 export class MemoryService implements RetirementService {
