@@ -1,12 +1,9 @@
-/** The activities as workflows see them: types only, with one retry policy for all AWS calls. */
-import {
-  ActivityCancellationType,
-  proxyActivities,
-  proxyLocalActivities,
-  type ActivityOptions,
-  type LocalActivityOptions,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities';
+/**
+ * How workflows call activities: the options AWS calls run with, and the one way to call an
+ * activity, normal or local: `call(acts.disableKey, 'DisableKey 1234abcd…', input)`, typed by the
+ * activity itself. Each workflow proxies, as types only, just the activities it uses.
+ */
+import { ActivityCancellationType, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import { NON_RETRYABLE_TYPES } from '../shared/error-types';
 
 export const ACTIVITY_OPTIONS: ActivityOptions = {
@@ -30,42 +27,21 @@ export const ACTIVITY_OPTIONS: ActivityOptions = {
  * history instead of an activity's three events and a workflow task, which keeps a 90-day soak far
  * under the history budget. Anything that changes the key stays a normal activity.
  */
-const RECHECK_OPTIONS: LocalActivityOptions = {
+export const RECHECK_OPTIONS: LocalActivityOptions = {
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '6 hours',
   retry: ACTIVITY_OPTIONS.retry,
 };
 
-export const LOOKUP_OPTIONS: ActivityOptions = {
-  ...ACTIVITY_OPTIONS,
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
-};
-
-export const acts = proxyActivities<Activities>(ACTIVITY_OPTIONS);
-export const lookupActs = proxyActivities<Activities>(LOOKUP_OPTIONS);
-export const localActs = proxyLocalActivities<Activities>(RECHECK_OPTIONS);
-
-type Acts = typeof acts;
-
-/** Calls an activity with a summary for the Web UI ("DisableKey 1234abcd…"). */
-export function call<K extends keyof Acts>(
-  name: K,
-  summary: string,
-  ...args: Parameters<Acts[K]>
-): ReturnType<Acts[K]> {
-  const fn = acts[name] as unknown as { executeWithOptions(o: ActivityOptions, a: unknown[]): ReturnType<Acts[K]> };
-  return fn.executeWithOptions({ ...ACTIVITY_OPTIONS, summary }, args);
+/** What proxyActivities and proxyLocalActivities hand out for an activity, as far as a call needs it. */
+interface ProxiedActivity<A extends unknown[], R> {
+  executeWithOptions(options: Pick<ActivityOptions & LocalActivityOptions, 'summary'>, args: A): Promise<R>;
 }
 
-/** The same, as a local activity (read-only re-checks only; see RECHECK_OPTIONS). */
-export function callLocal<K extends keyof Acts>(
-  name: K,
-  summary: string,
-  ...args: Parameters<Acts[K]>
-): ReturnType<Acts[K]> {
-  const fn = localActs[name] as unknown as {
-    executeWithOptions(o: LocalActivityOptions, a: unknown[]): ReturnType<Acts[K]>;
-  };
-  return fn.executeWithOptions({ ...RECHECK_OPTIONS, summary }, args);
+/**
+ * Calls an activity, normal or local, with a summary for the Web UI ("DisableKey 1234abcd…"). The
+ * options are its proxy's: the SDK merges the summary into them.
+ */
+export function call<A extends unknown[], R>(activity: ProxiedActivity<A, R>, summary: string, ...args: A): Promise<R> {
+  return activity.executeWithOptions({ summary }, args);
 }

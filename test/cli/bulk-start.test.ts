@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMany } from '../../src/workflows/retirement/client';
 import type { DisablingGateInput } from '../../src/workflows/gate/gate-config';
 import { disablingGateWorkflowId } from '../../src/shared/ids';
-import { DISABLING_GATE_WORKFLOW } from '../../src/workflows/gate/messages';
+import { disablingGate } from '../../src/workflows/gate/disabling-gate';
 import { disablingGateSettingsFromEnv } from '../../src/worker';
 import { cliEnv } from './helpers/env';
 import { runCli } from './helpers/run-cli';
@@ -83,7 +83,7 @@ describe('kms-retire start with many keys', () => {
     const account = freshAccount();
     accounts.push(account);
     const input: DisablingGateInput = { account, config: { limit: 1 } };
-    await f.client.workflow.start(DISABLING_GATE_WORKFLOW, {
+    await f.client.workflow.start(disablingGate, {
       workflowId: disablingGateWorkflowId(account),
       taskQueue: f.taskQueue,
       args: [input],

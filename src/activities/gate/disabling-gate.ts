@@ -1,17 +1,12 @@
 /**
- * Asking the account's disabling gate for a permit, and giving it back. Workflows cannot
- * signal-with-start, so an activity does it through a Temporal Client: the first request starts
- * the gate, every later one joins its queue.
+ * The disabling gate's activities: a retirement asks its account's gate for a permit and gives it
+ * back through these (workflows cannot signal-with-start); the calls themselves are the gate's
+ * client (src/workflows/gate/client.ts).
  */
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { DisablingGateConfig, DisablingGateInput } from '../../workflows/gate/gate-config';
-import { disablingGateWorkflowId } from '../../shared/ids';
-import {
-  DISABLING_GATE_WORKFLOW,
-  releaseDisablingSlotSignal,
-  requestDisablingSlotSignal,
-} from '../../workflows/gate/messages';
+import type { Client } from '@temporalio/client';
+import { releaseDisablingSlot, requestDisablingSlot } from '../../workflows/gate/client';
+import type { DisablingGateConfig } from '../../workflows/gate/gate-config';
 
 export interface DisablingGateDeps {
   client: Client;
@@ -28,30 +23,16 @@ export interface SlotInput {
 
 export function createDisablingGateActivities(deps: DisablingGateDeps) {
   return {
-    async requestDisablingSlot({ account, workflowId }: SlotInput): Promise<{ gateWorkflowId: string }> {
-      const gateWorkflowId = disablingGateWorkflowId(account);
-      const input: DisablingGateInput = { account, config: deps.disablingGate ?? {} };
-      await deps.client.workflow.signalWithStart(DISABLING_GATE_WORKFLOW, {
-        workflowId: gateWorkflowId,
+    requestDisablingSlot: ({ account, workflowId }: SlotInput): Promise<{ gateWorkflowId: string }> =>
+      requestDisablingSlot(deps.client, {
+        account,
+        workflowId,
         taskQueue: deps.taskQueue ?? Context.current().info.taskQueue,
-        args: [input],
-        signal: requestDisablingSlotSignal,
-        signalArgs: [{ workflowId }],
-        staticSummary: `Disabling gate for KMS key retirements in account ${account}`,
-      });
-      return { gateWorkflowId };
-    },
+        config: deps.disablingGate,
+      }),
 
-    async releaseDisablingSlot({ account, workflowId }: SlotInput): Promise<void> {
-      try {
-        await deps.client.workflow
-          .getHandle(disablingGateWorkflowId(account))
-          .signal(releaseDisablingSlotSignal, { workflowId });
-      } catch (err) {
-        // A gate that is gone holds nothing for anyone.
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      }
-    },
+    releaseDisablingSlot: ({ account, workflowId }: SlotInput): Promise<void> =>
+      releaseDisablingSlot(deps.client, account, workflowId),
   };
 }
 

@@ -8,10 +8,12 @@ import {
   CancellationScope,
   condition,
   patched,
+  proxyLocalActivities,
   type LocalActivityOptions,
 } from '@temporalio/workflow';
+import type { DisablingGateActivities } from '../../activities/gate/disabling-gate';
 import type { RetirementResult } from '../../shared/types';
-import { callLocal, localActs } from '../activity-calls';
+import { call, RECHECK_OPTIONS } from '../activity-calls';
 import type { RetirementState } from '../retirement/retirement-state';
 
 /**
@@ -24,11 +26,14 @@ export const ASK_AGAIN_MS = 60 * 60_000;
 export const DISABLING_GATE_PATCH = 'disabling-gate';
 
 const RELEASE_OPTIONS: LocalActivityOptions = {
-  startToCloseTimeout: '1 minute',
+  ...RECHECK_OPTIONS,
   // Not worth holding the retirement up for long: the lease frees a permit that was never released.
   scheduleToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: { ...RECHECK_OPTIONS.retry, maximumInterval: '1 minute' },
 };
+/** Asking and giving back are local activities: one marker event each. */
+const asks = proxyLocalActivities<DisablingGateActivities>(RECHECK_OPTIONS);
+const releases = proxyLocalActivities<DisablingGateActivities>(RELEASE_OPTIONS);
 
 const cancelRequested = (s: RetirementState): boolean => s.decision?.kind === 'cancel';
 
@@ -40,7 +45,7 @@ export async function acquireDisablingSlot(s: RetirementState): Promise<Retireme
   const account = s.key.account;
   s.enter('Queued', `queued for a disabling slot in account ${account}`);
   const ask = (): Promise<unknown> =>
-    callLocal('requestDisablingSlot', `Ask account ${account}'s disabling gate for a slot`, {
+    call(asks.requestDisablingSlot, `Ask account ${account}'s disabling gate for a slot`, {
       account,
       workflowId: s.workflowId,
     });
@@ -69,10 +74,10 @@ export async function releaseDisablingSlot(s: RetirementState): Promise<void> {
   if (!s.slotRequested) return;
   await CancellationScope.nonCancellable(async () => {
     try {
-      await localActs.releaseDisablingSlot.executeWithOptions(
-        { ...RELEASE_OPTIONS, summary: `Release the disabling slot in account ${s.key.account}` },
-        [{ account: s.key.account, workflowId: s.workflowId }],
-      );
+      await call(releases.releaseDisablingSlot, `Release the disabling slot in account ${s.key.account}`, {
+        account: s.key.account,
+        workflowId: s.workflowId,
+      });
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       s.note(

@@ -2,7 +2,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { DisablingGateState } from './gate-book';
 
-export const DISABLING_GATE_WORKFLOW = 'disablingGate';
 export interface DisablingSlotRequest {
   /** The retirement asking for (or giving back) a permit. */
   workflowId: string;

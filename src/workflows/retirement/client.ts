@@ -5,13 +5,13 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { parseKeyArn } from '../../shared/arn';
 import { forEachLimited } from '../../shared/limited';
+import { retireKey } from './retire-key';
 import { retirementWorkflowId } from '../../shared/ids';
 import {
   approveUpdate,
   cancelUpdate,
   extendSoakUpdate,
   rejectUpdate,
-  RETIRE_KEY_WORKFLOW,
   statusQuery,
   type DecisionInput,
   type RetirementStatus,
@@ -64,7 +64,7 @@ export async function startRetirement(client: Client, taskQueue: string, request
   const key = parseKeyArn(input.keyArn);
   const workflowId = retirementWorkflowId(key);
   try {
-    const handle = await client.workflow.start(RETIRE_KEY_WORKFLOW, {
+    const handle = await client.workflow.start(retireKey, {
       taskQueue,
       workflowId,
       args: [input],

@@ -7,6 +7,7 @@ import { sleep } from '@temporalio/workflow';
 import { KEY_CHANGED } from '../../shared/error-types';
 import type { RetirementResult } from '../../shared/types';
 import { call } from '../activity-calls';
+import { acts } from './proxies';
 import {
   cancelled,
   describeOrGone,
@@ -31,7 +32,7 @@ export async function schedule(s: RetirementState): Promise<RetirementResult | u
   s.scheduleRequestedAt = Date.now();
   try {
     const { deletionDate } = await call(
-      'scheduleKeyDeletion',
+      acts.scheduleKeyDeletion,
       `ScheduleKeyDeletion ${s.key.keyId} (${s.input.options.pendingWindowDays} days)`,
       {
         keyArn: s.key.arn,
@@ -60,11 +61,11 @@ export async function guardPendingWindow(s: RetirementState): Promise<Retirement
   let nextCheck = Date.now() + RECHECK_MS;
   while (Date.now() < deletionAt) {
     if (s.decision?.kind === 'cancel') {
-      await call('cancelKeyDeletion', `CancelKeyDeletion ${s.key.keyId}`, { keyArn: s.key.arn });
+      await call(acts.cancelKeyDeletion, `CancelKeyDeletion ${s.key.keyId}`, { keyArn: s.key.arn });
       return cancelled(s);
     }
     if (s.newUsage) {
-      await call('cancelKeyDeletion', `CancelKeyDeletion ${s.key.keyId}`, { keyArn: s.key.arn });
+      await call(acts.cancelKeyDeletion, `CancelKeyDeletion ${s.key.keyId}`, { keyArn: s.key.arn });
       await enableAgain(s);
       const last = s.usageEvents[s.usageEvents.length - 1];
       return s.finish(

@@ -3,7 +3,8 @@ import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/work
 import { RETIREMENT_TAG_KEYS, TAG_WORKFLOW_ID, type KeyDescription } from '../../shared/key-facts';
 import type { WatchRegistration } from '../watcher/messages';
 import type { RetirementResult } from '../../shared/types';
-import { call, callLocal } from '../activity-calls';
+import { call } from '../activity-calls';
+import { acts, localActs } from './proxies';
 import type { RetirementState } from './retirement-state';
 
 /** Re-checks the key between deadlines during soak and approval: how often, at most. */
@@ -18,7 +19,7 @@ export function failureType(err: unknown): string | undefined {
 /** Describes the key; undefined when it no longer exists. `local` for the periodic re-checks. */
 export async function describeOrGone(s: RetirementState, local = false): Promise<KeyDescription | undefined> {
   try {
-    return await (local ? callLocal : call)('describeKey', `DescribeKey ${s.key.keyId}`, { keyArn: s.key.arn });
+    return await call((local ? localActs : acts).describeKey, `DescribeKey ${s.key.keyId}`, { keyArn: s.key.arn });
   } catch (err) {
     if (failureType(err) === 'NotFound') return undefined;
     throw err;
@@ -38,10 +39,13 @@ export async function handMadeChange(s: RetirementState, expected: string): Prom
 }
 
 export async function removeOurTags(s: RetirementState): Promise<void> {
-  await call('untagResource', `UntagResource ${s.key.keyId}`, { keyArn: s.key.arn, tagKeys: [...RETIREMENT_TAG_KEYS] });
+  await call(acts.untagResource, `UntagResource ${s.key.keyId}`, {
+    keyArn: s.key.arn,
+    tagKeys: [...RETIREMENT_TAG_KEYS],
+  });
   const prior = Object.entries(s.priorState?.tags ?? {});
   if (prior.length) {
-    await call('tagResource', `Restore tags on ${s.key.keyId}`, {
+    await call(acts.tagResource, `Restore tags on ${s.key.keyId}`, {
       keyArn: s.key.arn,
       tags: prior.map(([key, value]) => ({ key, value })),
     });
@@ -50,13 +54,14 @@ export async function removeOurTags(s: RetirementState): Promise<void> {
 
 /** Enables the key and takes kms-retire's tags off: someone needs it. */
 export async function enableAgain(s: RetirementState): Promise<void> {
-  await call('enableKey', `EnableKey ${s.key.keyId}`, { keyArn: s.key.arn });
+  await call(acts.enableKey, `EnableKey ${s.key.keyId}`, { keyArn: s.key.arn });
   await removeOurTags(s);
 }
 
 /** Puts the key back as it was before the retirement (cancel, reject). */
 export async function restorePrior(s: RetirementState): Promise<void> {
-  if (s.priorState?.keyState === 'Enabled') await call('enableKey', `EnableKey ${s.key.keyId}`, { keyArn: s.key.arn });
+  if (s.priorState?.keyState === 'Enabled')
+    await call(acts.enableKey, `EnableKey ${s.key.keyId}`, { keyArn: s.key.arn });
   await removeOurTags(s);
 }
 
@@ -73,7 +78,7 @@ export async function watch(
   s: RetirementState,
   registration: Omit<WatchRegistration, 'workflowId' | 'keyArn' | 'trailLagMs' | 'aliases'>,
 ): Promise<void> {
-  await call('registerWithWatcher', `Watch CloudTrail for ${s.key.keyId} (${registration.watchFor})`, {
+  await call(acts.registerWithWatcher, `Watch CloudTrail for ${s.key.keyId} (${registration.watchFor})`, {
     account: s.key.account,
     region: s.key.region,
     registration: {
@@ -108,7 +113,7 @@ async function rewatchIfSilent(s: RetirementState): Promise<void> {
 
 export async function unwatch(s: RetirementState): Promise<void> {
   if (!s.watching) return;
-  await call('deregisterFromWatcher', `Stop watching ${s.key.keyId}`, {
+  await call(acts.deregisterFromWatcher, `Stop watching ${s.key.keyId}`, {
     account: s.key.account,
     region: s.key.region,
     workflowId: s.workflowId,

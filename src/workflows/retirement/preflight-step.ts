@@ -3,6 +3,7 @@ import { decidePreflight, refusalText } from '../../shared/preflight';
 import { RETIREMENT_TAG_KEYS, TAG_DISABLED_AT, TAG_TICKET, TAG_WORKFLOW_ID, tagValue } from '../../shared/key-facts';
 import type { RetirementResult } from '../../shared/types';
 import { call } from '../activity-calls';
+import { acts } from './proxies';
 import { acquireDisablingSlot, releaseDisablingSlot } from '../gate/disabling-slot';
 import { cancelled } from './key-ops';
 import type { RetirementState } from './retirement-state';
@@ -13,11 +14,11 @@ export async function preflight(s: RetirementState): Promise<RetirementResult | 
   const keyArn = s.key.arn;
   const id = s.key.keyId;
   const [key, lastUsage, aliases, tags, grants] = await Promise.all([
-    call('describeKey', `DescribeKey ${id}`, { keyArn }),
-    call('getKeyLastUsage', `GetKeyLastUsage ${id}`, { keyArn }),
-    call('listAliases', `ListAliases ${id}`, { keyArn }),
-    call('listResourceTags', `ListResourceTags ${id}`, { keyArn }),
-    call('listGrants', `ListGrants ${id}`, { keyArn }),
+    call(acts.describeKey, `DescribeKey ${id}`, { keyArn }),
+    call(acts.getKeyLastUsage, `GetKeyLastUsage ${id}`, { keyArn }),
+    call(acts.listAliases, `ListAliases ${id}`, { keyArn }),
+    call(acts.listResourceTags, `ListResourceTags ${id}`, { keyArn }),
+    call(acts.listGrants, `ListGrants ${id}`, { keyArn }),
   ]);
   const decision = decidePreflight(
     { key, lastUsage, aliases, tags, grants },
@@ -58,8 +59,8 @@ export async function disable(s: RetirementState): Promise<RetirementResult | un
     ...(s.input.ticket ? [{ key: TAG_TICKET, value: s.input.ticket.id }] : []),
   ];
   try {
-    await call('tagResource', `Tag ${s.key.keyId} as under retirement`, { keyArn, tags });
-    await call('disableKey', `DisableKey ${s.key.keyId}`, { keyArn });
+    await call(acts.tagResource, `Tag ${s.key.keyId} as under retirement`, { keyArn, tags });
+    await call(acts.disableKey, `DisableKey ${s.key.keyId}`, { keyArn });
   } finally {
     // Success, failure or cancellation: the next retirement of the account may go.
     await releaseDisablingSlot(s);

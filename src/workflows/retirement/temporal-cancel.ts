@@ -7,6 +7,7 @@
 import { ActivityFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
 import type { RetirementResult } from '../../shared/types';
 import { call } from '../activity-calls';
+import { acts } from './proxies';
 import { restorePrior, unwatch } from './key-ops';
 import type { RetirementState } from './retirement-state';
 
@@ -24,7 +25,7 @@ export function undoAfterTemporalCancel(s: RetirementState): Promise<RetirementR
       // Scheduling may have reached AWS even if its answer did not reach us: cancelling a deletion
       // that is not there is harmless (the activity leaves such a key as it is).
       if (phase === 'Scheduling' || phase === 'PendingDeletion')
-        await call('cancelKeyDeletion', `CancelKeyDeletion ${s.key.keyId}`, { keyArn: s.key.arn });
+        await call(acts.cancelKeyDeletion, `CancelKeyDeletion ${s.key.keyId}`, { keyArn: s.key.arn });
       await restorePrior(s);
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;

@@ -8,6 +8,7 @@ import {
   condition,
   continueAsNew,
   patched,
+  proxyActivities,
   setHandler,
   sleep,
   workflowInfo,
@@ -15,9 +16,24 @@ import {
 import { deregisterKeySignal, registerKeySignal, watcherStatusQuery, type TrailReport } from './messages';
 import type { TrailCandidate } from './trail-events';
 import { resolveWatcherConfig, type WatcherCarry, type WatcherConfig, type WatcherInput } from './watcher-config';
-import { ACTIVITY_OPTIONS, acts, lookupActs } from '../activity-calls';
+import type { CloudTrailActivities } from '../../activities/watcher/cloudtrail';
+import type { TrailDeliveryActivities } from '../../activities/watcher/trail-delivery';
+import { ACTIVITY_OPTIONS, call } from '../activity-calls';
 import { WatcherBook } from './watcher-book';
 import { packCarry, unpackCarry } from '../packed-carry';
+
+/** LookupEvents pages through a sweep for minutes, heartbeating. */
+const lookups = proxyActivities<CloudTrailActivities>({
+  ...ACTIVITY_OPTIONS,
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+});
+/** A delivery signals up to reportsPerDelivery key workflows, heartbeating. */
+const deliveries = proxyActivities<TrailDeliveryActivities>({
+  ...ACTIVITY_OPTIONS,
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '1 minute',
+});
 
 /** Delivery activities running at once. */
 const DELIVERIES_AT_ONCE = 4;
@@ -93,22 +109,17 @@ async function sweep(
   let nextToken: string | undefined;
   let calls = 0;
   do {
-    const out = await lookupActs.lookupKmsEvents.executeWithOptions(
+    const out = await call(
+      lookups.lookupKmsEvents,
+      `LookupEvents kms.amazonaws.com ${range.startTime} → ${range.endTime}`,
       {
-        startToCloseTimeout: '10 minutes',
-        heartbeatTimeout: '1 minute',
-        summary: `LookupEvents kms.amazonaws.com ${range.startTime} → ${range.endTime}`,
+        account: input.account,
+        region: input.region,
+        ...range,
+        nextToken,
+        maxRequestsPerSecond: config.maxRequestsPerSecond,
+        maxPages: config.maxPagesPerCall,
       },
-      [
-        {
-          account: input.account,
-          region: input.region,
-          ...range,
-          nextToken,
-          maxRequestsPerSecond: config.maxRequestsPerSecond,
-          maxPages: config.maxPagesPerCall,
-        },
-      ],
     );
     calls += out.pages;
     candidates.push(...out.candidates);
@@ -127,15 +138,9 @@ async function deliver(book: WatcherBook, config: WatcherConfig, reports: Map<st
   for (let i = 0; i < batches.length; i += DELIVERIES_AT_ONCE) {
     const results = await Promise.all(
       batches.slice(i, i + DELIVERIES_AT_ONCE).map((batch) =>
-        acts.deliverTrailReports.executeWithOptions(
-          {
-            ...ACTIVITY_OPTIONS,
-            startToCloseTimeout: '5 minutes',
-            heartbeatTimeout: '1 minute',
-            summary: `Report CloudTrail coverage to ${batch.length} key(s)`,
-          },
-          [{ reports: batch }],
-        ),
+        call(deliveries.deliverTrailReports, `Report CloudTrail coverage to ${batch.length} key(s)`, {
+          reports: batch,
+        }),
       ),
     );
     // A key's workflow that is gone (finished, terminated) is watched no longer.

@@ -3,8 +3,6 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { UsageEvent } from '../../shared/types';
 import type { WatchFor } from './trail-events';
 
-export const CLOUDTRAIL_WATCHER_WORKFLOW = 'cloudTrailWatcher';
-
 /** Watcher → key workflow: events that concern the key, and how far coverage reaches. */
 export interface TrailReport {
   events: UsageEvent[];

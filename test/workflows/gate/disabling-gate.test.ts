@@ -12,7 +12,7 @@ import { disablingGateState } from '../../../src/workflows/gate/client';
 import { decide, retirementStatus } from '../../../src/workflows/retirement/client';
 import type { DisablingGateInput } from '../../../src/workflows/gate/gate-config';
 import { disablingGateWorkflowId } from '../../../src/shared/ids';
-import { DISABLING_GATE_WORKFLOW } from '../../../src/workflows/gate/messages';
+import { disablingGate } from '../../../src/workflows/gate/disabling-gate';
 import { type RetirementStatus } from '../../../src/workflows/retirement/messages';
 import type { RetirementResult } from '../../../src/shared/types';
 import { TEST_REGION } from '../../helpers/emulator';
@@ -62,7 +62,7 @@ describe('bulk start through the per-account disabling gate', () => {
   /** Starts an account's gate with its own settings (a running gate keeps them). */
   async function startGate(acct: string, config: DisablingGateInput['config']): Promise<void> {
     const input: DisablingGateInput = { account: acct, config };
-    await f.client.workflow.start(DISABLING_GATE_WORKFLOW, {
+    await f.client.workflow.start(disablingGate, {
       workflowId: disablingGateWorkflowId(acct),
       taskQueue: f.taskQueue,
       args: [input],
