@@ -8,19 +8,8 @@ import type { BulkStartEntry, BulkStartOptions, BulkStartReport } from '../workf
 import type { KeyRef } from '../shared/arn';
 import { forEachLimited } from '../shared/limited';
 import { toCliError } from './error-translation';
-import { CliError, usageError } from './errors';
+import { CliError } from './errors';
 import { resolveKeyArg, type KeyArgOptions } from './key-args';
-
-export function parseConcurrency(text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > 256) {
-    throw usageError(
-      `--concurrency ${text} must be a whole number from 1 to 256 (start requests in flight at once).`,
-      'bad-option',
-    );
-  }
-  return Number(text);
-}
 
 export interface ResolvedKeys {
   keys: KeyRef[];

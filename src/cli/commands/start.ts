@@ -8,7 +8,8 @@ import { resolveOptions } from '../../shared/options';
 import type { ApprovalMode, RetirementOptionsInput } from '../../shared/types';
 import { CliError, usageError } from '../errors';
 import { checkKeyArgOptions } from '../key-args';
-import { parseConcurrency, renderBulkReport, resolveEach, startProgressBar } from '../start-bulk';
+import { renderBulkReport, resolveEach, startProgressBar } from '../start-bulk';
+import { wholeNumber } from '../settings';
 import { write, writeJson } from '../output';
 import { renderStatus } from '../status-view';
 import { withTemporal } from '../temporal';
@@ -30,7 +31,7 @@ interface StartFlags {
   wait?: boolean;
   json?: boolean;
   from?: string;
-  concurrency?: string;
+  concurrency: number;
 }
 
 interface StartOutput {
@@ -90,11 +91,13 @@ export function registerStartCommand(program: Command): void {
     .option('--json', 'machine-readable output')
     .option(
       '--concurrency <n>',
-      `start requests in flight at once for many keys (default ${DEFAULT_START_CONCURRENCY})`,
+      'start requests in flight at once for many keys (1-256)',
+      wholeNumber(1, 256),
+      DEFAULT_START_CONCURRENCY,
     )
     .action(async (keyArgs: string[], flags: StartFlags) => {
       const options = optionsFromFlags(flags);
-      const concurrency = parseConcurrency(flags.concurrency, DEFAULT_START_CONCURRENCY);
+      const { concurrency } = flags;
       if (flags.from) keyArgs = [...keyArgs, ...readKeyFile(flags.from)];
       if (keyArgs.length === 0)
         throw usageError('start needs at least one key: name it by ARN, or pass --from FILE.', 'no-keys');

@@ -17,7 +17,7 @@ export interface DisablingGateConfig {
   messagesPerRun: number;
 }
 
-/** The one place for the defaults; the worker overrides `limit` from KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT. */
+/** The one place for the defaults; `kms-retire worker` overrides `limit` and `leaseMs` (see its --help). */
 export const DEFAULT_DISABLING_GATE_CONFIG: DisablingGateConfig = {
   limit: 10,
   leaseMs: 15 * 60_000,
@@ -65,18 +65,4 @@ export function resolveDisablingGateConfig(config: Partial<DisablingGateConfig> 
   if (!Number.isInteger(merged.limit))
     throw new DisablingGateConfigError(`disabling gate limit must be a whole number, got ${merged.limit}.`);
   return merged;
-}
-
-/**
- * Parses KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT's value: a whole number of at least 1.
- * Throws naming the variable and what to put there.
- */
-export function parseDisablingLimit(text: string, name = 'KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT'): number {
-  const value = text.trim();
-  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-    throw new DisablingGateConfigError(
-      `${name}="${text}" is not valid: give a whole number of at least 1 (retirements per account in their disabling step at once; default ${DEFAULT_DISABLING_GATE_CONFIG.limit}).`,
-    );
-  }
-  return Number(value);
 }

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { GateBook } from '../../../src/workflows/gate/gate-book';
 import {
-  parseDisablingLimit,
   resolveDisablingGateConfig,
   DEFAULT_DISABLING_GATE_CONFIG,
   type DisablingGateCarry,
@@ -96,21 +95,7 @@ describe('GateBook', () => {
   });
 });
 
-describe('disabling gate settings', () => {
-  it.each([
-    ['10', 10],
-    [' 3 ', 3],
-    ['1', 1],
-  ])('KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT=%j → %d', (text, limit) => {
-    expect(parseDisablingLimit(text)).toBe(limit);
-  });
-
-  it.each(['0', '-1', '2.5', 'ten', '', '1e3'])('refuses %j, naming the variable and what to give', (text) => {
-    expect(() => parseDisablingLimit(text)).toThrow(
-      /KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT=.* whole number of at least 1/,
-    );
-  });
-
+describe('disabling gate settings (the worker parses them: test/cli/worker-settings.test.ts)', () => {
   it('defaults to 10 per account and a 15-minute lease; refuses a fractional limit', () => {
     expect(resolveDisablingGateConfig()).toMatchObject({ limit: 10, leaseMs: 15 * 60_000 });
     expect(DEFAULT_DISABLING_GATE_CONFIG.limit).toBe(10);
