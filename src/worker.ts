@@ -4,12 +4,12 @@
  */
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { fleetClients } from './aws/clients';
 import type { AwsClients } from './aws/client-factory';
 import type { Pacer } from './aws/pacer';
-import { connectClient, connectWorkerConnection, temporalSettings } from './client/connection';
+import { connectClient, temporalSettings, TemporalUnreachableError, type TemporalSettings } from './client/connection';
 import type { DisablingGateConfig } from './workflows/gate/gate-config';
 import type { WatcherConfig } from './workflows/watcher/watcher-config';
 
@@ -98,5 +98,14 @@ export async function run(options: RunOptions = {}): Promise<void> {
     clients.destroy();
     await connection.close();
     await temporal.close();
+  }
+}
+
+/** The worker's own connection (the native one), from the same settings as the client's. */
+export async function connectWorkerConnection(settings: TemporalSettings): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect(settings.connectionOptions);
+  } catch (err) {
+    throw new TemporalUnreachableError(settings.address, err);
   }
 }

@@ -11,7 +11,7 @@ import { Pacer } from '../aws/pacer';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator';
 import { EmulatorAdmin } from '../emulator/admin-client';
 import type { WatcherConfig } from '../workflows/watcher/watcher-config';
-import { connectTimeSkipping, startTimeSkippingServer, type TimeSkippingServer } from '../toolchain';
+import { connectTimeSkipping, startTimeSkippingServer, type TimeSkippingServer } from '../toolchain/time-skipping';
 import { createBenchActivities } from './activities';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';

@@ -6,7 +6,7 @@ import { createKmsActivities } from '../activities/retirement/kms';
 import type { AwsClients } from '../aws/client-factory';
 import type { KeyRef } from '../shared/arn';
 import { decidePreflight, type PreflightEvidence, type Refusal } from '../shared/preflight';
-import type { RetirementOptions } from '../shared/types';
+import type { RetirementOptions } from '../shared/options';
 
 export interface PlanEntry {
   keyArn: string;

@@ -1,6 +1,15 @@
 /** The demo's final table and the Web UI link that finds its retirements. */
 import { table } from '../cli/output';
-import type { DemoOutcome } from './run-demo';
+
+export interface DemoOutcome {
+  label: string;
+  keyArn: string;
+  workflowId: string;
+  expected: string;
+  actual: string;
+  ok: boolean;
+  reason?: string;
+}
 
 export function renderOutcomes(outcomes: readonly DemoOutcome[]): string {
   return table(

@@ -9,7 +9,7 @@ import { Pacer } from '../aws/pacer';
 import { parseKeyArn } from '../shared/arn';
 import { formatDuration } from '../shared/duration';
 import { decidePreflight, refusalText } from '../shared/preflight';
-import { DEFAULT_OPTIONS, type RetirementOptions } from '../shared/types';
+import { DEFAULT_OPTIONS, type RetirementOptions } from '../shared/options';
 import { pacedKmsClients } from './paced-clients';
 import { forEachLimited } from '../shared/limited';
 import type { ScanEntry, ScanReport, ScopeError } from './types';

@@ -5,7 +5,7 @@
 import { formatDuration } from './duration';
 import { TAG_PROTECT, TAG_WORKFLOW_ID, tagValue, type KeyFacts } from './key-facts';
 import { readLastUsage, type LastUsageReading } from './last-usage';
-import type { RetirementOptions } from './types';
+import type { RetirementOptions } from './options';
 
 export type RefusalCode =
   | 'AwsManaged'

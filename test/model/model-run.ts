@@ -8,7 +8,8 @@ import { EnableKeyCommand, EncryptCommand, ScheduleKeyDeletionCommand, type KMSC
 import type { WorkflowHandle } from '@temporalio/client';
 import fc from 'fast-check';
 import { decide } from '../../src/workflows/retirement/client';
-import type { RetirementResult, RetirementOptionsInput } from '../../src/shared/types';
+import type { RetirementResult } from '../../src/shared/types';
+import type { RetirementOptionsInput } from '../../src/shared/options';
 import type { retireKey } from '../../src/workflows';
 import { DAY, HOUR, freshAccount, withWorker, type Fixture } from '../workflows/fixture';
 import { TEST_REGION } from '../helpers/emulator';

@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import { DEFAULT_START_CONCURRENCY, startMany, summarize } from '../../workflows/retirement/client';
 import type { RetirementStatus } from '../../workflows/retirement/messages';
 import { resolveOptions } from '../../shared/options';
-import type { ApprovalMode, RetirementOptionsInput } from '../../shared/types';
+import type { ApprovalMode, RetirementOptionsInput } from '../../shared/options';
 import { CliError, usageError } from '../errors';
 import { checkKeyArgOptions } from '../key-args';
 import { renderBulkReport, resolveEach, startProgressBar } from '../start-bulk';

@@ -19,7 +19,8 @@ import {
 import { formatDuration } from '../../shared/duration';
 import { resolveOptions } from '../../shared/options';
 import { KmsAccount, KmsKeyArn, KmsRegion, RetirementPhaseAttr, TicketId } from '../../shared/search-attributes';
-import type { RetireKeyInput, RetirementOptionsInput, RetirementResult, TicketRef } from '../../shared/types';
+import type { RetireKeyInput, RetirementResult, TicketRef } from '../../shared/types';
+import type { RetirementOptionsInput } from '../../shared/options';
 
 export interface StartRequest {
   keyArn: string;

@@ -4,7 +4,8 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { PreflightEvidence } from '../../shared/preflight';
-import type { ApprovalMode, RetirementOutcome, RetirementPhase, TimelineEntry, UsageEvent } from '../../shared/types';
+import type { ApprovalMode } from '../../shared/options';
+import type { RetirementOutcome, RetirementPhase, TimelineEntry, UsageEvent } from '../../shared/types';
 
 /** The workflow type name, for visibility queries (`WorkflowType = 'retireKey'`). */
 export const RETIRE_KEY_WORKFLOW = 'retireKey';
