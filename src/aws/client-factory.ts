@@ -5,7 +5,6 @@
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
-import { parseKeyArn } from '../shared/arn';
 
 export type Credentials = NonNullable<KMSClientConfig['credentials']>;
 
@@ -43,12 +42,6 @@ export class ClientFactory implements AwsClients {
 
   cloudtrail(account: string, region: string): CloudTrailClient {
     return cached(this.trailClients, account, region, () => new CloudTrailClient(this.config(account, region)));
-  }
-
-  /** The KMS client for the account and Region that a key ARN names. */
-  kmsForKey(keyArn: string): KMSClient {
-    const key = parseKeyArn(keyArn);
-    return this.kms(key.account, key.region);
   }
 
   destroy(): void {

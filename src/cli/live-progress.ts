@@ -4,7 +4,8 @@
  */
 import type { Client } from '@temporalio/client';
 import { statusQuery, type RetirementStatus } from '../workflows/retirement/messages';
-import { isDecided, statusLine } from './status-line';
+import { isDecided } from '../workflows/retirement/client';
+import { statusLine } from './status-line';
 
 export interface Tracked {
   workflowId: string;

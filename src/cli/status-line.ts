@@ -3,11 +3,6 @@ import { formatDuration } from '../shared/duration';
 import type { RetirementStatus } from '../workflows/retirement/messages';
 import { keyIdOf } from './output';
 
-/** Deletion scheduled, or a terminal outcome: what `start --wait` and the demo wait for. */
-export function isDecided(s: RetirementStatus | undefined): boolean {
-  return s !== undefined && (s.outcome !== undefined || s.phase === 'PendingDeletion');
-}
-
 /** What happened, in a few words: "deletion scheduled", "Reenabled", …, or undefined while running. */
 export function verdictOf(s: RetirementStatus | undefined): string | undefined {
   if (!s) return undefined;

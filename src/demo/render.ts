@@ -1,5 +1,5 @@
 /** The demo's final table and the Web UI link that finds its retirements. */
-import { table } from '../cli/output';
+import { keyIdOf, table } from '../cli/output';
 
 export interface DemoOutcome {
   label: string;
@@ -15,7 +15,7 @@ export function renderOutcomes(outcomes: readonly DemoOutcome[]): string {
   return table(
     ['key', 'expected', 'outcome', 'why', ''],
     outcomes.map((o) => [
-      `${o.label}\n${o.keyArn.slice(o.keyArn.lastIndexOf('/') + 1)}`,
+      `${o.label}\n${keyIdOf(o.keyArn)}`,
       o.expected,
       o.actual,
       o.reason,

@@ -75,9 +75,10 @@ function prepare(
   service: RetirementService,
 ): () => Promise<Answer> {
   if (command.action === 'retire') {
-    buildInput(command.request);
+    // The input boundary: the ARN and the options are checked here, once.
+    const request = { ...command.request, keyArn: buildInput(command.request).key };
     return async () => {
-      const started = await service.start(command.request);
+      const started = await service.start(request);
       const body = started.started
         ? { workflowId: started.workflowId, status: 'started' }
         : { workflowId: started.workflowId, status: 'duplicate', duplicate: 'workflow' };

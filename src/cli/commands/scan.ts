@@ -5,6 +5,7 @@ import { RoleTemplateError, checkRoleTemplate } from '../../aws/role-credentials
 import { formatCsv, formatJson, formatTable, summary } from '../../scan/format';
 import { scanProgressBar } from '../../scan/progress-bar';
 import { scanFleet } from '../../scan/scanner';
+import { isAccountId, isRegion } from '../../shared/arn';
 import { OptionsError, resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
 import { rate, wholeNumber } from '../settings';
@@ -34,7 +35,7 @@ const list = (value: string): string[] => [
 
 function parseFlags(flags: ScanFlags) {
   const accounts = list(flags.accounts);
-  const bad = accounts.find((a) => !/^\d{12}$/.test(a));
+  const bad = accounts.find((a) => !isAccountId(a));
   if (accounts.length === 0 || bad !== undefined)
     throw usageError(
       `--accounts must be 12-digit AWS account ids separated by commas${bad ? `; "${bad}" is not one` : ''}.`,
@@ -42,7 +43,7 @@ function parseFlags(flags: ScanFlags) {
   const regions = list(flags.regions ?? process.env.AWS_REGION ?? '');
   if (regions.length === 0)
     throw usageError('--regions is required (e.g. --regions us-east-1,eu-west-1), or set AWS_REGION.');
-  const badRegion = regions.find((r) => !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r));
+  const badRegion = regions.find((r) => !isRegion(r));
   if (badRegion) throw usageError(`--regions: "${badRegion}" is not an AWS Region name such as us-east-1.`);
   const { kmsRate: rate, concurrency } = flags;
   if (flags.json && flags.csv) throw usageError('choose one of --json and --csv.');

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import type { Command } from 'commander';
 import { ClientFactory } from '../../aws/client-factory';
 import type { Client } from '@temporalio/client';
@@ -6,11 +5,12 @@ import { DEFAULT_START_CONCURRENCY, startMany, summarize } from '../../workflows
 import type { RetirementStatus } from '../../workflows/retirement/messages';
 import { resolveOptions } from '../../shared/options';
 import type { ApprovalMode, RetirementOptionsInput } from '../../shared/options';
+import { currentUser } from '../current-user';
 import { CliError, usageError } from '../errors';
 import { checkKeyArgOptions } from '../key-args';
 import { renderBulkReport, resolveEach, startProgressBar } from '../start-bulk';
 import { wholeNumber } from '../settings';
-import { write, writeJson } from '../output';
+import { keyIdOf, write, writeJson } from '../output';
 import { renderStatus } from '../status-view';
 import { withTemporal } from '../temporal';
 import { readKeyFile } from '../key-file';
@@ -111,7 +111,7 @@ export function registerStartCommand(program: Command): void {
       }
       // Not one usable key: the first mistake is the answer (a usage error, exit 2), nothing contacted.
       if (resolved.keys.length === 0 && resolved.firstError) throw resolved.firstError;
-      const requestedBy = process.env.USER ?? safeUser();
+      const requestedBy = currentUser();
       const ticket = flags.ticket ? { id: flags.ticket, source: 'cli' as const } : undefined;
       const { report, outputs } = await withTemporal(async ({ client, settings }) => {
         const bar = startProgressBar(resolved.keys.length);
@@ -120,7 +120,7 @@ export function registerStartCommand(program: Command): void {
           started = await startMany(
             client,
             settings.taskQueue,
-            resolved.keys.map((k) => k.arn),
+            resolved.keys,
             { options, ticket, requestedBy },
             { concurrency, onProgress: bar.onProgress },
           );
@@ -163,7 +163,7 @@ async function waitForAll(client: Client, out: StartOutput[], json: boolean): Pr
   const tracked = out.map((o) => ({
     workflowId: o.workflowId,
     keyArn: o.keyArn,
-    label: o.keyArn.split('/').pop() ?? o.keyArn,
+    label: keyIdOf(o.keyArn),
   }));
   await followRetirements(client, tracked, {
     sink: { write: (t: string) => sink.write(t), isTTY: sink.isTTY, columns: sink.columns },
@@ -179,13 +179,5 @@ async function waitForAll(client: Client, out: StartOutput[], json: boolean): Pr
       usageEvents: status.usageEvents,
     });
     if (!json) write(renderStatus(entry.workflowId, status));
-  }
-}
-
-function safeUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
   }
 }

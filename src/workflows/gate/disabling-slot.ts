@@ -35,8 +35,6 @@ const RELEASE_OPTIONS: LocalActivityOptions = {
 const asks = proxyLocalActivities<DisablingGateActivities>(RECHECK_OPTIONS);
 const releases = proxyLocalActivities<DisablingGateActivities>(RELEASE_OPTIONS);
 
-const cancelRequested = (s: RetirementState): boolean => s.decision?.kind === 'cancel';
-
 /** Waits in phase Queued for a permit. Returns a result when cancelled while queued (the key untouched). */
 export async function acquireDisablingSlot(s: RetirementState): Promise<RetirementResult | undefined> {
   // Retirements that reached this point before workers had the gate replay without it: their
@@ -52,13 +50,13 @@ export async function acquireDisablingSlot(s: RetirementState): Promise<Retireme
   s.slotRequested = true;
   try {
     await ask();
-    while (!(await condition(() => s.slotGranted || cancelRequested(s), ASK_AGAIN_MS))) await ask();
+    while (!(await condition(() => s.slotGranted || s.cancelRequested, ASK_AGAIN_MS))) await ask();
   } catch (err) {
     // Cancelled through Temporal, or the gate unreachable for hours: leave the queue.
     await releaseDisablingSlot(s);
     throw err;
   }
-  if (cancelRequested(s)) {
+  if (s.cancelRequested) {
     await releaseDisablingSlot(s);
     const d = s.decision;
     return s.finish(

@@ -3,7 +3,7 @@
  * extend the soak) and reading it, running or closed. The one API that the CLI and the webhook share.
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { parseKeyArn } from '../../shared/arn';
+import { parseKeyArn, type KeyRef } from '../../shared/arn';
 import { forEachLimited } from '../../shared/limited';
 import { retireKey } from './retire-key';
 import { retirementWorkflowId } from '../../shared/ids';
@@ -23,7 +23,8 @@ import type { RetireKeyInput, RetirementResult, TicketRef } from '../../shared/t
 import type { RetirementOptionsInput } from '../../shared/options';
 
 export interface StartRequest {
-  keyArn: string;
+  /** The key: an ARN as received (checked here, the input boundary), or one the caller has parsed. */
+  keyArn: string | KeyRef;
   options?: RetirementOptionsInput;
   ticket?: TicketRef;
   requestedBy?: string;
@@ -44,14 +45,20 @@ export class UnknownRetirementError extends Error {
   }
 }
 
-/** Builds the workflow input, validating the key and the options before anything is sent. */
-export function buildInput(request: StartRequest): RetireKeyInput {
-  const key = parseKeyArn(request.keyArn);
+/**
+ * The key and the workflow input, validated before anything is sent: the ARN is parsed once,
+ * unless the caller did so already.
+ */
+export function buildInput(request: StartRequest): { key: KeyRef; input: RetireKeyInput } {
+  const key = typeof request.keyArn === 'string' ? parseKeyArn(request.keyArn) : request.keyArn;
   return {
-    keyArn: key.arn,
-    options: resolveOptions(request.options),
-    ticket: request.ticket,
-    requestedBy: request.requestedBy,
+    key,
+    input: {
+      keyArn: key.arn,
+      options: resolveOptions(request.options),
+      ticket: request.ticket,
+      requestedBy: request.requestedBy,
+    },
   };
 }
 
@@ -61,8 +68,7 @@ export function buildInput(request: StartRequest): RetireKeyInput {
  * starting another.
  */
 export async function startRetirement(client: Client, taskQueue: string, request: StartRequest): Promise<StartResult> {
-  const input = buildInput(request);
-  const key = parseKeyArn(input.keyArn);
+  const { key, input } = buildInput(request);
   const workflowId = retirementWorkflowId(key);
   try {
     const handle = await client.workflow.start(retireKey, {
@@ -185,19 +191,19 @@ export interface BulkStartOptions {
 export async function startMany(
   client: Client,
   taskQueue: string,
-  keys: readonly string[],
+  keys: readonly (string | KeyRef)[],
   request: Omit<StartRequest, 'keyArn'>,
   options: BulkStartOptions = {},
 ): Promise<BulkStartReport> {
   const concurrency = options.concurrency ?? DEFAULT_START_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new RangeError(`concurrency must be a whole number of at least 1, got ${concurrency}.`);
-  const entries: BulkStartEntry[] = keys.map((key) => ({ key }));
+  const entries: BulkStartEntry[] = keys.map((key) => ({ key: typeof key === 'string' ? key : key.arn }));
   let done = 0;
   options.onProgress?.({ done, total: entries.length });
-  await forEachLimited(entries, concurrency, async (entry) => {
+  await forEachLimited(entries, concurrency, async (entry, i) => {
     try {
-      const out = await startRetirement(client, taskQueue, { ...request, keyArn: entry.key });
+      const out = await startRetirement(client, taskQueue, { ...request, keyArn: keys[i] as string | KeyRef });
       Object.assign(entry, { keyArn: entry.key, workflowId: out.workflowId, started: out.started });
     } catch (err) {
       entry.error = err instanceof Error ? err.message : String(err);
@@ -250,11 +256,16 @@ export async function readStatus(client: Client, workflowId: string): Promise<Re
   return retirementStatus(client, workflowId);
 }
 
+/** Deletion scheduled, or a terminal outcome: what `start --wait` and the demo wait for. */
+export function isDecided(s: RetirementStatus | undefined): s is RetirementStatus {
+  return s !== undefined && (s.outcome !== undefined || s.phase === 'PendingDeletion');
+}
+
 /** Waits until the retirement has decided: deletion scheduled, or a terminal outcome. */
 export async function waitForDecision(client: Client, workflowId: string, pollMs = 1000): Promise<RetirementStatus> {
   for (;;) {
     const status = await readStatus(client, workflowId);
-    if (status.phase === 'PendingDeletion' || status.phase === 'Done') return status;
+    if (isDecided(status)) return status;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }

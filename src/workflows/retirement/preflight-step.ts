@@ -8,8 +8,6 @@ import { acquireDisablingSlot, releaseDisablingSlot } from '../gate/disabling-sl
 import { cancelled } from './key-ops';
 import type { RetirementState } from './retirement-state';
 
-const cancelRequested = (s: RetirementState): boolean => s.decision?.kind === 'cancel';
-
 export async function preflight(s: RetirementState): Promise<RetirementResult | undefined> {
   const keyArn = s.key.arn;
   const id = s.key.keyId;
@@ -34,7 +32,7 @@ export async function preflight(s: RetirementState): Promise<RetirementResult | 
   s.note(
     `eligible: ${decision.evidence.lastUsage.summary}${decision.evidence.overridesUsed.length ? ` (overrides: ${decision.evidence.overridesUsed.join(', ')})` : ''}`,
   );
-  if (cancelRequested(s))
+  if (s.cancelRequested)
     return s.finish('Cancelled', `cancelled before the key was touched: ${s.decision?.reason ?? ''}`);
 
   s.priorState = {
@@ -70,6 +68,6 @@ export async function disable(s: RetirementState): Promise<RetirementResult | un
   s.disableRequestedAt = disabledAt;
   s.disabledAt = Date.now();
   s.setSoakEnd(s.disabledAt + s.input.options.soakMs);
-  if (cancelRequested(s)) return cancelled(s);
+  if (s.cancelRequested) return cancelled(s);
   return undefined;
 }

@@ -58,6 +58,11 @@ export class RetirementState {
     readonly workflowId: string,
   ) {}
 
+  /** An operator asked to cancel (the `cancel` update). */
+  get cancelRequested(): boolean {
+    return this.decision?.kind === 'cancel';
+  }
+
   note(note: string): void {
     this.timeline.push({ at: new Date().toISOString(), phase: this.phase, note });
     this.publish();

@@ -5,6 +5,7 @@
  * with a disabled key fails with DisabledException; with a key pending deletion, with
  * KMSInvalidStateException "… is pending deletion." CloudTrail records both failures.
  */
+import { splitKeyArn } from '../../shared/arn';
 import type { UsageEvent } from '../../shared/types';
 
 /** The parts of a LookupEvents Event that matter here (the SDK's Event, structurally). */
@@ -91,8 +92,7 @@ export function toCandidate(raw: RawTrailEvent): TrailCandidate | undefined {
 
 /** The names by which a request may have pointed at this key. */
 function namesOf(watch: KeyWatch): Set<string> {
-  const keyId = watch.keyArn.slice(watch.keyArn.indexOf(':key/') + 5);
-  const prefix = watch.keyArn.slice(0, watch.keyArn.indexOf(':key/'));
+  const { keyId, prefix } = splitKeyArn(watch.keyArn);
   const names = new Set([watch.keyArn, keyId]);
   for (const alias of watch.aliases ?? []) {
     names.add(alias);
