@@ -4,16 +4,14 @@
  */
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
-import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { fleetClients, roleTemplateFromEnv } from './aws/clients';
-import type { AwsClients } from './activities/clients';
-import type { Pacer } from './activities/pacer';
-import { connectClient, connectWorkerConnection, temporalSettings } from './client/connection';
-import { DisablingGateConfigError, parseDisablingLimit, type DisablingGateConfig } from './shared/disabling-gate';
-import { parseDuration } from './shared/duration';
-import type { WatcherConfig } from './shared/watcher-config';
+import { fleetClients } from './aws/clients';
+import type { AwsClients } from './aws/client-factory';
+import type { Pacer } from './aws/pacer';
+import { connectClient, temporalSettings, TemporalUnreachableError, type TemporalSettings } from './client/connection';
+import type { DisablingGateConfig } from './workflows/gate/gate-config';
+import type { WatcherConfig } from './workflows/watcher/watcher-config';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -62,57 +60,26 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   });
 }
 
-/** Watcher settings from the environment: KMS_RETIRE_WATCH_INTERVAL_MS, KMS_RETIRE_LOOKUP_RPS, KMS_RETIRE_WATCH_MIN_LAG_MS, KMS_RETIRE_WATCH_REPORT_MS. */
-export function watcherSettingsFromEnv(env = process.env): Partial<WatcherConfig> {
-  const out: Partial<WatcherConfig> = {};
-  if (env.KMS_RETIRE_WATCH_INTERVAL_MS) out.pollIntervalMs = Number(env.KMS_RETIRE_WATCH_INTERVAL_MS);
-  if (env.KMS_RETIRE_LOOKUP_RPS) out.maxRequestsPerSecond = Number(env.KMS_RETIRE_LOOKUP_RPS);
-  // Short soaks (fault tests, demos against the emulator) need a smaller CloudTrail allowance.
-  if (env.KMS_RETIRE_WATCH_MIN_LAG_MS) out.minLagMs = Number(env.KMS_RETIRE_WATCH_MIN_LAG_MS);
-  if (env.KMS_RETIRE_WATCH_REPORT_MS) out.coverageReportIntervalMs = Number(env.KMS_RETIRE_WATCH_REPORT_MS);
-  return out;
-}
-
-/**
- * Disabling gate settings from the environment: KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT (a whole
- * number ≥ 1, default in DEFAULT_DISABLING_GATE_CONFIG) and KMS_RETIRE_DISABLING_LEASE (a duration
- * such as 15m). Throws naming the variable when a value is bad.
- */
-export function disablingGateSettingsFromEnv(env = process.env): Partial<DisablingGateConfig> {
-  const out: Partial<DisablingGateConfig> = {};
-  const limit = env.KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT;
-  if (limit !== undefined && limit !== '') out.limit = parseDisablingLimit(limit);
-  const lease = env.KMS_RETIRE_DISABLING_LEASE;
-  if (lease !== undefined && lease !== '') {
-    const ms = parseDuration(lease, 'KMS_RETIRE_DISABLING_LEASE');
-    if (ms < 1000)
-      throw new DisablingGateConfigError(
-        `KMS_RETIRE_DISABLING_LEASE=${lease} is too short: give a duration of at least 1s, such as 15m.`,
-      );
-    out.leaseMs = ms;
-  }
-  return out;
-}
-
+/** The worker's settings, parsed and checked by `kms-retire worker` (flags and KMS_RETIRE_* variables). */
 export interface RunOptions {
   watcher?: Partial<WatcherConfig>;
   disablingGate?: Partial<DisablingGateConfig>;
+  /** e.g. arn:aws:iam::{account}:role/kms-retire: a role per account (KMS_RETIRE_ROLE_TEMPLATE). */
+  roleTemplate?: string;
   /** Called once the worker polls (the CLI prints where it runs). */
   onReady?: (info: { address: string; namespace: string; taskQueue: string }) => void;
 }
 
 /**
  * Runs a worker from the standard Temporal environment (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, …,
- * KMS_RETIRE_TASK_QUEUE) and the AWS SDK's default chain, until SIGINT or SIGTERM.
+ * KMS_RETIRE_TASK_QUEUE) and the AWS SDK's default chain, until SIGINT or SIGTERM. The options
+ * come checked (`kms-retire worker` parses them before anything connects).
  */
 export async function run(options: RunOptions = {}): Promise<void> {
   const settings = temporalSettings();
-  // Bad settings are refused before anything is contacted.
-  const disablingGate = { ...disablingGateSettingsFromEnv(), ...options.disablingGate };
   const temporal = await connectClient(settings);
   const connection = await connectWorkerConnection(settings);
-  // KMS_RETIRE_ROLE_TEMPLATE (e.g. arn:aws:iam::{account}:role/kms-retire): a role per account.
-  const clients = fleetClients({ roleTemplate: roleTemplateFromEnv() });
+  const clients = fleetClients({ roleTemplate: options.roleTemplate });
   try {
     const worker = await createWorker({
       connection,
@@ -120,8 +87,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
       namespace: settings.namespace,
       taskQueue: settings.taskQueue,
       clients,
-      watcher: { ...watcherSettingsFromEnv(), ...options.watcher },
-      disablingGate,
+      watcher: options.watcher,
+      disablingGate: options.disablingGate,
     });
     options.onReady?.({ address: settings.address, namespace: settings.namespace, taskQueue: settings.taskQueue });
     // The SDK's Runtime shuts every worker down gracefully on SIGINT and SIGTERM (its default
@@ -134,9 +101,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  run().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+/** The worker's own connection (the native one), from the same settings as the client's. */
+export async function connectWorkerConnection(settings: TemporalSettings): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect(settings.connectionOptions);
+  } catch (err) {
+    throw new TemporalUnreachableError(settings.address, err);
+  }
 }

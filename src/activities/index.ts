@@ -1,27 +1,26 @@
-import type { AwsClients } from './clients';
-import { createCloudTrailActivities } from './cloudtrail';
-import { createDisablingGateActivities, type DisablingGateDeps } from './disabling-gate';
-import { createKmsActivities } from './kms';
-import type { Pacer } from './pacer';
-import { createWatcherRegistryActivities, type WatcherRegistryDeps } from './watcher-registry';
-
-export { ClientFactory, type AwsClients, type ClientFactoryOptions } from './clients';
-export { createCloudTrailActivities } from './cloudtrail';
-export { createDisablingGateActivities } from './disabling-gate';
-export { createKmsActivities } from './kms';
-export { createWatcherRegistryActivities } from './watcher-registry';
+/** Every activity kms-retire registers: the retirement's KMS calls, the watcher's and the gate's. */
+import type { Client } from '@temporalio/client';
+import type { AwsClients } from '../aws/client-factory';
+import type { Pacer } from '../aws/pacer';
+import { createDisablingGateActivities, type DisablingGateDeps } from './gate/disabling-gate';
+import { createKmsActivities } from './retirement/kms';
+import { createCloudTrailActivities } from './watcher/cloudtrail';
+import { createTrailDeliveryActivities } from './watcher/trail-delivery';
+import { createWatcherRegistryActivities, type WatcherRegistryDeps } from './watcher/watcher-registry';
 
 export interface ActivityDeps extends WatcherRegistryDeps, DisablingGateDeps {
+  client: Client;
   clients: AwsClients;
   pacer?: Pacer;
 }
 
-/** Every activity kms-retire registers, by name. */
+/** Every activity, by name. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createKmsActivities(deps.clients),
     ...createCloudTrailActivities(deps.clients, deps.pacer),
     ...createWatcherRegistryActivities(deps),
+    ...createTrailDeliveryActivities(deps),
     ...createDisablingGateActivities(deps),
   };
 }

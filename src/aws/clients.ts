@@ -2,7 +2,7 @@
  * AWS clients for a fleet: the ClientFactory of the activities (cached per account and Region),
  * with a role per account when a template is given.
  */
-import { ClientFactory, type ClientFactoryOptions, type Credentials } from '../activities/clients';
+import { ClientFactory, type ClientFactoryOptions, type Credentials } from './client-factory';
 import { roleCredentials, type RoleCredentialsOptions } from './role-credentials';
 
 export interface FleetClientOptions {

@@ -4,11 +4,11 @@
  * expire. The caller's own credentials (the default chain unless given) assume the role.
  */
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { Credentials } from '../activities/clients';
+import { isAccountId } from '../shared/arn';
+import type { Credentials } from './client-factory';
 
 export const ACCOUNT_PLACEHOLDER = '{account}';
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-const ACCOUNT_ID = /^\d{12}$/;
 
 export class RoleTemplateError extends Error {
   static readonly type = 'InvalidRoleTemplate';
@@ -30,7 +30,7 @@ export function checkRoleTemplate(template: string): void {
 
 /** The role ARN for one account. */
 export function roleArnFor(template: string, account: string): string {
-  if (!ACCOUNT_ID.test(account)) throw new RoleTemplateError(`account "${account}" is not a 12-digit AWS account id.`);
+  if (!isAccountId(account)) throw new RoleTemplateError(`account "${account}" is not a 12-digit AWS account id.`);
   const arn = template.split(ACCOUNT_PLACEHOLDER).join(account);
   if (!ROLE_ARN.test(arn)) {
     throw new RoleTemplateError(

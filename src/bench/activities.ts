@@ -1,5 +1,5 @@
 import { EncryptCommand } from '@aws-sdk/client-kms';
-import type { AwsClients } from '../activities/clients';
+import type { AwsClients } from '../aws/client-factory';
 import { parseKeyArn } from '../shared/arn';
 
 /** Bench activities: callers of KMS, as applications would be. */

@@ -5,7 +5,7 @@
  */
 import { EncryptCommand } from '@aws-sdk/client-kms';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { retirementStatus, startRetirement } from '../client/retirements';
+import { retirementStatus, startRetirement } from '../workflows/retirement/client';
 import { formatDuration } from '../shared/duration';
 import type { RetirementResult } from '../shared/types';
 import { benchEmulator, benchWorker, timeSkipping } from './harness';

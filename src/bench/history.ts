@@ -5,10 +5,10 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { startRetirement } from '../client/retirements';
+import { startRetirement } from '../workflows/retirement/client';
 import { watcherWorkflowId } from '../shared/ids';
 import type { RetirementResult } from '../shared/types';
-import type { WatcherConfig } from '../shared/watcher-config';
+import type { WatcherConfig } from '../workflows/watcher/watcher-config';
 import { benchEmulator, benchWorker, timeSkipping } from './harness';
 
 export interface HistoryRow {

@@ -1,5 +1,5 @@
 /** Scan: keys per second against the configured KMS request rate (real time, the emulator). */
-import { ClientFactory } from '../activities/clients';
+import { ClientFactory } from '../aws/client-factory';
 import { scanFleet } from '../scan/scanner';
 import { benchEmulator } from './harness';
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { startMany } from '../client/bulk-start';
+import { startMany } from '../workflows/retirement/client';
 import { watcherWorkflowId } from '../shared/ids';
 import { retirementWorkflowId } from '../shared/ids';
 import { parseKeyArn } from '../shared/arn';

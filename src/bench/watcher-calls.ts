@@ -2,9 +2,10 @@
  * LookupEvents calls per hour with N keys soaking in one account and Region, on simulated hours:
  * the real CloudTrail watcher, N registered keys, and background KMS traffic in the account.
  */
-import { CLOUDTRAIL_WATCHER_WORKFLOW, registerKeySignal } from '../shared/messages';
 import { watcherWorkflowId } from '../shared/ids';
-import { DEFAULT_WATCHER_CONFIG, type WatcherConfig, type WatcherInput } from '../shared/watcher-config';
+import { registerWithWatcher } from '../workflows/watcher/client';
+import { DEFAULT_WATCHER_CONFIG, type WatcherConfig } from '../workflows/watcher/watcher-config';
+import { backgroundTraffic, soakingKeyStandIn } from './workflows/stand-ins';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { forEachLimited } from '../shared/limited';
 import { benchEmulator, benchWorker, RssSampler, timeSkipping } from './harness';
@@ -76,7 +77,7 @@ export async function benchWatcherCalls(o: WatcherCallsOptions): Promise<Watcher
       const untilMs = now + (o.hours + 2) * HOUR;
       const traffic = await emu.admin.seedKey({ account, region: REGION, description: 'someone else’s key, in use' });
       const tick = 5 * 60_000;
-      await client.workflow.start('backgroundTraffic', {
+      await client.workflow.start(backgroundTraffic, {
         taskQueue,
         workflowId: `bench-traffic/${account}`,
         args: [
@@ -88,24 +89,21 @@ export async function benchWatcherCalls(o: WatcherCallsOptions): Promise<Watcher
           },
         ],
       });
-      const input: WatcherInput = { account, region: REGION, config: watcher };
       const register = async (k: number): Promise<void> => {
         const workflowId = `bench-key/${account}/${k}`;
-        await client.workflow.start('soakingKeyStandIn', { taskQueue, workflowId, args: [{ untilMs }] });
-        await client.workflow.signalWithStart(CLOUDTRAIL_WATCHER_WORKFLOW, {
-          workflowId: watcherWorkflowId(account, REGION),
+        await client.workflow.start(soakingKeyStandIn, { taskQueue, workflowId, args: [{ untilMs }] });
+        await registerWithWatcher(client, {
+          account,
+          region: REGION,
           taskQueue,
-          args: [input],
-          signal: registerKeySignal,
-          signalArgs: [
-            {
-              workflowId,
-              keyArn: `arn:aws:kms:${REGION}:${account}:key/00000000-0000-4000-8000-${String(k).padStart(12, '0')}`,
-              from: new Date(now).toISOString(),
-              watchFor: 'disabled',
-              reportCoverageAt: new Date(untilMs).toISOString(),
-            },
-          ],
+          config: watcher,
+          registration: {
+            workflowId,
+            keyArn: `arn:aws:kms:${REGION}:${account}:key/00000000-0000-4000-8000-${String(k).padStart(12, '0')}`,
+            from: new Date(now).toISOString(),
+            watchFor: 'disabled',
+            reportCoverageAt: new Date(untilMs).toISOString(),
+          },
         });
       };
       // The first alone: concurrent signal-with-start of one new workflow may race on the test server.

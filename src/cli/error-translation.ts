@@ -4,11 +4,11 @@
  */
 import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { KeyRefError } from '../shared/arn';
-import { DisablingGateConfigError } from '../shared/disabling-gate';
+import { DisablingGateConfigError } from '../workflows/gate/gate-config';
 import { DurationError } from '../shared/duration';
 import { OptionsError } from '../shared/options';
 import { TemporalUnreachableError } from '../client/connection';
-import { UnknownRetirementError } from '../client/retirements';
+import { UnknownRetirementError } from '../workflows/retirement/client';
 import { CliError, usageError } from './errors';
 
 export function toCliError(err: unknown): CliError {

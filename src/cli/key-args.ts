@@ -1,10 +1,10 @@
 /**
- * Keys on the command line: an ARN, or a key id with --region (DESIGN.md). A key id alone does not
+ * Keys on the command line: an ARN, or a key id with --region (docs/architecture.md). A key id alone does not
  * name its account, so --account gives it or DescribeKey (with the caller's AWS credentials) finds it.
  */
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { isAccountId, isKeyId, isRegion, keyRefFromId, parseKeyArn, type KeyRef } from '../shared/arn';
-import type { AwsClients } from '../activities/clients';
+import type { AwsClients } from '../aws/client-factory';
 import { usageError } from './errors';
 
 export interface KeyArgOptions {

@@ -3,8 +3,9 @@
  * in place on a terminal, as plain lines (only when something changed) in a log or a pipe.
  */
 import type { Client } from '@temporalio/client';
-import { statusQuery, type RetirementStatus } from '../shared/messages';
-import { isDecided, statusLine } from './status-line';
+import { statusQuery, type RetirementStatus } from '../workflows/retirement/messages';
+import { isDecided } from '../workflows/retirement/client';
+import { statusLine } from './status-line';
 
 export interface Tracked {
   workflowId: string;

@@ -2,6 +2,7 @@
  * How the CLI speaks: tables for people, one JSON document for scripts. Every verb writes through
  * here, so tests capture stdout and a verb never decides on its own how `--json` looks.
  */
+import { splitKeyArn } from '../shared/arn';
 import Table from 'cli-table3';
 
 export function write(text: string): void {
@@ -35,5 +36,11 @@ export function shortTime(iso: string | undefined): string | undefined {
 
 /** The key id out of an ARN, for narrow columns. */
 export function keyIdOf(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
+  return splitKeyArn(arn).keyId;
+}
+
+/** "<account> <region>" out of an ARN. */
+export function accountAndRegion(arn: string): string {
+  const { account, region } = splitKeyArn(arn);
+  return `${account} ${region}`;
 }

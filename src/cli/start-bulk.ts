@@ -3,24 +3,13 @@
  * progress bar on a terminal while the starts go out, and the summary.
  */
 import { SingleBar } from 'cli-progress';
-import type { AwsClients } from '../activities/clients';
-import type { BulkStartEntry, BulkStartOptions, BulkStartReport } from '../client/bulk-start';
+import type { AwsClients } from '../aws/client-factory';
+import type { BulkStartEntry, BulkStartOptions, BulkStartReport } from '../workflows/retirement/client';
 import type { KeyRef } from '../shared/arn';
 import { forEachLimited } from '../shared/limited';
 import { toCliError } from './error-translation';
-import { CliError, usageError } from './errors';
+import { CliError } from './errors';
 import { resolveKeyArg, type KeyArgOptions } from './key-args';
-
-export function parseConcurrency(text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > 256) {
-    throw usageError(
-      `--concurrency ${text} must be a whole number from 1 to 256 (start requests in flight at once).`,
-      'bad-option',
-    );
-  }
-  return Number(text);
-}
 
 export interface ResolvedKeys {
   keys: KeyRef[];

@@ -1,12 +1,7 @@
 /** One line per retirement for live progress: where it is and what it waits for. */
 import { formatDuration } from '../shared/duration';
-import type { RetirementStatus } from '../shared/messages';
+import type { RetirementStatus } from '../workflows/retirement/messages';
 import { keyIdOf } from './output';
-
-/** Deletion scheduled, or a terminal outcome: what `start --wait` and the demo wait for. */
-export function isDecided(s: RetirementStatus | undefined): boolean {
-  return s !== undefined && (s.outcome !== undefined || s.phase === 'PendingDeletion');
-}
 
 /** What happened, in a few words: "deletion scheduled", "Reenabled", …, or undefined while running. */
 export function verdictOf(s: RetirementStatus | undefined): string | undefined {

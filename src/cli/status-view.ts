@@ -1,7 +1,7 @@
 /** One retirement's status for people: a name → value table, the recent timeline, usage seen. */
-import type { DisablingGateState } from '../shared/disabling-gate';
+import type { DisablingGateState } from '../workflows/gate/gate-book';
 import { parseRetirementWorkflowId } from '../shared/ids';
-import type { RetirementStatus } from '../shared/messages';
+import type { RetirementStatus } from '../workflows/retirement/messages';
 import { familyTable } from './family-view';
 import { details, shortTime, table } from './output';
 

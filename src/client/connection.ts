@@ -1,6 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection } from '@temporalio/worker';
 import { DEFAULT_TASK_QUEUE } from '../shared/ids';
 
 export class TemporalUnreachableError extends Error {
@@ -60,14 +59,6 @@ export async function connectClient(settings: TemporalSettings): Promise<Tempora
     settings,
     close: () => connection.close(),
   };
-}
-
-export async function connectWorkerConnection(settings: TemporalSettings): Promise<NativeConnection> {
-  try {
-    return await NativeConnection.connect(settings.connectionOptions);
-  } catch (err) {
-    throw new TemporalUnreachableError(settings.address, err);
-  }
 }
 
 function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -1,12 +1,21 @@
 /** The demo's final table and the Web UI link that finds its retirements. */
-import { table } from '../cli/output';
-import type { DemoOutcome } from './run-demo';
+import { keyIdOf, table } from '../cli/output';
+
+export interface DemoOutcome {
+  label: string;
+  keyArn: string;
+  workflowId: string;
+  expected: string;
+  actual: string;
+  ok: boolean;
+  reason?: string;
+}
 
 export function renderOutcomes(outcomes: readonly DemoOutcome[]): string {
   return table(
     ['key', 'expected', 'outcome', 'why', ''],
     outcomes.map((o) => [
-      `${o.label}\n${o.keyArn.slice(o.keyArn.lastIndexOf('/') + 1)}`,
+      `${o.label}\n${keyIdOf(o.keyArn)}`,
       o.expected,
       o.actual,
       o.reason,

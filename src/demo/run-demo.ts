@@ -2,15 +2,15 @@
  * `kms-retire demo`: the whole thing on this machine in about a minute — three keys, three
  * outcomes, live progress, a final table, the Web UI's address — then everything stopped again.
  */
-import { startRetirement } from '../client/retirements';
+import { startRetirement } from '../workflows/retirement/client';
 import { startWorkload, type Workload } from '../emulator';
 import { EmulatorAdmin } from '../emulator/admin-client';
 import { followRetirements, type Followed, type LineSink, type Tracked } from '../cli/live-progress';
 import { verdictOf } from '../cli/status-line';
-import type { RetirementOptionsInput } from '../shared/types';
+import type { RetirementOptionsInput } from '../shared/options';
 import { seedDemoKeys, WORKLOAD_ACCESS_KEY, type DemoKey } from './scenario';
 import { startDemoStack, type DemoStack } from './stack';
-import { renderOutcomes, uiLink } from './render';
+import { renderOutcomes, uiLink, type DemoOutcome } from './render';
 
 export interface DemoOptions {
   /** The soak of each retirement, e.g. "20s". */
@@ -22,16 +22,6 @@ export interface DemoOptions {
   /** Ends a kept demo, or the demo early. */
   stop?: AbortSignal;
   pollMs?: number;
-}
-
-export interface DemoOutcome {
-  label: string;
-  keyArn: string;
-  workflowId: string;
-  expected: string;
-  actual: string;
-  ok: boolean;
-  reason?: string;
 }
 
 export interface DemoReport {

@@ -6,7 +6,7 @@
  *  - an AWS-managed key → refused.
  */
 import type { EmulatorAdmin } from '../emulator/admin-client';
-import type { RetirementStatus } from '../shared/messages';
+import type { RetirementStatus } from '../workflows/retirement/messages';
 import { verdictOf } from '../cli/status-line';
 import { DEMO_ACCOUNT, DEMO_REGION } from './stack';
 

@@ -4,9 +4,9 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { ClientFactory } from '../activities/clients';
+import { ClientFactory } from '../aws/client-factory';
 import { startEmulator } from '../emulator';
-import type { WatcherConfig } from '../shared/watcher-config';
+import type { WatcherConfig } from '../workflows/watcher/watcher-config';
 import { startDevServer } from '../toolchain';
 import type { ProgressFn } from '../toolchain/progress';
 import { createWorker } from '../worker';

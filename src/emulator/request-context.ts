@@ -15,7 +15,7 @@ export interface Caller {
 const CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/;
 
 /**
- * Who is calling, from the SigV4 Authorization header's credential scope (DESIGN.md): a registered
+ * Who is calling, from the SigV4 Authorization header's credential scope (docs/architecture.md): a registered
  * principal's access key id → that principal; a 12-digit access key id → that account's root;
  * anything else → account 000000000000. The Region is the signing scope's Region.
  */

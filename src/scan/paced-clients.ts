@@ -5,8 +5,8 @@
  */
 import type { KMSClient, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-kms';
 import type { FinalizeRequestMiddleware } from '@smithy/types';
-import type { AwsClients } from '../activities/clients';
-import type { Pacer } from '../activities/pacer';
+import type { AwsClients } from '../aws/client-factory';
+import type { Pacer } from '../aws/pacer';
 
 const MIDDLEWARE = 'kmsRetirePacing';
 

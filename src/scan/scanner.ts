@@ -3,13 +3,13 @@
  * preflight rules a retirement runs (decidePreflight), read through the same KMS activities.
  */
 import { ListAliasesCommand, ListKeysCommand, type ListAliasesCommandOutput } from '@aws-sdk/client-kms';
-import type { AwsClients } from '../activities/clients';
-import { createKmsActivities } from '../activities/kms';
-import { Pacer } from '../activities/pacer';
+import type { AwsClients } from '../aws/client-factory';
+import { createKmsActivities } from '../activities/retirement/kms';
+import { Pacer } from '../aws/pacer';
 import { parseKeyArn } from '../shared/arn';
 import { formatDuration } from '../shared/duration';
 import { decidePreflight, refusalText } from '../shared/preflight';
-import { DEFAULT_OPTIONS, type RetirementOptions } from '../shared/types';
+import { DEFAULT_OPTIONS, type RetirementOptions } from '../shared/options';
 import { pacedKmsClients } from './paced-clients';
 import { forEachLimited } from '../shared/limited';
 import type { ScanEntry, ScanReport, ScopeError } from './types';

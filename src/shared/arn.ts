@@ -65,6 +65,17 @@ export function parseKeyArn(value: string): KeyRef {
   return { arn: text, partition, region, account, keyId };
 }
 
+/**
+ * A key ARN's parts read without checking it, for labels and for matching names (parseKeyArn is
+ * the check, at the input and workflow boundaries). `prefix` is arn:<partition>:kms:<region>:<account>.
+ */
+export function splitKeyArn(arn: string): { prefix: string; region: string; account: string; keyId: string } {
+  const at = arn.indexOf(':key/');
+  const prefix = at < 0 ? '' : arn.slice(0, at);
+  const [, , , region = '', account = ''] = prefix.split(':');
+  return { prefix, region, account, keyId: at < 0 ? arn.slice(arn.lastIndexOf('/') + 1) : arn.slice(at + 5) };
+}
+
 export function keyArn(partition: string, region: string, account: string, keyId: string): string {
   return `arn:${partition}:kms:${region}:${account}:key/${keyId}`;
 }

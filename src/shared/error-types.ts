@@ -29,12 +29,3 @@ export const INVALID_INPUT = 'InvalidInput';
 
 /** Every type the activities' retry policy must not retry. */
 export const NON_RETRYABLE_TYPES: string[] = [...NON_RETRYABLE_AWS_TYPES, EXPLICIT_DENY, KEY_CHANGED, INVALID_INPUT];
-
-/** Retried with backoff: throttling, KMS dependency timeouts and internal errors, 5xx, the network. */
-export const RETRYABLE_AWS_TYPES = [
-  'Throttling',
-  'DependencyTimeout',
-  'KMSInternal',
-  'ServiceUnavailable',
-  'Network',
-] as const;

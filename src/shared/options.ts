@@ -3,7 +3,42 @@
  * value is refused with the same words wherever it enters. Pure: safe inside workflows.
  */
 import { DurationError, formatDuration, parseDuration } from './duration';
-import { DEFAULT_OPTIONS, type RetirementOptions, type RetirementOptionsInput } from './types';
+
+export type ApprovalMode = 'none' | 'required';
+
+/** start's options as the CLI and webhooks take them (durations as strings such as "14d"). */
+export interface RetirementOptionsInput {
+  soak?: string;
+  trailLag?: string;
+  pendingWindowDays?: number;
+  minIdle?: string;
+  approval?: ApprovalMode;
+  /** Allow keys whose material is imported or which live in a custom key store. */
+  allowExternalMaterial?: boolean;
+  /** Accept a key whose idle time is only proven since TrackingStartDate (GetKeyLastUsage case 3). */
+  acceptUnknownBeforeTracking?: boolean;
+}
+
+/** Resolved options, durations in milliseconds. */
+export interface RetirementOptions {
+  soakMs: number;
+  trailLagMs: number;
+  pendingWindowDays: number;
+  minIdleMs: number;
+  approval: ApprovalMode;
+  allowExternalMaterial: boolean;
+  acceptUnknownBeforeTracking: boolean;
+}
+
+export const DEFAULT_OPTIONS: RetirementOptions = {
+  soakMs: 14 * 86_400_000,
+  trailLagMs: 15 * 60_000,
+  pendingWindowDays: 30,
+  minIdleMs: 90 * 86_400_000,
+  approval: 'none',
+  allowExternalMaterial: false,
+  acceptUnknownBeforeTracking: false,
+};
 
 export class OptionsError extends Error {
   static readonly type = 'InvalidOptions';

@@ -1,12 +1,12 @@
 /**
  * Preflight: may this key be retired? A pure function of the facts, the options and `now`, so every
- * refusal of DESIGN.md has a row in a table test.
+ * refusal that docs/architecture.md lists has a row in a table test.
  */
 import { formatDuration } from './duration';
 import { TAG_PROTECT, TAG_WORKFLOW_ID, tagValue, type KeyFacts } from './key-facts';
 import { keyFamily, primaryWithReplicasReason, replicaNote, withMemberUsage, type KeyFamily } from './key-family';
 import { readLastUsage, type LastUsageReading } from './last-usage';
-import type { RetirementOptions } from './types';
+import type { RetirementOptions } from './options';
 
 export type RefusalCode =
   | 'AwsManaged'

@@ -1,6 +1,6 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
-// The contract of ../shared/DESIGN.md: other tools query these names.
+// The contract of docs/architecture.md: other tools query these names.
 export const KmsKeyArn = defineSearchAttributeKey('KmsKeyArn', SearchAttributeType.KEYWORD);
 export const KmsAccount = defineSearchAttributeKey('KmsAccount', SearchAttributeType.KEYWORD);
 export const KmsRegion = defineSearchAttributeKey('KmsRegion', SearchAttributeType.KEYWORD);

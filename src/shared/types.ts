@@ -2,6 +2,7 @@
  * The vocabulary of a retirement, shared by the workflow, the CLI, the webhook and the tests.
  * Pure data: safe inside workflows.
  */
+import type { RetirementOptions } from './options';
 import type { PreflightEvidence, Refusal } from './preflight';
 
 /** Queued: waiting for the account's disabling gate to grant a permit (the key is not touched yet). */
@@ -19,42 +20,6 @@ export type RetirementPhase = (typeof PHASES)[number];
 
 export const OUTCOMES = ['Deleted', 'Reenabled', 'RolledBack', 'Refused', 'Cancelled', 'Interfered', 'Failed'] as const;
 export type RetirementOutcome = (typeof OUTCOMES)[number];
-
-export type ApprovalMode = 'none' | 'required';
-
-/** start's options as the CLI and webhooks take them (durations as strings such as "14d"). */
-export interface RetirementOptionsInput {
-  soak?: string;
-  trailLag?: string;
-  pendingWindowDays?: number;
-  minIdle?: string;
-  approval?: ApprovalMode;
-  /** Allow keys whose material is imported or which live in a custom key store. */
-  allowExternalMaterial?: boolean;
-  /** Accept a key whose idle time is only proven since TrackingStartDate (GetKeyLastUsage case 3). */
-  acceptUnknownBeforeTracking?: boolean;
-}
-
-/** Resolved options, durations in milliseconds. */
-export interface RetirementOptions {
-  soakMs: number;
-  trailLagMs: number;
-  pendingWindowDays: number;
-  minIdleMs: number;
-  approval: ApprovalMode;
-  allowExternalMaterial: boolean;
-  acceptUnknownBeforeTracking: boolean;
-}
-
-export const DEFAULT_OPTIONS: RetirementOptions = {
-  soakMs: 14 * 86_400_000,
-  trailLagMs: 15 * 60_000,
-  pendingWindowDays: 30,
-  minIdleMs: 90 * 86_400_000,
-  approval: 'none',
-  allowExternalMaterial: false,
-  acceptUnknownBeforeTracking: false,
-};
 
 export interface TicketRef {
   id: string;

@@ -1,7 +1,6 @@
 export { resolveTemporalCli } from './temporal-cli';
 export { resolveTestServer } from './test-server';
 export { startDevServer, type DevServer, type DevServerOptions } from './dev-server';
-export { startTimeSkippingServer, connectTimeSkipping, type TimeSkippingServer } from './time-skipping';
 export { ToolchainError } from './errors';
 export { cacheDir } from './paths';
 export { resolveChromium, type ResolvedBrowser } from './browser';

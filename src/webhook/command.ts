@@ -1,6 +1,6 @@
 /** What a delivery asks for, once its source's payload has been read: the same for every source. */
-import type { Decision, StartRequest } from '../client/retirements';
-import type { DecisionInput } from '../shared/messages';
+import type { Decision, StartRequest } from '../workflows/retirement/client';
+import type { DecisionInput } from '../workflows/retirement/messages';
 
 export const ACTIONS = ['retire', 'approve', 'reject', 'cancel'] as const;
 export type WebhookAction = (typeof ACTIONS)[number];

@@ -4,7 +4,7 @@
  * an unreachable Temporal) are translated here. Anything else is a real fault: a logged 500.
  */
 import { TemporalUnreachableError } from '../client/connection';
-import { UnknownRetirementError } from '../client/retirements';
+import { UnknownRetirementError } from '../workflows/retirement/client';
 import { KeyRefError } from '../shared/arn';
 import { OptionsError } from '../shared/options';
 

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
-import { buildInput } from '../client/retirements';
+import { buildInput } from '../workflows/retirement/client';
 import { parseKeyArn } from '../shared/arn';
 import { retirementWorkflowId } from '../shared/ids';
 import type { WebhookCommand } from './command';
@@ -77,9 +77,10 @@ function prepare(
   deliveryKey: string,
 ): () => Promise<Answer> {
   if (command.action === 'retire') {
-    buildInput(command.request);
+    // The input boundary: the ARN and the options are checked here, once.
+    const request = { ...command.request, keyArn: buildInput(command.request).key };
     return async () => {
-      const started = await service.start(command.request);
+      const started = await service.start(request);
       const body = started.started
         ? { workflowId: started.workflowId, status: 'started' }
         : { workflowId: started.workflowId, status: 'duplicate', duplicate: 'workflow' };

@@ -2,8 +2,8 @@
  * What the receiver needs from Temporal, as a small interface: the app is tested in-process
  * against an in-memory double and end to end against the real server through the same shape.
  */
-import type { Decision, StartRequest, StartResult } from '../client/retirements';
-import type { DecisionInput, RetirementStatus } from '../shared/messages';
+import type { Decision, StartRequest, StartResult } from '../workflows/retirement/client';
+import type { DecisionInput, RetirementStatus } from '../workflows/retirement/messages';
 
 export interface RetirementService {
   /** Starts a retirement; `started: false` names the one already running for the key. */

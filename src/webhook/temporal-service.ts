@@ -1,4 +1,4 @@
-/** The Temporal-backed RetirementService: src/client/retirements.ts plus error translation and deadlines. */
+/** The Temporal-backed RetirementService: the retirement's client calls (src/workflows/retirement/client.ts) plus error translation and deadlines. */
 import {
   isGrpcServiceError,
   ServiceError,
@@ -6,7 +6,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
 } from '@temporalio/client';
-import { decide, startRetirement } from '../client/retirements';
+import { decide, startRetirement } from '../workflows/retirement/client';
 import { DecisionRefusedError, ServiceUnavailableError } from './errors';
 import type { RetirementService } from './service';
 

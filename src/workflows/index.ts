@@ -1,3 +1,3 @@
-export { retireKey } from './retire-key';
-export { cloudTrailWatcher } from './cloudtrail-watcher';
-export { disablingGate } from './disabling-gate';
+export { retireKey } from './retirement/retire-key';
+export { cloudTrailWatcher } from './watcher/cloudtrail-watcher';
+export { disablingGate } from './gate/disabling-gate';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
-import { startRetirement } from '../../src/client/retirements';
+import { startRetirement } from '../../src/workflows/retirement/client';
 import { retirementWorkflowId } from '../../src/shared/ids';
-import { statusQuery, type RetirementStatus } from '../../src/shared/messages';
+import { statusQuery, type RetirementStatus } from '../../src/workflows/retirement/messages';
 import { parseKeyArn } from '../../src/shared/arn';
 import { TEST_REGION } from '../helpers/emulator';
 import { cliEnv } from './helpers/env';

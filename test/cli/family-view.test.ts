@@ -1,11 +1,11 @@
 /** `plan` and `status` show a multi-Region key's family: primary, replicas, each one's own last use. */
 import { EncryptCommand, ReplicateKeyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientFactory } from '../../src/activities/clients';
+import { ClientFactory } from '../../src/aws/client-factory';
 import { renderPlan } from '../../src/cli/commands/plan';
 import { planKeys } from '../../src/cli/plan-run';
 import { renderStatus } from '../../src/cli/status-view';
-import type { RetirementStatus } from '../../src/shared/messages';
+import type { RetirementStatus } from '../../src/workflows/retirement/messages';
 import { resolveOptions } from '../../src/shared/options';
 import { parseKeyArn } from '../../src/shared/arn';
 import { awsError, startTestEmulator, TEST_ACCOUNT, TEST_REGION, type TestEmulator } from '../helpers/emulator';

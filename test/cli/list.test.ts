@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { startRetirement } from '../../src/client/retirements';
+import { startRetirement } from '../../src/workflows/retirement/client';
 import type { ListedRetirement } from '../../src/cli/commands/list';
 import { buildListQuery } from '../../src/cli/list-query';
 import { devServerConnections, uniqueTaskQueue } from '../helpers/temporal';
@@ -89,7 +89,7 @@ describe('kms-retire list', () => {
       [['--account', '12'], 'not a 12-digit AWS account id'],
       [['--region', 'moon'], 'not a Region name'],
       [['--ticket', "x' OR '1'='1"], 'may not contain quotes'],
-      [['--limit', '0'], '--limit "0"'],
+      [['--limit', '0'], "'--limit <n>' argument '0' is invalid. Give a whole number of at least 1."],
     ] as const) {
       const run = await runCli(['list', ...args], env());
       expect(run.code, args.join(' ')).toBe(2);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ProgressRenderer } from '../../src/cli/live-progress';
-import { isDecided, statusLine, verdictOf } from '../../src/cli/status-line';
-import type { RetirementStatus } from '../../src/shared/messages';
+import { statusLine, verdictOf } from '../../src/cli/status-line';
+import { isDecided } from '../../src/workflows/retirement/client';
+import type { RetirementStatus } from '../../src/workflows/retirement/messages';
 
 const ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const base: RetirementStatus = {

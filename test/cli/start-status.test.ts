@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
-import { DEFAULT_WATCHER_CONFIG } from '../../src/shared/watcher-config';
+import { DEFAULT_WATCHER_CONFIG } from '../../src/workflows/watcher/watcher-config';
 import { TEST_REGION, type TestEmulator } from '../helpers/emulator';
 import { startWorkerFixture, type WorkerFixture } from './helpers/worker';
 import { runCli, type CliRun } from './helpers/run-cli';

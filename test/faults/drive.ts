@@ -9,7 +9,7 @@ import type { RunningEmulator } from '../../src/emulator';
 import { retirementWorkflowId } from '../../src/shared/ids';
 import { parseKeyArn } from '../../src/shared/arn';
 import { RetirementPhaseAttr } from '../../src/shared/search-attributes';
-import { statusQuery } from '../../src/shared/messages';
+import { statusQuery } from '../../src/workflows/retirement/messages';
 import type { RetirementResult } from '../../src/shared/types';
 import type { CastKey } from './cast';
 

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { Client, Connection } from '@temporalio/client';
-import { startRetirement } from '../../src/client/retirements';
+import { startRetirement } from '../../src/workflows/retirement/client';
 import { startEmulator, EmulatorAdmin, type RunningEmulator } from '../../src/emulator';
 import { freePort } from '../../src/toolchain/process';
 import { watcherWorkflowId } from '../../src/shared/ids';

@@ -2,7 +2,7 @@ import { inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { connectTimeSkipping, startTimeSkippingServer } from '../../src/toolchain';
+import { connectTimeSkipping, startTimeSkippingServer } from '../../src/toolchain/time-skipping';
 
 /** A client and a worker connection to the suite's dev server. Close both when done. */
 export async function devServerConnections(): Promise<{

@@ -7,8 +7,9 @@
 import { EnableKeyCommand, EncryptCommand, ScheduleKeyDeletionCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { WorkflowHandle } from '@temporalio/client';
 import fc from 'fast-check';
-import { decide } from '../../src/client/retirements';
-import type { RetirementResult, RetirementOptionsInput } from '../../src/shared/types';
+import { decide } from '../../src/workflows/retirement/client';
+import type { RetirementResult } from '../../src/shared/types';
+import type { RetirementOptionsInput } from '../../src/shared/options';
 import type { retireKey } from '../../src/workflows';
 import { DAY, HOUR, freshAccount, withWorker, type Fixture } from '../workflows/fixture';
 import { TEST_REGION } from '../helpers/emulator';

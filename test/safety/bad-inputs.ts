@@ -2,7 +2,7 @@
  * One table of bad input, fed to every entry point (the pure validators, the CLI, the webhook and
  * the workflow itself), each with the words the refusal must contain.
  */
-import type { RetirementOptionsInput } from '../../src/shared/types';
+import type { RetirementOptionsInput } from '../../src/shared/options';
 
 export const GOOD_KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
 export const GOOD_ARN = `arn:aws:kms:us-east-1:111122223333:key/${GOOD_KEY_ID}`;

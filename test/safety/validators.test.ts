@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyRefError, parseKeyArn } from '../../src/shared/arn';
 import { checkResolvedOptions, OptionsError, resolveOptions } from '../../src/shared/options';
-import { DEFAULT_OPTIONS, type RetirementOptions } from '../../src/shared/types';
+import { DEFAULT_OPTIONS, type RetirementOptions } from '../../src/shared/options';
 import { BAD_KEYS, BAD_OPTIONS, GOOD_ARN } from './bad-inputs';
 
 describe('the shared validators that every entry point goes through', () => {

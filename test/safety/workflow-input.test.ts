@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
-import { ClientFactory } from '../../src/activities/clients';
+import { ClientFactory } from '../../src/aws/client-factory';
 import { INVALID_INPUT } from '../../src/shared/error-types';
-import { RETIRE_KEY_WORKFLOW } from '../../src/shared/messages';
-import { DEFAULT_OPTIONS, type RetireKeyInput } from '../../src/shared/types';
+import { retireKey } from '../../src/workflows/retirement/retire-key';
+import { DEFAULT_OPTIONS } from '../../src/shared/options';
+import { type RetireKeyInput } from '../../src/shared/types';
 import { createWorker } from '../../src/worker';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { devServerConnections, uniqueTaskQueue } from '../helpers/temporal';
@@ -80,7 +81,7 @@ describe('retireKey refuses bad input given to it directly', () => {
 
   it.each(cases)('$name → InvalidInput, non-retryable, on the first attempt, and no AWS call', async ({ input }) => {
     const before = (await emu.admin.calls()).total;
-    const handle = await temporal.client.workflow.start(RETIRE_KEY_WORKFLOW, {
+    const handle = await temporal.client.workflow.start(retireKey, {
       taskQueue,
       workflowId: `bad-input-${Math.random().toString(36).slice(2)}`,
       args: [input as RetireKeyInput],

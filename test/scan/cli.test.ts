@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerScanCommand } from '../../src/cli/commands/scan';
 import { CliError } from '../../src/cli/errors';
@@ -110,13 +110,26 @@ describe('kms-retire scan (the SDK configured from the standard AWS environment)
     expect(text).toContain('4 candidate(s), 4 to keep; minimum idle 1d');
   });
 
+  it('refuses --kms-rate 0 as commander refuses a bad flag value (main exits 2)', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const err = await scan(['--accounts', ACCOUNT_A, '--kms-rate', '0']).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    stderr.mockRestore();
+    expect(err).toBeInstanceOf(CommanderError);
+    expect((err as CommanderError).code).toBe('commander.invalidArgument');
+    expect((err as CommanderError).message).toMatch(
+      /'--kms-rate <perSecond>' argument '0' is invalid\. Give a number above 0/,
+    );
+  });
+
   it.each([
     [
       ['--accounts', '1234', '--regions', 'us-east-1'],
       /--accounts must be 12-digit AWS account ids.*"1234" is not one/,
     ],
     [['--accounts', ACCOUNT_A, '--regions', 'useast1'], /"useast1" is not an AWS Region name/],
-    [['--accounts', ACCOUNT_A, '--kms-rate', '0'], /--kms-rate must be a number of requests per second above 0/],
     [['--accounts', ACCOUNT_A, '--min-idle', '90'], /--min-idle "90" has no unit/],
     [['--accounts', ACCOUNT_A, '--json', '--csv'], /choose one of --json and --csv/],
     [['--accounts', ACCOUNT_A, '--role-template', 'arn:aws:iam::1:role/x'], /no \{account\} placeholder/],

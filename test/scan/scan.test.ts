@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Pacer } from '../../src/activities/pacer';
+import { Pacer } from '../../src/aws/pacer';
 import { fleetClients } from '../../src/aws/clients';
 import { scanFleet } from '../../src/scan/scanner';
 import type { ScanReport } from '../../src/scan/types';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OPTIONS } from '../../src/shared/types';
+import { DEFAULT_OPTIONS } from '../../src/shared/options';
 import { actionsOf, policyDenies, readPolicy } from './aws-actions';
 
 const DAY_MS = 86_400_000;

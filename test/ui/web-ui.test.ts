@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startRetirement } from '../../src/client/retirements';
-import { statusQuery } from '../../src/shared/messages';
+import { startRetirement } from '../../src/workflows/retirement/client';
+import { statusQuery } from '../../src/workflows/retirement/messages';
 import { launchBrowser } from '../helpers/browser';
 import { eventually, freshAccount, startWorkerFixture, type WorkerFixture } from '../cli/helpers/worker';
 

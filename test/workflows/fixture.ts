@@ -5,12 +5,13 @@
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DescribeKeyCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { WorkflowHandle } from '@temporalio/client';
-import { ClientFactory } from '../../src/activities/clients';
-import { Pacer } from '../../src/activities/pacer';
-import { startRetirement } from '../../src/client/retirements';
+import { ClientFactory } from '../../src/aws/client-factory';
+import { Pacer } from '../../src/aws/pacer';
+import { startRetirement } from '../../src/workflows/retirement/client';
 import { disablingGateWorkflowId, watcherWorkflowId } from '../../src/shared/ids';
-import type { WatcherConfig } from '../../src/shared/watcher-config';
-import type { RetirementOptionsInput, RetirementResult } from '../../src/shared/types';
+import type { WatcherConfig } from '../../src/workflows/watcher/watcher-config';
+import type { RetirementOptionsInput } from '../../src/shared/options';
+import type { RetirementResult } from '../../src/shared/types';
 import { createWorker } from '../../src/worker';
 import type { retireKey } from '../../src/workflows';
 import { startTestEmulator, TEST_REGION, type TestEmulator } from '../helpers/emulator';

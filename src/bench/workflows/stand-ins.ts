@@ -4,7 +4,7 @@
  * preflight and disabling around it, so that 10,000 keys can soak on a 2-core machine.
  */
 import { proxyActivities, setHandler, sleep } from '@temporalio/workflow';
-import { trailReportSignal } from '../../shared/messages';
+import { trailReportSignal } from '../../workflows/watcher/messages';
 import type { BenchActivities } from '../activities';
 
 export async function soakingKeyStandIn(input: { untilMs: number }): Promise<{ reports: number }> {

@@ -1,10 +1,10 @@
-import os from 'node:os';
 import type { Command } from 'commander';
-import { ClientFactory } from '../../activities/clients';
+import { ClientFactory } from '../../aws/client-factory';
 import type { Client } from '@temporalio/client';
-import { decide, UnknownRetirementError, type Decision } from '../../client/retirements';
+import { decide, UnknownRetirementError, type Decision } from '../../workflows/retirement/client';
 import type { RetirementResult } from '../../shared/types';
 import { retirementWorkflowId } from '../../shared/ids';
+import { currentUser } from '../current-user';
 import { CliError, usageError } from '../errors';
 import { resolveKeyArgs } from '../key-args';
 import { write, writeJson } from '../output';
@@ -79,13 +79,5 @@ async function workflowIdFor(key: string, flags: DecideFlags): Promise<string> {
     return retirementWorkflowId(ref);
   } finally {
     clients.destroy();
-  }
-}
-
-function currentUser(): string {
-  try {
-    return process.env.USER ?? os.userInfo().username;
-  } catch {
-    return 'unknown';
   }
 }

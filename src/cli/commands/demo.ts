@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { runDemo } from '../../demo/run-demo';
 import { SOAK_RANGE } from '../../shared/options';
 import { DurationError, formatDuration, parseDuration } from '../../shared/duration';
 import { CliError, usageError } from '../errors';
@@ -29,7 +27,10 @@ export function registerDemoCommand(program: Command): void {
       const uiPort = flags.uiPort === 'auto' ? 'auto' : Number(flags.uiPort);
       if (uiPort !== 'auto' && !(Number.isInteger(uiPort) && uiPort > 0 && uiPort < 65_536))
         throw usageError(`--ui-port "${flags.uiPort}" must be a port number or "auto".`, 'bad-option');
-      quietWorkerLogs();
+      // The worker package (and the demo's stack) is loaded by this verb alone.
+      const { DefaultLogger, Runtime } = await import('@temporalio/worker');
+      const { runDemo } = await import('../../demo/run-demo.js');
+      quietWorkerLogs(() => Runtime.install({ logger: new DefaultLogger('WARN') }));
       // The SDK's notice about future Node versions is for maintainers, not for a demo's audience.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
       const stop = new AbortController();
@@ -67,9 +68,9 @@ function soak(text: string): number {
 }
 
 /** Worker state changes at INFO would bury the demo's own lines; warnings and errors still show. */
-function quietWorkerLogs(): void {
+function quietWorkerLogs(install: () => unknown): void {
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    install();
   } catch {
     // Already installed (a test, or an embedding program): keep theirs.
   }

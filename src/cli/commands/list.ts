@@ -9,13 +9,13 @@ import {
   TicketId,
 } from '../../shared/search-attributes';
 import type { RetirementResult } from '../../shared/types';
-import { usageError } from '../errors';
+import { wholeNumber } from '../settings';
 import { buildListQuery, type ListFilters } from '../list-query';
 import { keyIdOf, shortTime, table, write, writeJson } from '../output';
 import { withTemporal } from '../temporal';
 
 interface ListFlags extends ListFilters {
-  limit: string;
+  limit: number;
   json?: boolean;
 }
 
@@ -48,12 +48,10 @@ export function registerListCommand(program: Command): void {
     .option('--account <account>', '12-digit AWS account id')
     .option('--region <region>', 'AWS Region')
     .option('--all', 'closed retirements too')
-    .option('--limit <n>', 'at most this many', '100')
+    .option('--limit <n>', 'at most this many', wholeNumber(1), 100)
     .option('--json', 'machine-readable output')
     .action(async (flags: ListFlags) => {
-      const limit = Number(flags.limit);
-      if (!Number.isInteger(limit) || limit < 1)
-        throw usageError(`--limit "${flags.limit}" must be a whole number above 0.`, 'bad-option');
+      const { limit } = flags;
       const query = buildListQuery(flags);
       const found = await withTemporal(({ client }) => listRetirements(client, query, limit));
       if (flags.json) writeJson({ query, retirements: found });

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { ClientFactory } from '../../activities/clients';
+import { ClientFactory } from '../../aws/client-factory';
 import { resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
 import { resolveKeyArgs } from '../key-args';
 import { readKeyFile } from '../key-file';
 import { familyLines } from '../family-view';
-import { keyIdOf, table, write, writeJson } from '../output';
+import { accountAndRegion, keyIdOf, table, write, writeJson } from '../output';
 import { planKeys, type PlanEntry } from '../plan-run';
 
 interface PlanFlags {
@@ -79,7 +79,7 @@ export function renderPlan(plan: readonly PlanEntry[]): string {
         ? p.refusals.map((r) => `${r.code}: ${r.reason}`)
         : (e?.notes ?? []);
     return [
-      `${keyIdOf(p.keyArn)}\n${p.keyArn.split(':').slice(3, 5).join(' ')}`,
+      `${keyIdOf(p.keyArn)}\n${accountAndRegion(p.keyArn)}`,
       verdict,
       facts.join('\n'),
       why.join('\n') || 'no objection',

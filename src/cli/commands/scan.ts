@@ -5,18 +5,20 @@ import { RoleTemplateError, checkRoleTemplate } from '../../aws/role-credentials
 import { formatCsv, formatJson, formatTable, summary } from '../../scan/format';
 import { scanProgressBar } from '../../scan/progress-bar';
 import { scanFleet } from '../../scan/scanner';
+import { isAccountId, isRegion } from '../../shared/arn';
 import { OptionsError, resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
+import { rate, wholeNumber } from '../settings';
 
 interface ScanFlags {
   accounts: string;
   regions?: string;
   roleTemplate?: string;
-  kmsRate: string;
+  kmsRate: number;
   minIdle: string;
   allowExternalMaterial?: boolean;
   acceptUnknownBeforeTracking?: boolean;
-  concurrency: string;
+  concurrency: number;
   json?: boolean;
   csv?: boolean;
   out?: string;
@@ -33,7 +35,7 @@ const list = (value: string): string[] => [
 
 function parseFlags(flags: ScanFlags) {
   const accounts = list(flags.accounts);
-  const bad = accounts.find((a) => !/^\d{12}$/.test(a));
+  const bad = accounts.find((a) => !isAccountId(a));
   if (accounts.length === 0 || bad !== undefined)
     throw usageError(
       `--accounts must be 12-digit AWS account ids separated by commas${bad ? `; "${bad}" is not one` : ''}.`,
@@ -41,14 +43,9 @@ function parseFlags(flags: ScanFlags) {
   const regions = list(flags.regions ?? process.env.AWS_REGION ?? '');
   if (regions.length === 0)
     throw usageError('--regions is required (e.g. --regions us-east-1,eu-west-1), or set AWS_REGION.');
-  const badRegion = regions.find((r) => !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r));
+  const badRegion = regions.find((r) => !isRegion(r));
   if (badRegion) throw usageError(`--regions: "${badRegion}" is not an AWS Region name such as us-east-1.`);
-  const rate = Number(flags.kmsRate);
-  if (!Number.isFinite(rate) || rate <= 0)
-    throw usageError(`--kms-rate must be a number of requests per second above 0, got "${flags.kmsRate}".`);
-  const concurrency = Number(flags.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw usageError(`--concurrency must be a whole number ≥ 1, got "${flags.concurrency}".`);
+  const { kmsRate: rate, concurrency } = flags;
   if (flags.json && flags.csv) throw usageError('choose one of --json and --csv.');
   try {
     if (flags.roleTemplate) checkRoleTemplate(flags.roleTemplate);
@@ -91,11 +88,16 @@ export function registerScanCommand(program: Command): void {
       '--role-template <arn>',
       'role to assume in each account, e.g. arn:aws:iam::{account}:role/kms-retire (default: the current credentials)',
     )
-    .option('--kms-rate <perSecond>', 'KMS requests per second per account and Region', '10')
+    .option('--kms-rate <perSecond>', 'KMS requests per second per account and Region', rate(), 10)
     .option('--min-idle <duration>', 'idle time a candidate must have proven', '90d')
     .option('--allow-external-material', 'count keys with imported material or in a custom key store as candidates')
     .option('--accept-unknown-before-tracking', 'count keys whose idle time is only proven since usage tracking began')
-    .option('--concurrency <n>', 'keys examined at once per account and Region (the rate still holds)', '4')
+    .option(
+      '--concurrency <n>',
+      'keys examined at once per account and Region (the rate still holds)',
+      wholeNumber(1),
+      4,
+    )
     .option('--json', 'print the report as JSON (start --from reads it)')
     .option('--csv', 'print the report as CSV')
     .option('--out <file>', 'write the report to FILE (format from --json/--csv or the extension) and print a summary')

@@ -1,20 +1,21 @@
-import os from 'node:os';
 import type { Command } from 'commander';
-import { ClientFactory } from '../../activities/clients';
+import { ClientFactory } from '../../aws/client-factory';
 import type { Client } from '@temporalio/client';
-import { DEFAULT_START_CONCURRENCY, startMany, summarize } from '../../client/bulk-start';
-import type { RetirementStatus } from '../../shared/messages';
+import { DEFAULT_START_CONCURRENCY, startMany, summarize } from '../../workflows/retirement/client';
+import type { RetirementStatus } from '../../workflows/retirement/messages';
 import { resolveOptions } from '../../shared/options';
-import type { ApprovalMode, RetirementOptionsInput } from '../../shared/types';
+import type { ApprovalMode, RetirementOptionsInput } from '../../shared/options';
+import { currentUser } from '../current-user';
 import { CliError, usageError } from '../errors';
 import { checkKeyArgOptions } from '../key-args';
-import { parseConcurrency, renderBulkReport, resolveEach, startProgressBar } from '../start-bulk';
-import { write, writeJson } from '../output';
+import { renderBulkReport, resolveEach, startProgressBar } from '../start-bulk';
+import { wholeNumber } from '../settings';
+import { keyIdOf, write, writeJson } from '../output';
 import { renderStatus } from '../status-view';
 import { withTemporal } from '../temporal';
 import { readKeyFile } from '../key-file';
 import { followRetirements } from '../live-progress';
-import { waitForDecision } from './retirement-wait';
+import { waitForDecision } from '../../workflows/retirement/client';
 
 interface StartFlags {
   soak?: string;
@@ -30,7 +31,7 @@ interface StartFlags {
   wait?: boolean;
   json?: boolean;
   from?: string;
-  concurrency?: string;
+  concurrency: number;
 }
 
 interface StartOutput {
@@ -90,11 +91,13 @@ export function registerStartCommand(program: Command): void {
     .option('--json', 'machine-readable output')
     .option(
       '--concurrency <n>',
-      `start requests in flight at once for many keys (default ${DEFAULT_START_CONCURRENCY})`,
+      'start requests in flight at once for many keys (1-256)',
+      wholeNumber(1, 256),
+      DEFAULT_START_CONCURRENCY,
     )
     .action(async (keyArgs: string[], flags: StartFlags) => {
       const options = optionsFromFlags(flags);
-      const concurrency = parseConcurrency(flags.concurrency, DEFAULT_START_CONCURRENCY);
+      const { concurrency } = flags;
       if (flags.from) keyArgs = [...keyArgs, ...readKeyFile(flags.from)];
       if (keyArgs.length === 0)
         throw usageError('start needs at least one key: name it by ARN, or pass --from FILE.', 'no-keys');
@@ -108,7 +111,7 @@ export function registerStartCommand(program: Command): void {
       }
       // Not one usable key: the first mistake is the answer (a usage error, exit 2), nothing contacted.
       if (resolved.keys.length === 0 && resolved.firstError) throw resolved.firstError;
-      const requestedBy = process.env.USER ?? safeUser();
+      const requestedBy = currentUser();
       const ticket = flags.ticket ? { id: flags.ticket, source: 'cli' as const } : undefined;
       const { report, outputs } = await withTemporal(async ({ client, settings }) => {
         const bar = startProgressBar(resolved.keys.length);
@@ -117,7 +120,7 @@ export function registerStartCommand(program: Command): void {
           started = await startMany(
             client,
             settings.taskQueue,
-            resolved.keys.map((k) => k.arn),
+            resolved.keys,
             { options, ticket, requestedBy },
             { concurrency, onProgress: bar.onProgress },
           );
@@ -160,7 +163,7 @@ async function waitForAll(client: Client, out: StartOutput[], json: boolean): Pr
   const tracked = out.map((o) => ({
     workflowId: o.workflowId,
     keyArn: o.keyArn,
-    label: o.keyArn.split('/').pop() ?? o.keyArn,
+    label: keyIdOf(o.keyArn),
   }));
   await followRetirements(client, tracked, {
     sink: { write: (t: string) => sink.write(t), isTTY: sink.isTTY, columns: sink.columns },
@@ -176,13 +179,5 @@ async function waitForAll(client: Client, out: StartOutput[], json: boolean): Pr
       usageEvents: status.usageEvents,
     });
     if (!json) write(renderStatus(entry.workflowId, status));
-  }
-}
-
-function safeUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
   }
 }

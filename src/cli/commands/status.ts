@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { ClientFactory } from '../../activities/clients';
-import { disablingGateState } from '../../client/disabling-gate';
+import { ClientFactory } from '../../aws/client-factory';
+import { disablingGateState } from '../../workflows/gate/client';
 import { parseRetirementWorkflowId, retirementWorkflowId } from '../../shared/ids';
 import { usageError } from '../errors';
 import { resolveKeyArgs } from '../key-args';
 import { write, writeJson } from '../output';
 import { queuedText, renderStatus } from '../status-view';
 import { withTemporal } from '../temporal';
-import { readStatus } from './retirement-wait';
+import { readStatus } from '../../workflows/retirement/client';
 
 export function registerStatusCommand(program: Command): void {
   program

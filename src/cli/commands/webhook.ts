@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { connectClient, temporalSettings } from '../../client/connection';
 import {
   createLogger,
@@ -14,17 +14,21 @@ import {
 } from '../../webhook';
 import type { WebhookSource } from '../../webhook/secrets';
 import { usageError } from '../errors';
+import { oneOf, wholeNumber } from '../settings';
 
+/** The receiver's settings, parsed and checked by commander (flags and KMS_RETIRE_WEBHOOK_* variables). */
 export interface WebhookCommandOptions {
-  port: string;
+  port: number;
   host: string;
   mapping?: string;
-  maxBodyBytes: string;
+  maxBodyBytes: number;
   genericSecretFile?: string;
   jiraSecretFile?: string;
   servicenowSecretFile?: string;
   logLevel: string;
 }
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function registerWebhookCommand(program: Command): void {
   program
@@ -32,25 +36,37 @@ export function registerWebhookCommand(program: Command): void {
     .description(
       'serve the Jira Cloud, ServiceNow and generic (Standard Webhooks) endpoints that start and steer retirements; see docs/webhooks.md',
     )
-    .option('--port <port>', 'port to listen on', process.env.KMS_RETIRE_WEBHOOK_PORT ?? '8787')
-    .option(
-      '--host <address>',
-      'address to listen on (0.0.0.0 for all interfaces)',
-      process.env.KMS_RETIRE_WEBHOOK_HOST ?? '127.0.0.1',
+    .addOption(
+      new Option('--port <port>', 'port to listen on')
+        .env('KMS_RETIRE_WEBHOOK_PORT')
+        .default(8787)
+        .argParser(wholeNumber(0, 65_535)),
     )
-    .option(
-      '--mapping <file>',
-      'Jira / ServiceNow mapping file, YAML or JSON (see examples/webhook-mapping.yaml)',
-      process.env.KMS_RETIRE_WEBHOOK_MAPPING,
+    .addOption(
+      new Option('--host <address>', 'address to listen on (0.0.0.0 for all interfaces)')
+        .env('KMS_RETIRE_WEBHOOK_HOST')
+        .default('127.0.0.1'),
     )
-    .option('--max-body-bytes <n>', 'largest body accepted; larger ones get 413', String(DEFAULT_MAX_BODY_BYTES))
+    .addOption(
+      new Option(
+        '--mapping <file>',
+        'Jira / ServiceNow mapping file, YAML or JSON (see examples/webhook-mapping.yaml)',
+      ).env('KMS_RETIRE_WEBHOOK_MAPPING'),
+    )
+    .addOption(
+      new Option('--max-body-bytes <n>', 'largest body accepted; larger ones get 413')
+        .default(DEFAULT_MAX_BODY_BYTES)
+        .argParser(wholeNumber(1024, 16 * 1024 * 1024)),
+    )
     .option('--generic-secret-file <file>', `file holding the generic secret (instead of ${SECRET_ENV.generic})`)
     .option('--jira-secret-file <file>', `file holding the Jira secret (instead of ${SECRET_ENV.jira})`)
     .option(
       '--servicenow-secret-file <file>',
       `file holding the ServiceNow secret (instead of ${SECRET_ENV.servicenow})`,
     )
-    .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
+    .addOption(
+      new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').default('info').argParser(oneOf(LOG_LEVELS)),
+    )
     .action(async (opts: WebhookCommandOptions) => {
       await runWebhook(opts);
     });
@@ -62,8 +78,6 @@ export async function runWebhook(
   hooks: { env?: NodeJS.ProcessEnv; stop?: AbortSignal; onListening?: (url: string) => void } = {},
 ): Promise<void> {
   const env = hooks.env ?? process.env;
-  const port = wholeNumber(opts.port, '--port', 0, 65_535);
-  const maxBodyBytes = wholeNumber(opts.maxBodyBytes, '--max-body-bytes', 1024, 16 * 1024 * 1024);
   const files: Partial<Record<WebhookSource, string>> = {
     generic: opts.genericSecretFile,
     jira: opts.jiraSecretFile,
@@ -81,8 +95,8 @@ export async function runWebhook(
   const temporal = await connectClient(temporalSettings({}, env));
   try {
     const service = createTemporalService(temporal.client, temporal.settings.taskQueue);
-    const app = createWebhookApp({ service, secrets, mapping, logger, limits: { maxBodyBytes } });
-    const server = await startWebhookServer(app, { port, host: opts.host });
+    const app = createWebhookApp({ service, secrets, mapping, logger, limits: { maxBodyBytes: opts.maxBodyBytes } });
+    const server = await startWebhookServer(app, { port: opts.port, host: opts.host });
     logger.info(
       {
         url: server.url,
@@ -124,11 +138,4 @@ function configured<T>(load: () => T): T {
     if (err instanceof SecretError || err instanceof MappingError) throw usageError(err.message, 'bad-configuration');
     throw err;
   }
-}
-
-function wholeNumber(text: string, flag: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max)
-    throw usageError(`${flag} ${text} is not valid: give a whole number from ${min} to ${max}.`);
-  return value;
 }

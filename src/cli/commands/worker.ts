@@ -1,47 +1,103 @@
-import type { Command } from 'commander';
-import { parseDisablingLimit } from '../../shared/disabling-gate';
-import { parseDuration } from '../../shared/duration';
-import { run } from '../../worker';
-import { usageError } from '../errors';
+import { Option, type Command } from 'commander';
+import { checkRoleTemplate } from '../../aws/role-credentials';
+import { DEFAULT_DISABLING_GATE_CONFIG } from '../../workflows/gate/gate-config';
+import { DEFAULT_WATCHER_CONFIG } from '../../workflows/watcher/watcher-config';
+import { formatDuration } from '../../shared/duration';
+import { checked, duration, rate, wholeNumber } from '../settings';
 
+interface WorkerFlags {
+  watchInterval?: number;
+  lookupRps?: number;
+  watchMinLag?: number;
+  watchReportInterval?: number;
+  maxDisablingPerAccount?: number;
+  disablingLease?: number;
+  roleTemplate?: string;
+}
+
+/** Each setting a flag or a KMS_RETIRE_* variable (the flag wins), checked before anything connects. */
 export function registerWorkerCommand(program: Command): void {
+  const w = DEFAULT_WATCHER_CONFIG;
+  const g = DEFAULT_DISABLING_GATE_CONFIG;
   program
     .command('worker')
     .description(
       'run a kms-retire worker (Temporal from TEMPORAL_ADDRESS etc., AWS from the SDK chain) until SIGINT/SIGTERM',
     )
-    .option(
-      '--watch-interval <duration>',
-      'CloudTrail watcher poll interval for watchers this worker starts (default 5m)',
+    .addOption(
+      new Option(
+        '--watch-interval <duration>',
+        `CloudTrail watcher poll interval, for watchers this worker starts (default ${formatDuration(w.pollIntervalMs)})`,
+      )
+        .env('KMS_RETIRE_WATCH_INTERVAL_MS')
+        .argParser(duration(1000)),
     )
-    .option('--lookup-rps <n>', 'LookupEvents requests per second per account and Region (default 1; AWS allows 2)')
-    .option(
-      '--max-disabling-per-account <n>',
-      'retirements per account in their disabling step at once, for gates this worker starts (default 10; env KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT)',
+    .addOption(
+      new Option(
+        '--lookup-rps <n>',
+        `LookupEvents requests per second per account and Region (default ${w.maxRequestsPerSecond}; AWS allows 2)`,
+      )
+        .env('KMS_RETIRE_LOOKUP_RPS')
+        .argParser(rate(2)),
     )
-    .action(async (flags: { watchInterval?: string; lookupRps?: string; maxDisablingPerAccount?: string }) => {
-      const watcher: { pollIntervalMs?: number; maxRequestsPerSecond?: number } = {};
-      if (flags.watchInterval) watcher.pollIntervalMs = parseDuration(flags.watchInterval, '--watch-interval');
-      if (flags.lookupRps !== undefined) {
-        const rps = Number(flags.lookupRps);
-        if (!(rps > 0 && rps <= 2))
-          throw usageError(
-            `--lookup-rps ${flags.lookupRps} must be above 0 and at most 2 (the LookupEvents limit).`,
-            'bad-option',
-          );
-        watcher.maxRequestsPerSecond = rps;
-      }
-      const disablingGate =
-        flags.maxDisablingPerAccount === undefined
-          ? {}
-          : { limit: parseDisablingLimit(flags.maxDisablingPerAccount, '--max-disabling-per-account') };
+    .addOption(
+      new Option(
+        '--watch-min-lag <duration>',
+        `CloudTrail delivery allowance a watcher assumes at least (default ${formatDuration(w.minLagMs)})`,
+      )
+        .env('KMS_RETIRE_WATCH_MIN_LAG_MS')
+        .argParser(duration(0)),
+    )
+    .addOption(
+      new Option(
+        '--watch-report-interval <duration>',
+        `how often each key hears how far coverage reaches (default ${formatDuration(w.coverageReportIntervalMs)})`,
+      )
+        .env('KMS_RETIRE_WATCH_REPORT_MS')
+        .argParser(duration(0)),
+    )
+    .addOption(
+      new Option(
+        '--max-disabling-per-account <n>',
+        `retirements per account in their disabling step at once, for gates this worker starts (default ${g.limit})`,
+      )
+        .env('KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT')
+        .argParser(wholeNumber(1)),
+    )
+    .addOption(
+      new Option(
+        '--disabling-lease <duration>',
+        `a disabling permit not given back within this long is taken back (default ${formatDuration(g.leaseMs)})`,
+      )
+        .env('KMS_RETIRE_DISABLING_LEASE')
+        .argParser(duration(1000)),
+    )
+    .addOption(
+      new Option('--role-template <arn>', 'role to assume in each account, e.g. arn:aws:iam::{account}:role/kms-retire')
+        .env('KMS_RETIRE_ROLE_TEMPLATE')
+        .argParser(checked((t) => (checkRoleTemplate(t), t))),
+    )
+    .action(async (flags: WorkerFlags) => {
+      // The worker package is loaded by this verb alone.
+      const { run } = await import('../../worker.js');
       await run({
-        watcher,
-        disablingGate,
+        watcher: defined({
+          pollIntervalMs: flags.watchInterval,
+          maxRequestsPerSecond: flags.lookupRps,
+          minLagMs: flags.watchMinLag,
+          coverageReportIntervalMs: flags.watchReportInterval,
+        }),
+        disablingGate: defined({ limit: flags.maxDisablingPerAccount, leaseMs: flags.disablingLease }),
+        roleTemplate: flags.roleTemplate,
         onReady: ({ address, namespace, taskQueue }) =>
           process.stderr.write(
             `kms-retire worker: polling ${taskQueue} on ${address} (namespace ${namespace}); Ctrl-C stops it\n`,
           ),
       });
     });
+}
+
+/** The settings that were given: a gate or watcher keeps its defaults for the rest. */
+function defined<T extends object>(settings: T): Partial<T> {
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -25,7 +25,7 @@ async function jsonBody(c: Context): Promise<Record<string, unknown>> {
 }
 
 /**
- * The emulator's own endpoints (DESIGN.md, Contracts): reset, keys, clock, faults, calls, and
+ * The emulator's own endpoints (docs/architecture.md, Contracts): reset, keys, clock, faults, calls, and
  * principals. Errors come back as `{"__type", "message"}` with status 400.
  */
 export function adminRoutes(core: EmulatorCore, defaults: AdminDefaults): Hono {

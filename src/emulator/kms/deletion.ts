@@ -2,8 +2,7 @@ import { invalidState } from '../errors';
 import type { Store } from '../store';
 import type { KmsHandler } from './context';
 import { seconds } from './context';
-import { requireCustomerManaged } from './keys';
-import { isPendingDeletion, resolveKey, stateError } from './resolve';
+import { isPendingDeletion, requireCustomerManaged, resolveKey, stateError } from './resolve';
 import { optionalInt, requireString } from './validate';
 
 const DAY_MS = 86_400_000;

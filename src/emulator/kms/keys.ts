@@ -5,7 +5,7 @@ import { optionalString } from './context';
 import type { KeySpec } from './metadata';
 import { KEY_SPECS, DEFAULT_USAGE, keyMetadata, newKey } from './metadata';
 import { pageOf } from './paging';
-import { isPendingDeletion, resolveKey, stateError } from './resolve';
+import { isPendingDeletion, requireCustomerManaged, resolveKey, stateError } from './resolve';
 import { applyTags, tagsOf } from './tags';
 import { requireOneOf, requireString } from './validate';
 
@@ -20,19 +20,6 @@ export function describe(ctx: KmsContext, key: KeyRecord): Record<string, unknow
       ).ReplicaKeys;
   }
   return meta;
-}
-
-/**
- * AWS managed keys are AWS's: their key policy lets no one disable, enable or delete them
- * (AWS KMS Developer Guide, "AWS managed keys"), so AWS answers AccessDeniedException.
- */
-export function requireCustomerManaged(ctx: KmsContext, key: KeyRecord, action: string): void {
-  if (key.keyManager !== 'AWS') return;
-  throw new AwsError(
-    'AccessDeniedException',
-    `User: ${ctx.caller.principal.arn} is not authorized to perform: kms:${action} on resource: ${key.arn} ` +
-      `because no resource-based policy allows the kms:${action} action`,
-  );
 }
 
 const createKey: KmsHandler = (ctx, input) => {

@@ -2,9 +2,8 @@ import { AwsError, notFound } from '../errors';
 import type { Caller } from '../request-context';
 import type { KmsHandler } from './context';
 import { optionalString } from './context';
-import { requireCustomerManaged } from './keys';
 import { pageOf } from './paging';
-import { resolveKey } from './resolve';
+import { requireCustomerManaged, resolveKey } from './resolve';
 import { requireString } from './validate';
 
 /** KMS keys have one key policy, named "default" (AWS KMS API Reference, GetKeyPolicy / ListKeyPolicies). */

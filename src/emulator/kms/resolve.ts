@@ -83,3 +83,16 @@ export function stateError(key: KeyRecord): AwsError {
 export function isPendingDeletion(key: KeyRecord): boolean {
   return key.keyState === 'PendingDeletion' || key.keyState === 'PendingReplicaDeletion';
 }
+
+/**
+ * AWS managed keys are AWS's: their key policy lets no one disable, enable or delete them
+ * (AWS KMS Developer Guide, "AWS managed keys"), so AWS answers AccessDeniedException.
+ */
+export function requireCustomerManaged(ctx: KmsContext, key: KeyRecord, action: string): void {
+  if (key.keyManager !== 'AWS') return;
+  throw new AwsError(
+    'AccessDeniedException',
+    `User: ${ctx.caller.principal.arn} is not authorized to perform: kms:${action} on resource: ${key.arn} ` +
+      `because no resource-based policy allows the kms:${action} action`,
+  );
+}

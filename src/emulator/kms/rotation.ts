@@ -2,9 +2,8 @@ import { AwsError, unsupported } from '../errors';
 import type { KeyRecord, RotationState } from '../state';
 import type { KmsContext, KmsHandler } from './context';
 import { seconds } from './context';
-import { requireCustomerManaged } from './keys';
 import { pageOf } from './paging';
-import { isPendingDeletion, resolveKey, stateError } from './resolve';
+import { isPendingDeletion, requireCustomerManaged, resolveKey, stateError } from './resolve';
 import { optionalInt, requireString } from './validate';
 
 const DAY_MS = 86_400_000;

@@ -1,9 +1,8 @@
 import { AwsError } from '../errors';
 import type { KeyRecord, Tag } from '../state';
 import type { KmsContext, KmsHandler } from './context';
-import { requireCustomerManaged } from './keys';
 import { pageOf } from './paging';
-import { isPendingDeletion, resolveKey, stateError } from './resolve';
+import { isPendingDeletion, requireCustomerManaged, resolveKey, stateError } from './resolve';
 import { requireString } from './validate';
 
 /**

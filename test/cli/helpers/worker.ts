@@ -1,9 +1,9 @@
 /** A real worker on the suite's dev server, against a test emulator, on its own task queue. */
 import type { Client } from '@temporalio/client';
-import { ClientFactory, type AwsClients } from '../../../src/activities/clients';
-import type { DisablingGateConfig } from '../../../src/shared/disabling-gate';
+import { ClientFactory, type AwsClients } from '../../../src/aws/client-factory';
+import type { DisablingGateConfig } from '../../../src/workflows/gate/gate-config';
 import { disablingGateWorkflowId, watcherWorkflowId } from '../../../src/shared/ids';
-import type { WatcherConfig } from '../../../src/shared/watcher-config';
+import type { WatcherConfig } from '../../../src/workflows/watcher/watcher-config';
 import { createWorker } from '../../../src/worker';
 import { startTestEmulator, TEST_REGION, type TestEmulator } from '../../helpers/emulator';
 import { devServerConnections, uniqueTaskQueue } from '../../helpers/temporal';

@@ -3,10 +3,10 @@
  * "already running" answers as Temporal, and a record of every call so tests can prove that no
  * workflow was started.
  */
-import { UnknownRetirementError, type Decision, type StartRequest } from '../../../src/client/retirements';
+import { UnknownRetirementError, type Decision, type StartRequest } from '../../../src/workflows/retirement/client';
 import { parseKeyArn } from '../../../src/shared/arn';
 import { retirementWorkflowId } from '../../../src/shared/ids';
-import type { DecisionInput } from '../../../src/shared/messages';
+import type { DecisionInput } from '../../../src/workflows/retirement/messages';
 import type { RetirementService } from '../../../src/webhook';
 
 export class MemoryService implements RetirementService {
@@ -24,8 +24,10 @@ export class MemoryService implements RetirementService {
   async start(request: StartRequest): Promise<{ workflowId: string; started: boolean }> {
     await Promise.resolve();
     if (this.failWith) throw this.failWith;
-    this.starts.push(request);
-    const workflowId = retirementWorkflowId(parseKeyArn(request.keyArn));
+    const key = typeof request.keyArn === 'string' ? parseKeyArn(request.keyArn) : request.keyArn;
+    // Recorded as received: the receiver passes the key it parsed, the tests compare its ARN.
+    this.starts.push({ ...request, keyArn: key.arn });
+    const workflowId = retirementWorkflowId(key);
     if (this.running.has(workflowId)) return { workflowId, started: false };
     this.running.add(workflowId);
     return { workflowId, started: true };

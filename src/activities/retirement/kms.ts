@@ -1,0 +1,201 @@
+/**
+ * KMS activities: one per AWS call, thin, idempotent. Built from clients per account and Region so
+ * that tests point them at the emulator and the worker at AWS.
+ */
+import {
+  CancelKeyDeletionCommand,
+  DescribeKeyCommand,
+  DisableKeyCommand,
+  EnableKeyCommand,
+  GetKeyLastUsageCommand,
+  ListAliasesCommand,
+  ListGrantsCommand,
+  ListResourceTagsCommand,
+  ScheduleKeyDeletionCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-kms';
+import { ApplicationFailure } from '@temporalio/common';
+import { parseKeyArn } from '../../shared/arn';
+import { KEY_CHANGED } from '../../shared/error-types';
+import {
+  TAG_WORKFLOW_ID,
+  tagValue,
+  type GrantSummary,
+  type KeyDescription,
+  type KeyTag,
+  type LastUsageReport,
+} from '../../shared/key-facts';
+import type { AwsClients } from '../../aws/client-factory';
+import { awsCall, awsErrorCode, classifyAwsError } from '../errors';
+import { toGrantSummary, toKeyDescription } from './kms-describe';
+
+export interface KeyInput {
+  keyArn: string;
+}
+
+export interface ScheduleInput extends KeyInput {
+  pendingWindowDays: number;
+  /** The retirement asking: the key must carry it in kms-retire:workflow-id. */
+  workflowId: string;
+}
+
+export function createKmsActivities(clients: AwsClients) {
+  const kms = (keyArn: string) => {
+    const key = parseKeyArn(keyArn);
+    return clients.kms(key.account, key.region);
+  };
+
+  async function describeKey({ keyArn }: KeyInput): Promise<KeyDescription> {
+    const out = await awsCall(`DescribeKey ${keyArn}`, () =>
+      kms(keyArn).send(new DescribeKeyCommand({ KeyId: keyArn })),
+    );
+    if (!out.KeyMetadata)
+      throw ApplicationFailure.nonRetryable(`DescribeKey ${keyArn} returned no KeyMetadata`, 'Validation');
+    return toKeyDescription(out.KeyMetadata, keyArn);
+  }
+
+  async function listResourceTags({ keyArn }: KeyInput): Promise<KeyTag[]> {
+    const tags: KeyTag[] = [];
+    let marker: string | undefined;
+    do {
+      const out = await awsCall(`ListResourceTags ${keyArn}`, () =>
+        kms(keyArn).send(new ListResourceTagsCommand({ KeyId: keyArn, Marker: marker })),
+      );
+      for (const t of out.Tags ?? []) tags.push({ key: t.TagKey ?? '', value: t.TagValue ?? '' });
+      marker = out.Truncated ? out.NextMarker : undefined;
+    } while (marker);
+    return tags;
+  }
+
+  return {
+    describeKey,
+    listResourceTags,
+
+    async getKeyLastUsage({ keyArn }: KeyInput): Promise<LastUsageReport> {
+      // GetKeyLastUsage does not accept aliases: always the key ARN.
+      const out = await awsCall(`GetKeyLastUsage ${keyArn}`, () =>
+        kms(keyArn).send(new GetKeyLastUsageCommand({ KeyId: keyArn })),
+      );
+      return {
+        lastUsedAt: out.KeyLastUsage?.Timestamp?.toISOString(),
+        operation: out.KeyLastUsage?.Operation,
+        cloudTrailEventId: out.KeyLastUsage?.CloudTrailEventId,
+        trackingStartDate: out.TrackingStartDate?.toISOString(),
+        keyCreationDate: out.KeyCreationDate?.toISOString(),
+      };
+    },
+
+    async listAliases({ keyArn }: KeyInput): Promise<string[]> {
+      const names: string[] = [];
+      let marker: string | undefined;
+      do {
+        const out = await awsCall(`ListAliases ${keyArn}`, () =>
+          kms(keyArn).send(new ListAliasesCommand({ KeyId: keyArn, Marker: marker })),
+        );
+        for (const a of out.Aliases ?? []) if (a.AliasName) names.push(a.AliasName);
+        marker = out.Truncated ? out.NextMarker : undefined;
+      } while (marker);
+      return names;
+    },
+
+    async listGrants({ keyArn }: KeyInput): Promise<GrantSummary[]> {
+      const grants: GrantSummary[] = [];
+      let marker: string | undefined;
+      do {
+        const out = await awsCall(`ListGrants ${keyArn}`, () =>
+          kms(keyArn).send(new ListGrantsCommand({ KeyId: keyArn, Marker: marker })),
+        );
+        for (const g of out.Grants ?? []) grants.push(toGrantSummary(g));
+        marker = out.Truncated ? out.NextMarker : undefined;
+      } while (marker);
+      return grants;
+    },
+
+    async tagResource({ keyArn, tags }: KeyInput & { tags: KeyTag[] }): Promise<void> {
+      await awsCall(`TagResource ${keyArn}`, () =>
+        kms(keyArn).send(
+          new TagResourceCommand({ KeyId: keyArn, Tags: tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) }),
+        ),
+      );
+    },
+
+    async untagResource({ keyArn, tagKeys }: KeyInput & { tagKeys: string[] }): Promise<void> {
+      // Removing a tag that is not there succeeds in AWS KMS: idempotent as it stands.
+      await awsCall(`UntagResource ${keyArn}`, () =>
+        kms(keyArn).send(new UntagResourceCommand({ KeyId: keyArn, TagKeys: tagKeys })),
+      );
+    },
+
+    async disableKey({ keyArn }: KeyInput): Promise<void> {
+      // AWS KMS API Reference, DisableKey: disabling a disabled key succeeds.
+      await awsCall(`DisableKey ${keyArn}`, () => kms(keyArn).send(new DisableKeyCommand({ KeyId: keyArn })));
+    },
+
+    async enableKey({ keyArn }: KeyInput): Promise<void> {
+      // AWS KMS API Reference, EnableKey: enabling an enabled key succeeds.
+      await awsCall(`EnableKey ${keyArn}`, () => kms(keyArn).send(new EnableKeyCommand({ KeyId: keyArn })));
+    },
+
+    /**
+     * Schedules deletion, but only of a key that is still Disabled and still tagged by this
+     * retirement: re-described right before the irreversible step. A deletion this retirement
+     * already scheduled (a retried activity) is returned as it stands.
+     */
+    async scheduleKeyDeletion({
+      keyArn,
+      pendingWindowDays,
+      workflowId,
+    }: ScheduleInput): Promise<{ deletionDate: string }> {
+      const key = await describeKey({ keyArn });
+      const owner = tagValue(await listResourceTags({ keyArn }), TAG_WORKFLOW_ID);
+      if (owner !== workflowId) {
+        throw ApplicationFailure.nonRetryable(
+          `refusing to schedule deletion of ${keyArn}: its ${TAG_WORKFLOW_ID} tag is ${owner ? `"${owner}"` : 'gone'}, not this retirement (${workflowId}).`,
+          KEY_CHANGED,
+          { keyState: key.keyState, owner },
+        );
+      }
+      if (key.keyState === 'PendingDeletion' && key.deletionDate) return { deletionDate: key.deletionDate };
+      // Replicated during the soak: AWS would only park it in PendingReplicaDeletion (shared/key-family.ts).
+      if (key.multiRegionKeyType === 'PRIMARY' && key.replicaArns.length > 0)
+        throw ApplicationFailure.nonRetryable(
+          `refusing to schedule deletion of ${keyArn}: it is a multi-Region primary with replicas now (${key.replicaArns.join(', ')}); retire them first.`,
+          KEY_CHANGED,
+          { keyState: key.keyState, owner },
+        );
+      if (key.keyState !== 'Disabled') {
+        throw ApplicationFailure.nonRetryable(
+          `refusing to schedule deletion of ${keyArn}: it is ${key.keyState}, no longer Disabled.`,
+          KEY_CHANGED,
+          {
+            keyState: key.keyState,
+            owner,
+          },
+        );
+      }
+      // AWS KMS API Reference, ScheduleKeyDeletion: PendingWindowInDays 7-30.
+      const out = await awsCall(`ScheduleKeyDeletion ${keyArn}`, () =>
+        kms(keyArn).send(new ScheduleKeyDeletionCommand({ KeyId: keyArn, PendingWindowInDays: pendingWindowDays })),
+      );
+      if (!out.DeletionDate)
+        throw ApplicationFailure.nonRetryable(`ScheduleKeyDeletion ${keyArn} returned no DeletionDate`, 'Validation');
+      return { deletionDate: out.DeletionDate.toISOString() };
+    },
+
+    /** Cancels a scheduled deletion; a key no longer pending deletion is left as it is. */
+    async cancelKeyDeletion({ keyArn }: KeyInput): Promise<{ keyState: string }> {
+      try {
+        await kms(keyArn).send(new CancelKeyDeletionCommand({ KeyId: keyArn }));
+      } catch (err) {
+        // AWS KMS API Reference, CancelKeyDeletion: KMSInvalidStateException when the key is not
+        // pending deletion, as after an earlier attempt of this same activity.
+        if (awsErrorCode(err) !== 'KMSInvalidStateException')
+          throw classifyAwsError(err, `CancelKeyDeletion ${keyArn}`);
+      }
+      return { keyState: (await describeKey({ keyArn })).keyState };
+    },
+  };
+}
+
+export type KmsActivities = ReturnType<typeof createKmsActivities>;

@@ -1,0 +1,45 @@
+/**
+ * Markdown for the Web UI's "current details" of a retirement. A list needs a blank line after
+ * its bold heading, or the Web UI's markdown runs heading and items together on one line.
+ */
+import type { RetirementStatus } from './messages';
+
+const MAX_EVENTS = 10;
+
+export function renderDetails(s: RetirementStatus): string {
+  const lines = [`**Key** \`${s.keyArn}\``, '', `**Phase** ${s.phase}${s.outcome ? ` — **${s.outcome}**` : ''}`];
+  if (s.phase === 'Queued')
+    lines.push(
+      '',
+      "**Queued** for a disabling slot: the account's disabling gate lets only a few retirements disable at once (`kms-retire status` shows the position)",
+    );
+  if (s.reason) lines.push('', `**Reason** ${s.reason}`);
+  if (s.ticketId) lines.push('', `**Ticket** ${s.ticketId}`);
+  const deadlines: string[] = [];
+  if (s.disabledAt) deadlines.push(`- disabled at ${s.disabledAt}`);
+  if (s.soakEndsAt) deadlines.push(`- soak ends at ${s.soakEndsAt}`);
+  if (s.coveredUntil) deadlines.push(`- CloudTrail covered until ${s.coveredUntil}`);
+  if (s.deletionDate) deadlines.push(`- deletion on ${s.deletionDate}`);
+  if (deadlines.length) lines.push('', '**Deadlines**', '', ...deadlines);
+  if (s.evidence) {
+    const e = s.evidence;
+    lines.push(
+      '',
+      '**Preflight evidence**',
+      '',
+      `- ${e.lastUsage.summary}`,
+      `- state ${e.keyState}, origin ${e.origin}, ${e.keyManager} managed${e.multiRegion ? `, multi-Region ${e.multiRegionKeyType ?? ''}` : ''}`,
+      `- aliases: ${e.aliases.length ? e.aliases.join(', ') : 'none'}; grants: ${e.grantCount}`,
+      ...e.notes.map((n) => `- ${n}`),
+    );
+  }
+  if (s.usageEvents.length) {
+    lines.push('', `**Usage seen (${s.usageEvents.length})**`, '');
+    for (const e of s.usageEvents.slice(-MAX_EVENTS)) {
+      lines.push(
+        `- ${e.eventTime} ${e.eventName} ${e.errorCode ?? ''} by \`${e.principalArn ?? 'unknown'}\` from ${e.sourceIPAddress ?? '?'}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}

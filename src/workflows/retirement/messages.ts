@@ -1,0 +1,48 @@
+/**
+ * The names by which clients talk to a running retirement. The CLI, the webhook and the workflow
+ * all import these definitions, so a rename cannot split them apart.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { PreflightEvidence } from '../../shared/preflight';
+import type { ApprovalMode } from '../../shared/options';
+import type { RetirementOutcome, RetirementPhase, TimelineEntry, UsageEvent } from '../../shared/types';
+
+/** The workflow type name, for visibility queries (`WorkflowType = 'retireKey'`). */
+export const RETIRE_KEY_WORKFLOW = 'retireKey';
+
+export interface DecisionInput {
+  /** Who decided (a person, or "jira:PROJ-123"). */
+  by?: string;
+  reason?: string;
+}
+
+export interface ExtendSoakInput {
+  /** Extra soak time, such as "7d". */
+  by: string;
+  reason?: string;
+}
+
+/** What `status` answers: enough for a table row and for the Web UI's details. */
+export interface RetirementStatus {
+  keyArn: string;
+  phase: RetirementPhase;
+  outcome?: RetirementOutcome;
+  reason?: string;
+  ticketId?: string;
+  disabledAt?: string;
+  soakEndsAt?: string;
+  /** How far CloudTrail coverage reaches for this key (the watcher's report). */
+  coveredUntil?: string;
+  deletionDate?: string;
+  usageEvents: UsageEvent[];
+  timeline: TimelineEntry[];
+  approval?: ApprovalMode;
+  /** What preflight saw and decided (absent until preflight ran). */
+  evidence?: PreflightEvidence;
+}
+
+export const statusQuery = defineQuery<RetirementStatus>('status');
+export const approveUpdate = defineUpdate<RetirementStatus, [DecisionInput]>('approve');
+export const rejectUpdate = defineUpdate<RetirementStatus, [DecisionInput]>('reject');
+export const cancelUpdate = defineUpdate<RetirementStatus, [DecisionInput]>('cancel');
+export const extendSoakUpdate = defineUpdate<RetirementStatus, [ExtendSoakInput]>('extendSoak');

@@ -1,0 +1,88 @@
+/**
+ * `kms-retire worker`'s settings, from flags or KMS_RETIRE_* variables: each parsed and checked
+ * once, before anything connects; a bad one exits 2 naming the flag or the variable and what it
+ * accepts. The worker itself is a stand-in here: these tests only look at what it is given.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { RunOptions } from '../../src/worker';
+import { runCli } from './helpers/run-cli';
+
+const run = vi.hoisted(() => vi.fn((_options: RunOptions) => Promise.resolve()));
+vi.mock('../../src/worker', () => ({ run }));
+
+const UNSET = {
+  KMS_RETIRE_WATCH_INTERVAL_MS: undefined,
+  KMS_RETIRE_LOOKUP_RPS: undefined,
+  KMS_RETIRE_WATCH_MIN_LAG_MS: undefined,
+  KMS_RETIRE_WATCH_REPORT_MS: undefined,
+  KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT: undefined,
+  KMS_RETIRE_DISABLING_LEASE: undefined,
+  KMS_RETIRE_ROLE_TEMPLATE: undefined,
+};
+
+describe('kms-retire worker settings', () => {
+  afterEach(() => run.mockClear());
+
+  it('takes the watcher and gate settings from the environment', async () => {
+    const out = await runCli(['worker'], {
+      ...UNSET,
+      KMS_RETIRE_WATCH_INTERVAL_MS: '1000',
+      KMS_RETIRE_LOOKUP_RPS: '2',
+      KMS_RETIRE_WATCH_MIN_LAG_MS: '0',
+      KMS_RETIRE_WATCH_REPORT_MS: '60000',
+      KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT: '25',
+      KMS_RETIRE_DISABLING_LEASE: '5m',
+      KMS_RETIRE_ROLE_TEMPLATE: 'arn:aws:iam::{account}:role/kms-retire',
+    });
+    expect(out.code).toBe(0);
+    expect(run).toHaveBeenCalledOnce();
+    expect(run.mock.calls[0]?.[0]).toMatchObject({
+      watcher: { pollIntervalMs: 1000, maxRequestsPerSecond: 2, minLagMs: 0, coverageReportIntervalMs: 60_000 },
+      disablingGate: { limit: 25, leaseMs: 300_000 },
+      roleTemplate: 'arn:aws:iam::{account}:role/kms-retire',
+    });
+  });
+
+  it('a flag wins over its variable; unset and empty settings leave the defaults to the workflows', async () => {
+    const out = await runCli(['worker', '--watch-interval', '2m', '--max-disabling-per-account', '3'], {
+      ...UNSET,
+      KMS_RETIRE_WATCH_INTERVAL_MS: '1000',
+      KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT: '',
+    });
+    expect(out.code).toBe(0);
+    expect(run.mock.calls[0]?.[0]).toMatchObject({
+      watcher: { pollIntervalMs: 120_000 },
+      disablingGate: { limit: 3 },
+      roleTemplate: undefined,
+    });
+  });
+
+  it.each([
+    ['KMS_RETIRE_WATCH_INTERVAL_MS', 'soon', /Give a duration of at least 1s/],
+    ['KMS_RETIRE_WATCH_INTERVAL_MS', '500', /Give a duration of at least 1s/],
+    ['KMS_RETIRE_LOOKUP_RPS', '5', /Give a number above 0 and at most 2/],
+    ['KMS_RETIRE_WATCH_MIN_LAG_MS', '-1', /Give a duration of at least 0s/],
+    ['KMS_RETIRE_WATCH_REPORT_MS', '1e3', /Give a duration/],
+    ['KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT', 'lots', /Give a whole number of at least 1/],
+    ['KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT', '2.5', /Give a whole number of at least 1/],
+    ['KMS_RETIRE_DISABLING_LEASE', '10ms', /Give a duration of at least 1s/],
+    ['KMS_RETIRE_ROLE_TEMPLATE', 'arn:aws:iam::111122223333:role/x', /has no \{account\} placeholder/],
+  ])('%s=%j exits 2 naming the variable and what it accepts; nothing starts', async (name, value, accepts) => {
+    const out = await runCli(['worker'], { ...UNSET, [name]: value });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`value '${value}' from env '${name}' is invalid.`);
+    expect(out.stderr).toMatch(accepts);
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['--watch-interval', '0s'],
+    ['--lookup-rps', '0'],
+    ['--disabling-lease', 'forever'],
+  ])('%s %s exits 2 naming the flag', async (flag, value) => {
+    const out = await runCli(['worker', flag, value], UNSET);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(new RegExp(`option '${flag} <[a-z]+>' argument '${value}' is invalid\\. Give `));
+    expect(run).not.toHaveBeenCalled();
+  });
+});

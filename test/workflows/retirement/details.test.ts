@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { RetirementStatus } from '../../../src/workflows/retirement/messages';
+import { renderDetails } from '../../../src/workflows/retirement/details';
+
+const status: RetirementStatus = {
+  keyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  phase: 'Soaking',
+  disabledAt: '2026-01-01T00:00:00.000Z',
+  soakEndsAt: '2026-01-15T00:00:00.000Z',
+  usageEvents: [
+    {
+      eventId: 'e1',
+      eventTime: '2026-01-02T00:00:00.000Z',
+      eventName: 'Decrypt',
+      errorCode: 'DisabledException',
+      principalArn: 'arn:aws:iam::111122223333:user/app',
+    },
+  ],
+  timeline: [],
+  evidence: {
+    keyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    keyState: 'Enabled',
+    origin: 'AWS_KMS',
+    keyManager: 'CUSTOMER',
+    multiRegion: false,
+    aliases: [],
+    grantCount: 0,
+    notes: ['a note'],
+    overridesUsed: [],
+    lastUsage: { case: 'never-used', summary: 'never used since 2025' },
+  } as unknown as RetirementStatus['evidence'],
+};
+
+describe('renderDetails (Web UI markdown)', () => {
+  it('puts a blank line between each bold heading and its list, so markdown renders the list', () => {
+    const lines = renderDetails(status).split('\n');
+    for (const heading of ['**Deadlines**', '**Preflight evidence**', '**Usage seen (1)**']) {
+      const at = lines.indexOf(heading);
+      expect(at, heading).toBeGreaterThan(0);
+      expect(lines[at - 1], `before ${heading}`).toBe('');
+      expect(lines[at + 1], `after ${heading}`).toBe('');
+      expect(lines[at + 2], `first item of ${heading}`).toMatch(/^- /);
+    }
+    // Every list item follows a blank line or another item: no item glued to a paragraph.
+    lines.forEach((line, i) => {
+      if (line.startsWith('- ')) expect(lines[i - 1] === '' || lines[i - 1]?.startsWith('- '), line).toBe(true);
+    });
+  });
+});
