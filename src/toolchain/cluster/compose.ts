@@ -11,8 +11,8 @@ export interface ComposeCluster {
   file: string;
   /** The PostgreSQL image's major version (`postgres:16` → 16). */
   postgresImageVersion: string;
-  /** What the postgres image creates at first start: its superuser and password. */
-  postgres: { user: string; password: string };
+  /** What the postgres image creates at first start: its superuser, password and database (POSTGRES_DB, or the user's name). */
+  postgres: { user: string; password: string; database: string };
   /** The auto-setup image's tag, which is the Temporal server version (`temporalio/auto-setup:1.29.1`). */
   temporalVersion: string;
   /** The `temporal` service's environment, interpolated (DB, DB_PORT, POSTGRES_USER, POSTGRES_PWD, POSTGRES_SEEDS). */
@@ -60,7 +60,11 @@ function environmentOf(service: Service, env: NodeJS.ProcessEnv): Record<string,
         return [k ?? '', v.join('=')];
       })
     : Object.entries(raw);
-  for (const [key, value] of entries) out[key] = interpolate(String(value ?? ''), env);
+  for (const [key, value] of entries)
+    out[key] = interpolate(
+      typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '',
+      env,
+    );
   return out;
 }
 
@@ -91,7 +95,9 @@ export function readComposeCluster(file = defaultComposeFile(), env: NodeJS.Proc
   const temporalEnv = environmentOf(temporal, env);
   const sa = service('temporal-search-attributes');
 
-  const commandParts = Array.isArray(sa.command) ? sa.command.map(String) : [String(sa.command ?? '')];
+  const commandParts = (Array.isArray(sa.command) ? (sa.command as unknown[]) : [sa.command]).map((part) =>
+    typeof part === 'string' ? part : '',
+  );
   // Compose unescapes `$$` to `$` and leaves `${…}` inside the command to the container's shell.
   const searchAttributeCommand = commandParts.join(' ').replace(/\$\$/g, '$');
   const loop = /for\s+sa\s+in\s+([^;]+);/.exec(searchAttributeCommand);
@@ -112,7 +118,11 @@ export function readComposeCluster(file = defaultComposeFile(), env: NodeJS.Proc
   return {
     file,
     postgresImageVersion: tagOf(pg.image, 'postgres', file),
-    postgres: { user: need(pgEnv, 'POSTGRES_USER', 'postgresql', file), password: pgEnv.POSTGRES_PASSWORD ?? '' },
+    postgres: {
+      user: need(pgEnv, 'POSTGRES_USER', 'postgresql', file),
+      password: pgEnv.POSTGRES_PASSWORD ?? '',
+      database: pgEnv.POSTGRES_DB || need(pgEnv, 'POSTGRES_USER', 'postgresql', file),
+    },
     temporalVersion: tagOf(temporal.image, 'temporalio/auto-setup', file),
     temporalEnv,
     postgresService: seeds,

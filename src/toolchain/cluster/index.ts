@@ -69,9 +69,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     Promise.all([resolveTemporalServer(compose.temporalVersion, { progress }), resolveTemporalCli({ progress })]),
   );
   const env = compose.temporalEnv;
-  const postgres = await timed('postgres', () =>
-    startPostgres({ user: compose.postgres.user, password: compose.postgres.password, progress }),
-  );
+  const postgres = await timed('postgres', () => startPostgres({ ...compose.postgres, progress }));
   let server: TemporalServer | undefined;
   const binDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kms-retire-cli-'));
   const stop = async (): Promise<void> => {
@@ -180,7 +178,7 @@ async function waitSearchAttributes(address: string, compose: ComposeCluster): P
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: compose.namespace });
   const deadline = Date.now() + 90_000;
-  let last = '';
+  let last: string;
   try {
     for (;;) {
       try {

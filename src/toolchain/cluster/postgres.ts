@@ -100,6 +100,8 @@ let hooked = false;
 export async function startPostgres(options: {
   user: string;
   password: string;
+  /** A database to create once it runs, as the postgres image does (POSTGRES_DB, default the user's name). */
+  database?: string;
   port?: number;
   progress?: ProgressFn;
 }): Promise<RunningPostgres> {
@@ -201,6 +203,17 @@ export async function startPostgres(options: {
       throw new ToolchainError(`PostgreSQL did not listen on ${port} within 60s:\n${output()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
+  }
+  if (options.database && options.database !== 'postgres') {
+    const made = await runCommand(
+      path.join(bins.binDir, 'createdb'),
+      ['-h', '127.0.0.1', '-p', String(port), '-U', options.user, options.database],
+      { env: { ...process.env, PGPASSWORD: options.password } },
+    );
+    if (made.code !== 0) {
+      await stop();
+      throw new ToolchainError(`createdb ${options.database} failed:\n${made.output}`);
+    }
   }
   return {
     host: '127.0.0.1',

@@ -7,10 +7,11 @@
  * `temporal-search-attributes` command.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { freePort, portOpen, startServerProcess, type ServerProcess } from '../process';
+import { portOpen, startServerProcess, type ServerProcess } from '../process';
 import type { ProgressFn } from '../progress';
 import { runCommand } from '../run';
 import { ToolchainError } from '../errors';
@@ -69,6 +70,24 @@ export interface ServerPorts {
   workerMembership: number;
 }
 
+/**
+ * A free loopback port below 32768: the server keeps membership ports in a PostgreSQL smallint
+ * (cluster_membership.rpc_port), so the OS's ephemeral ports above it would not fit.
+ */
+async function freeLowPort(taken: Set<number>): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (taken.has(port) || (await portOpen(port))) continue;
+    const ok = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (ok) return port;
+  }
+  throw new ToolchainError('no free port between 20000 and 32000 on 127.0.0.1');
+}
+
 async function freePorts(): Promise<ServerPorts> {
   const names: (keyof ServerPorts)[] = [
     'frontend',
@@ -84,8 +103,7 @@ async function freePorts(): Promise<ServerPorts> {
   const ports = {} as ServerPorts;
   const taken = new Set<number>();
   for (const name of names) {
-    let port = await freePort();
-    while (taken.has(port)) port = await freePort();
+    const port = await freeLowPort(taken);
     taken.add(port);
     ports[name] = port;
   }
@@ -183,7 +201,7 @@ export async function startTemporalServer(options: {
       }
       await new Promise((r) => setTimeout(r, 200));
     }
-    await waitServing(address, () => s.output());
+    await waitServing(address, s);
   };
   progress(`starting the Temporal server ${build.version} on ${address} (PostgreSQL ${options.postgres.port})`);
   await start();
@@ -194,7 +212,12 @@ export async function startTemporalServer(options: {
     pid: () => server?.child.pid ?? -1,
     output: () => server?.output() ?? '',
     async renderedConfig() {
-      const result = await runCommand(build.server, [...args, 'render-config'], { env });
+      // render-config reads --config as given (it does not join it to --root).
+      const result = await runCommand(
+        build.server,
+        ['--config', path.join(root, 'config'), '--env', 'docker', 'render-config'],
+        { env },
+      );
       if (result.code !== 0) throw new ToolchainError(`render-config failed:\n${result.output}`);
       return result.output;
     },
@@ -217,10 +240,14 @@ export async function startTemporalServer(options: {
 }
 
 /** Until the frontend answers GetSystemInfo (auto-setup.sh: `temporal operator cluster health`). */
-async function waitServing(address: string, output: () => string): Promise<void> {
+async function waitServing(address: string, server: ServerProcess): Promise<void> {
   const deadline = Date.now() + 120_000;
   let last: unknown;
   while (Date.now() < deadline) {
+    if (server.child.exitCode !== null || server.child.signalCode !== null)
+      throw new ToolchainError(
+        `the Temporal server exited (${server.child.exitCode ?? server.child.signalCode}):\n${server.output()}`,
+      );
     const connection = await Connection.connect({ address, connectTimeout: 2000 }).catch((err: unknown) => {
       last = err;
       return undefined;
@@ -237,5 +264,6 @@ async function waitServing(address: string, output: () => string): Promise<void>
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new ToolchainError(`the Temporal server at ${address} never served: ${String(last)}\n${output()}`);
+  await server.stop();
+  throw new ToolchainError(`the Temporal server at ${address} never served: ${String(last)}\n${server.output()}`);
 }
