@@ -6,6 +6,7 @@
  * as auto-setup.sh does, and kms-retire's by running the compose file's own
  * `temporal-search-attributes` command.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -13,10 +14,12 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { portOpen, startServerProcess, type ServerProcess } from '../process';
 import type { ProgressFn } from '../progress';
-import { runCommand } from '../run';
+import { promisify } from 'node:util';
 import { ToolchainError } from '../errors';
 import type { ComposeCluster } from './compose';
 import type { TemporalServerBuild } from './server-build';
+
+const execFileAsync = promisify(execFile);
 
 /**
  * The image renders its template with dockerize (`.Env.X`, `default VALUE FALLBACK`); the server
@@ -212,14 +215,16 @@ export async function startTemporalServer(options: {
     pid: () => server?.child.pid ?? -1,
     output: () => server?.output() ?? '',
     async renderedConfig() {
-      // render-config reads --config as given (it does not join it to --root).
-      const result = await runCommand(
+      // render-config reads --config as given (it does not join it to --root). Its whole output is
+      // wanted (runCommand keeps only a tail).
+      const { stdout } = await execFileAsync(
         build.server,
         ['--config', path.join(root, 'config'), '--env', 'docker', 'render-config'],
-        { env },
-      );
-      if (result.code !== 0) throw new ToolchainError(`render-config failed:\n${result.output}`);
-      return result.output;
+        { env, maxBuffer: 16 * 1024 * 1024 },
+      ).catch((err: Error & { stderr?: string }) => {
+        throw new ToolchainError(`render-config failed: ${err.message}\n${err.stderr ?? ''}`);
+      });
+      return stdout;
     },
     async crashAndRestart() {
       const began = Date.now();
