@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../../src/toolchain/cluster';
 import {
@@ -27,7 +28,8 @@ import { Admin, BIN, cli, cliJson, startEmulatorProcess, WorkerPool, type Emulat
 
 const ACCOUNTS = ['310000000001', '320000000002', '330000000003', '340000000004'];
 const WORKERS = ['w1', 'w2', 'w3'];
-const OPTIONS = ['--soak', '5s', '--trail-lag', '0s', '--pending-window-days', '7', '--min-idle', '90d'];
+// A 1 s CloudTrail allowance (as the fault soak): at 0 s a use in the same instant as a sweep's edge can be missed.
+const OPTIONS = ['--soak', '5s', '--trail-lag', '1s', '--pending-window-days', '7', '--min-idle', '90d'];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => process.stderr.write(`[cluster test] ${line}\n`);
@@ -73,7 +75,7 @@ describe('kms-retire on Temporal with PostgreSQL, as docker-compose.yml describe
       // One worker acts in every account through a role there, as in production.
       KMS_RETIRE_ROLE_TEMPLATE: 'arn:aws:iam::{account}:role/kms-retire',
       KMS_RETIRE_WATCH_INTERVAL_MS: '1000',
-      KMS_RETIRE_WATCH_MIN_LAG_MS: '0',
+      KMS_RETIRE_WATCH_MIN_LAG_MS: '1000',
       KMS_RETIRE_WATCH_REPORT_MS: '1000',
       KMS_RETIRE_LOOKUP_RPS: '2',
     });
@@ -154,11 +156,12 @@ describe('kms-retire on Temporal with PostgreSQL, as docker-compose.yml describe
     expect(rendered).toContain(`user: ${e.POSTGRES_USER}`);
     expect(rendered).toContain('databaseName: temporal_visibility');
     expect(c.build.version).toBe(c.compose.temporalVersion);
-    const listed = await c.temporal(['operator', 'search-attribute', 'list', '--namespace', c.namespace, '-o', 'json']);
-    expect(listed.code).toBe(0);
-    const attrs = JSON.parse(listed.output) as { customAttributes?: Record<string, string> };
+    const listed = await (connection as Connection).operatorService.listSearchAttributes({ namespace: c.namespace });
+    const typeNames = temporal.api.enums.v1.IndexedValueType as unknown as Record<number, string>;
     for (const { name, type } of c.compose.searchAttributes)
-      expect(String(attrs.customAttributes?.[name]).toLowerCase(), name).toContain(type.toLowerCase());
+      expect(String(typeNames[listed.customAttributes?.[name] ?? -1]).toLowerCase(), name).toContain(
+        type.toLowerCase(),
+      );
     report.push(
       `search attributes from docker-compose.yml on SQL visibility: ${c.compose.searchAttributes.map((s) => `${s.name}=${s.type}`).join(' ')}`,
     );
@@ -218,12 +221,12 @@ describe('kms-retire on Temporal with PostgreSQL, as docker-compose.yml describe
     );
     expect(killedWhileSoaking).toBeGreaterThanOrEqual(5);
     expect(serverAwayMs).toBeGreaterThan(0);
+    // Every use of a still-needed key met a disabled key (that is what the watcher saw).
+    expect(useAnswers.filter((a) => a !== 'DisabledException')).toEqual([]);
+    expect(useAnswers).toHaveLength(48);
     expect(wrongOutcomes(mainKeys, decided)).toEqual([]);
     expect(await wrongStates(mainKeys)).toEqual([]);
     expect(wrongCalls(mainKeys, calls)).toEqual([]);
-    // Every use of a still-needed key met a disabled key (that is what the watcher saw).
-    expect(useAnswers.every((a) => a === 'DisabledException')).toBe(true);
-    expect(useAnswers).toHaveLength(48);
     // Nothing doubled: each idle key's deletion scheduled once, each used key's disable and re-enable once.
     expect(accepted).toBe(needed);
   });
@@ -271,8 +274,13 @@ describe('kms-retire on Temporal with PostgreSQL, as docker-compose.yml describe
               .includes(PATCH_ID),
           ),
       );
+      const failures = events.flatMap((e) =>
+        e.workflowTaskFailedEventAttributes ? [e.workflowTaskFailedEventAttributes] : [],
+      );
       return {
-        taskFailures: events.filter((e) => e.workflowTaskFailedEventAttributes).length,
+        // Non-determinism: what an unsafe change makes a replay fail with (TMPRL1100).
+        taskFailures: failures.filter((f) => /nondetermin|TMPRL1100/i.test(f.failure?.message ?? '')).length,
+        otherFailures: failures.map((f) => `${f.cause ?? '?'} ${f.failure?.message?.slice(0, 100) ?? ''}`),
         onOld: pids.some((pid) => oldPids.has(pid)),
         onNew: pids.some((pid) => newPids.has(pid)),
         marker,
@@ -284,7 +292,8 @@ describe('kms-retire on Temporal with PostgreSQL, as docker-compose.yml describe
     report.push(
       `rolling upgrade: ${inFlight.length} retirements in flight across the roll (${acrossBuilds} ran workflow tasks on both builds, ` +
         `replaying the old build's history on the patched one), ${afterRoll.length} started after it (patch marker in ` +
-        `${afterFacts.filter((f) => f.marker).length}); workflow task failures ${[...inFlightFacts, ...afterFacts].reduce((n, f) => n + f.taskFailures, 0)}`,
+        `${afterFacts.filter((f) => f.marker).length}); non-determinism failures ${[...inFlightFacts, ...afterFacts].reduce((n, f) => n + f.taskFailures, 0)}; ` +
+        `other workflow task failures: [${[...inFlightFacts, ...afterFacts].flatMap((f) => f.otherFailures.filter((o) => !/nondetermin|TMPRL1100/i.test(o))).join('; ')}]`,
     );
     expect(wrongOutcomes(inFlight, decidedInFlight)).toEqual([]);
     expect(wrongOutcomes(afterRoll, decidedAfter)).toEqual([]);

@@ -207,7 +207,13 @@ export async function startTemporalServer(options: {
     await waitServing(address, s);
   };
   progress(`starting the Temporal server ${build.version} on ${address} (PostgreSQL ${options.postgres.port})`);
-  await start();
+  try {
+    await start();
+  } catch (err) {
+    await server?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+    throw err;
+  }
   return {
     address,
     ports,
