@@ -56,11 +56,14 @@ export class WatcherBook {
 
   /**
    * Takes a finished sweep that ended at `now`; returns the reports to send, by workflow id.
-   * Events within the lag may still be on their way, so coverage stops at now − lag.
+   * Events within the lag may still be on their way, so coverage stops at now − lag; and never
+   * reaches into the second that `now` falls in: CloudTrail writes eventTime to the second, so a
+   * call made just after the sweep asked can carry an eventTime up to a second before `now`.
+   * (Only a lag under a second makes the difference; the defaults are minutes.)
    */
   afterSweep(candidates: TrailCandidate[], now: number): Map<string, TrailReport> {
     const lag = this.lagMs();
-    const covered = Math.max(this.coveredUntil ?? 0, now - lag);
+    const covered = Math.max(this.coveredUntil ?? 0, Math.min(now - lag, now - (now % 1000) - 1));
     const fresh = candidates.filter((c) => !this.recent.has(c.eventId));
     const reports = new Map<string, TrailReport>();
     const coveredIso = new Date(covered).toISOString();

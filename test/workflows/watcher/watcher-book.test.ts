@@ -33,6 +33,28 @@ describe('WatcherBook', () => {
     expect(book.sweepRange(T0 + 2 * HOUR).startTime).toBe(iso(T0 + 45 * 60_000));
   });
 
+  it('with no lag, never covers the second a sweep asked in (eventTime is written to the second)', () => {
+    const book = new WatcherBook({ ...config, minLagMs: 0 });
+    book.register({ workflowId: 'a', keyArn: arn(1), from: iso(T0), watchFor: 'disabled', trailLagMs: 0 });
+    const asked = T0 + 10_500; // the sweep asks at 00:00:10.500 and sees nothing
+    book.afterSweep([], asked);
+    expect(book.coveredUntil).toBe(T0 + 9_999);
+    // A use at 00:00:10.700 is written with eventTime 00:00:10: the next sweep still looks there.
+    const late = failure('e-late', arn(1), T0 + 10_000);
+    expect(Date.parse(book.sweepRange(T0 + 12_000).startTime)).toBeLessThanOrEqual(Date.parse(late.eventTime));
+    expect(
+      book
+        .afterSweep([late], T0 + 12_000)
+        .get('a')
+        ?.events.map((e) => e.eventId),
+    ).toEqual(['e-late']);
+    // With a lag of a second or more nothing changes: coverage is now − lag, as before.
+    const lagged = new WatcherBook({ ...config, minLagMs: 1000 });
+    lagged.register({ workflowId: 'b', keyArn: arn(2), from: iso(T0), watchFor: 'disabled' });
+    lagged.afterSweep([], asked);
+    expect(lagged.coveredUntil).toBe(asked - 1000);
+  });
+
   it('uses the largest lag any key asks for', () => {
     const book = new WatcherBook(config);
     book.register({ workflowId: 'a', keyArn: arn(1), from: iso(T0), watchFor: 'disabled', trailLagMs: 2 * HOUR });
