@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { AwsClients } from '../aws/client-factory';
 import type { Pacer } from '../aws/pacer';
+import type { Metrics } from '../metrics/metrics';
 import { createDisablingGateActivities, type DisablingGateDeps } from './gate/disabling-gate';
 import { createKmsActivities } from './retirement/kms';
 import { createCloudTrailActivities } from './watcher/cloudtrail';
@@ -12,13 +13,15 @@ export interface ActivityDeps extends WatcherRegistryDeps, DisablingGateDeps {
   client: Client;
   clients: AwsClients;
   pacer?: Pacer;
+  /** Where activities record kms-retire's metrics (none by default). */
+  metrics?: Metrics;
 }
 
 /** Every activity, by name. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createKmsActivities(deps.clients),
-    ...createCloudTrailActivities(deps.clients, deps.pacer),
+    ...createCloudTrailActivities(deps.clients, deps.pacer, deps.metrics),
     ...createWatcherRegistryActivities(deps),
     ...createTrailDeliveryActivities(deps),
     ...createDisablingGateActivities(deps),

@@ -18,6 +18,7 @@ const UNSET = {
   KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT: undefined,
   KMS_RETIRE_DISABLING_LEASE: undefined,
   KMS_RETIRE_ROLE_TEMPLATE: undefined,
+  KMS_RETIRE_METRICS_PORT: undefined,
 };
 
 describe('kms-retire worker settings', () => {
@@ -33,6 +34,7 @@ describe('kms-retire worker settings', () => {
       KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT: '25',
       KMS_RETIRE_DISABLING_LEASE: '5m',
       KMS_RETIRE_ROLE_TEMPLATE: 'arn:aws:iam::{account}:role/kms-retire',
+      KMS_RETIRE_METRICS_PORT: '9464',
     });
     expect(out.code).toBe(0);
     expect(run).toHaveBeenCalledOnce();
@@ -40,6 +42,7 @@ describe('kms-retire worker settings', () => {
       watcher: { pollIntervalMs: 1000, maxRequestsPerSecond: 2, minLagMs: 0, coverageReportIntervalMs: 60_000 },
       disablingGate: { limit: 25, leaseMs: 300_000 },
       roleTemplate: 'arn:aws:iam::{account}:role/kms-retire',
+      metricsPort: 9464,
     });
   });
 
@@ -67,6 +70,8 @@ describe('kms-retire worker settings', () => {
     ['KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT', '2.5', /Give a whole number of at least 1/],
     ['KMS_RETIRE_DISABLING_LEASE', '10ms', /Give a duration of at least 1s/],
     ['KMS_RETIRE_ROLE_TEMPLATE', 'arn:aws:iam::111122223333:role/x', /has no \{account\} placeholder/],
+    ['KMS_RETIRE_METRICS_PORT', '70000', /Give a whole number from 0 to 65535/],
+    ['KMS_RETIRE_METRICS_PORT', 'http', /Give a whole number from 0 to 65535/],
   ])('%s=%j exits 2 naming the variable and what it accepts; nothing starts', async (name, value, accepts) => {
     const out = await runCli(['worker'], { ...UNSET, [name]: value });
     expect(out.code).toBe(2);
@@ -79,6 +84,7 @@ describe('kms-retire worker settings', () => {
     ['--watch-interval', '0s'],
     ['--lookup-rps', '0'],
     ['--disabling-lease', 'forever'],
+    ['--metrics-port', '-1'],
   ])('%s %s exits 2 naming the flag', async (flag, value) => {
     const out = await runCli(['worker', flag, value], UNSET);
     expect(out.code).toBe(2);

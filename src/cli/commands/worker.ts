@@ -13,6 +13,7 @@ interface WorkerFlags {
   maxDisablingPerAccount?: number;
   disablingLease?: number;
   roleTemplate?: string;
+  metricsPort?: number;
 }
 
 /** Each setting a flag or a KMS_RETIRE_* variable (the flag wins), checked before anything connects. */
@@ -77,6 +78,14 @@ export function registerWorkerCommand(program: Command): void {
         .env('KMS_RETIRE_ROLE_TEMPLATE')
         .argParser(checked((t) => (checkRoleTemplate(t), t))),
     )
+    .addOption(
+      new Option(
+        '--metrics-port <port>',
+        'serve Prometheus metrics on this port at GET /metrics (0: any free port, printed at start)',
+      )
+        .env('KMS_RETIRE_METRICS_PORT')
+        .argParser(wholeNumber(0, 65_535)),
+    )
     .action(async (flags: WorkerFlags) => {
       // The worker package is loaded by this verb alone.
       const { run } = await import('../../worker.js');
@@ -89,9 +98,10 @@ export function registerWorkerCommand(program: Command): void {
         }),
         disablingGate: defined({ limit: flags.maxDisablingPerAccount, leaseMs: flags.disablingLease }),
         roleTemplate: flags.roleTemplate,
-        onReady: ({ address, namespace, taskQueue }) =>
+        metricsPort: flags.metricsPort,
+        onReady: ({ address, namespace, taskQueue, metricsPort }) =>
           process.stderr.write(
-            `kms-retire worker: polling ${taskQueue} on ${address} (namespace ${namespace}); Ctrl-C stops it\n`,
+            `kms-retire worker: polling ${taskQueue} on ${address} (namespace ${namespace})${metricsPort !== undefined ? `; metrics on http://localhost:${metricsPort}/metrics` : ''}; Ctrl-C stops it\n`,
           ),
       });
     });

@@ -19,6 +19,7 @@ import type {
   UsageEvent,
 } from '../../shared/types';
 import { renderDetails } from './details';
+import { retirementMetrics } from './sinks';
 
 const MAX_EXTENSION_MS = 365 * 86_400_000;
 
@@ -84,7 +85,14 @@ export class RetirementState {
     this.outcome = outcome;
     this.reason = reason;
     this.enter('Done', `${outcome}: ${reason}`);
+    retirementMetrics.finished(outcome, this.phaseReached);
     return this.result();
+  }
+
+  /** The metrics' time from the first refused use heard of to now, when the key is enabled again. */
+  reenabledAfterUse(): void {
+    const first = Math.min(...this.usageEvents.map((e) => Date.parse(e.eventTime)).filter(Number.isFinite));
+    if (Number.isFinite(first)) retirementMetrics.reenabledAfterUse((Date.now() - first) / 1000);
   }
 
   /** Takes in the watcher's report; events are kept once each, by event id. */
@@ -97,6 +105,7 @@ export class RetirementState {
     if (fresh.length === 0) return;
     this.usageEvents.push(...fresh);
     this.newUsage = true;
+    retirementMetrics.refusedUses(this.key.account, this.key.region, fresh.length);
     this.note(
       `CloudTrail: ${fresh.map((e) => `${e.eventName} ${e.errorCode ?? ''} by ${e.principalArn ?? 'unknown'} at ${e.eventTime}`).join('; ')}`,
     );
