@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
+import type { TicketCallback } from './activities/retirement/ticket-updates';
 import { fleetClients } from './aws/clients';
 import type { AwsClients } from './aws/client-factory';
 import type { Pacer } from './aws/pacer';
@@ -31,6 +32,8 @@ export interface CreateWorkerOptions {
   pacer?: Pacer;
   /** Where activities and the retirements' sinks record kms-retire's metrics (none by default). */
   metrics?: Metrics;
+  /** Where retirements that carry a ticket report their milestones (KMS_RETIRE_CALLBACK_URL/_SECRET). */
+  ticketCallback?: TicketCallback;
   /** A bundle made once (tests); otherwise the workflows are bundled from workflowsPath. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   workflowsPath?: string;
@@ -54,6 +57,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     disablingGate: options.disablingGate,
     pacer: options.pacer,
     metrics: options.metrics,
+    ticketCallback: options.ticketCallback,
   });
   return Worker.create({
     connection: options.connection,
@@ -91,6 +95,8 @@ export interface RunOptions {
   roleTemplate?: string;
   /** Serve Prometheus metrics on this port (GET /metrics): kms-retire's own and the Temporal SDK's. */
   metricsPort?: number;
+  /** The generic ticket callback: URL and secret (key bytes), from the worker's environment only. */
+  ticketCallback?: TicketCallback;
   /** Called once the worker polls (the CLI prints where it runs). */
   onReady?: (info: { address: string; namespace: string; taskQueue: string; metricsPort?: number }) => void;
 }
@@ -136,6 +142,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       watcher: options.watcher,
       disablingGate: options.disablingGate,
       metrics,
+      ticketCallback: options.ticketCallback,
     });
     options.onReady?.({
       address: settings.address,

@@ -5,11 +5,12 @@ import type { Pacer } from '../aws/pacer';
 import type { Metrics } from '../metrics/metrics';
 import { createDisablingGateActivities, type DisablingGateDeps } from './gate/disabling-gate';
 import { createKmsActivities } from './retirement/kms';
+import { createTicketUpdateActivities, type TicketUpdateDeps } from './retirement/ticket-updates';
 import { createCloudTrailActivities } from './watcher/cloudtrail';
 import { createTrailDeliveryActivities } from './watcher/trail-delivery';
 import { createWatcherRegistryActivities, type WatcherRegistryDeps } from './watcher/watcher-registry';
 
-export interface ActivityDeps extends WatcherRegistryDeps, DisablingGateDeps {
+export interface ActivityDeps extends WatcherRegistryDeps, DisablingGateDeps, TicketUpdateDeps {
   client: Client;
   clients: AwsClients;
   pacer?: Pacer;
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createWatcherRegistryActivities(deps),
     ...createTrailDeliveryActivities(deps),
     ...createDisablingGateActivities(deps),
+    ...createTicketUpdateActivities(deps),
   };
 }
 

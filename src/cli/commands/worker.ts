@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { checkRoleTemplate } from '../../aws/role-credentials';
+import { parseSecret } from '../../webhook/secrets';
 import { DEFAULT_DISABLING_GATE_CONFIG } from '../../workflows/gate/gate-config';
 import { DEFAULT_WATCHER_CONFIG } from '../../workflows/watcher/watcher-config';
 import { formatDuration } from '../../shared/duration';
@@ -14,6 +15,8 @@ interface WorkerFlags {
   disablingLease?: number;
   roleTemplate?: string;
   metricsPort?: number;
+  callbackUrl?: string;
+  callbackSecret?: Buffer;
 }
 
 /** Each setting a flag or a KMS_RETIRE_* variable (the flag wins), checked before anything connects. */
@@ -86,7 +89,28 @@ export function registerWorkerCommand(program: Command): void {
         .env('KMS_RETIRE_METRICS_PORT')
         .argParser(wholeNumber(0, 65_535)),
     )
-    .action(async (flags: WorkerFlags) => {
+    .addOption(
+      new Option(
+        '--callback-url <url>',
+        'post ticket updates of retirements that carry a ticket here (Standard Webhooks signed)',
+      )
+        .env('KMS_RETIRE_CALLBACK_URL')
+        .argParser(checked(callbackUrl)),
+    )
+    .addOption(
+      new Option(
+        '--callback-secret <secret>',
+        'the callback signing secret (whsec_<base64> or text); prefer the variable',
+      )
+        .env('KMS_RETIRE_CALLBACK_SECRET')
+        .argParser(checked((t) => parseSecret(t, 'generic', 'KMS_RETIRE_CALLBACK_SECRET'))),
+    )
+    .action(async (flags: WorkerFlags, command: Command) => {
+      if ((flags.callbackUrl === undefined) !== (flags.callbackSecret === undefined))
+        command.error(
+          'error: KMS_RETIRE_CALLBACK_URL and KMS_RETIRE_CALLBACK_SECRET go together: the callback is signed.',
+          { exitCode: 2, code: 'kms-retire.callback' },
+        );
       // The worker package is loaded by this verb alone.
       const { run } = await import('../../worker.js');
       await run({
@@ -99,12 +123,27 @@ export function registerWorkerCommand(program: Command): void {
         disablingGate: defined({ limit: flags.maxDisablingPerAccount, leaseMs: flags.disablingLease }),
         roleTemplate: flags.roleTemplate,
         metricsPort: flags.metricsPort,
+        ticketCallback:
+          flags.callbackUrl !== undefined && flags.callbackSecret !== undefined
+            ? { url: flags.callbackUrl, secret: flags.callbackSecret }
+            : undefined,
         onReady: ({ address, namespace, taskQueue, metricsPort }) =>
           process.stderr.write(
             `kms-retire worker: polling ${taskQueue} on ${address} (namespace ${namespace})${metricsPort !== undefined ? `; metrics on http://localhost:${metricsPort}/metrics` : ''}; Ctrl-C stops it\n`,
           ),
       });
     });
+}
+
+function callbackUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error('Give an http:// or https:// URL.');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('Give an http:// or https:// URL.');
+  return url.toString();
 }
 
 /** The settings that were given: a gate or watcher keeps its defaults for the rest. */

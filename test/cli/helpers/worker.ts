@@ -6,6 +6,7 @@ import { disablingGateWorkflowId, watcherWorkflowId } from '../../../src/shared/
 import type { WatcherConfig } from '../../../src/workflows/watcher/watcher-config';
 import { createWorker } from '../../../src/worker';
 import type { Metrics } from '../../../src/metrics/metrics';
+import type { TicketCallback } from '../../../src/activities/retirement/ticket-updates';
 import { startTestEmulator, TEST_REGION, type TestEmulator } from '../../helpers/emulator';
 import { devServerConnections, uniqueTaskQueue } from '../../helpers/temporal';
 import { workflowBundle } from '../../workflows/bundle-cache';
@@ -28,6 +29,8 @@ export interface WorkerFixtureOptions {
   lookupRatePerSecond?: number;
   /** Where the worker records kms-retire's metrics. */
   metrics?: Metrics;
+  /** Where the worker posts ticket updates. */
+  ticketCallback?: TicketCallback;
 }
 
 export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Promise<WorkerFixture> {
@@ -48,6 +51,7 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
     watcher: { pollIntervalMs: 1000, minLagMs: 0, coverageReportIntervalMs: 60_000, ...options.watcher },
     disablingGate: options.disablingGate,
     metrics: options.metrics,
+    ticketCallback: options.ticketCallback,
   });
   const running = worker.run();
   return {
