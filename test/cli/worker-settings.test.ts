@@ -19,6 +19,8 @@ const UNSET = {
   KMS_RETIRE_DISABLING_LEASE: undefined,
   KMS_RETIRE_ROLE_TEMPLATE: undefined,
   KMS_RETIRE_METRICS_PORT: undefined,
+  KMS_RETIRE_CALLBACK_URL: undefined,
+  KMS_RETIRE_CALLBACK_SECRET: undefined,
 };
 
 describe('kms-retire worker settings', () => {
@@ -77,6 +79,35 @@ describe('kms-retire worker settings', () => {
     expect(out.code).toBe(2);
     expect(out.stderr).toContain(`value '${value}' from env '${name}' is invalid.`);
     expect(out.stderr).toMatch(accepts);
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it('takes the ticket callback from the environment (a whsec_ secret is base64), never printing the secret', async () => {
+    const key = Buffer.from('a callback secret of 32 bytes!!!');
+    const out = await runCli(['worker'], {
+      ...UNSET,
+      KMS_RETIRE_CALLBACK_URL: 'https://tickets.example.com/kms-retire',
+      KMS_RETIRE_CALLBACK_SECRET: `whsec_${key.toString('base64')}`,
+    });
+    expect(out.code).toBe(0);
+    expect(run.mock.calls[0]?.[0].ticketCallback).toEqual({
+      url: 'https://tickets.example.com/kms-retire',
+      secret: key,
+    });
+  });
+
+  it.each([
+    [{ KMS_RETIRE_CALLBACK_URL: 'https://tickets.example.com/x' }, /go together/],
+    [
+      { KMS_RETIRE_CALLBACK_URL: 'ftp://x', KMS_RETIRE_CALLBACK_SECRET: 'whsec_aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=' },
+      /KMS_RETIRE_CALLBACK_URL.*http/s,
+    ],
+    [{ KMS_RETIRE_CALLBACK_URL: 'https://x', KMS_RETIRE_CALLBACK_SECRET: 'whsec_!!' }, /KMS_RETIRE_CALLBACK_SECRET/],
+  ])('a bad callback setting %j exits 2 naming it; nothing starts', async (env, message) => {
+    const out = await runCli(['worker'], { ...UNSET, ...env });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(message);
+    expect(out.stderr).not.toContain('aGVsbG8');
     expect(run).not.toHaveBeenCalled();
   });
 
