@@ -105,7 +105,8 @@ export async function retireKey(input: RetireKeyInput): Promise<RetirementResult
     await s.ticketUpdates?.settled();
     await condition(allHandlersFinished);
   });
-  return result;
+  // The timeline as it ends, with the last milestone's post noted when it was given up on.
+  return s.ticketUpdates ? s.result() : result;
 }
 
 async function run(s: RetirementState): Promise<RetirementResult | undefined> {
