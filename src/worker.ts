@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, Runtime, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { TicketCallback } from './activities/retirement/ticket-updates';
 import { fleetClients } from './aws/clients';
@@ -13,8 +13,8 @@ import type { Pacer } from './aws/pacer';
 import { connectClient, temporalSettings, TemporalUnreachableError, type TemporalSettings } from './client/connection';
 import type { DisablingGateConfig } from './workflows/gate/gate-config';
 import type { WatcherConfig } from './workflows/watcher/watcher-config';
-import type { RetirementSinks } from './workflows/retirement/sinks';
-import { createPrometheusMetrics, NO_METRICS, type Metrics } from './metrics/metrics';
+import { createPrometheusMetrics, type Metrics } from './metrics/metrics';
+import { retirementSinks } from './metrics/sinks';
 import { freeLoopbackPort, serveMetrics, type MetricsServer } from './metrics/server';
 import { pollVisibility } from './metrics/visibility';
 
@@ -64,24 +64,12 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     namespace: options.namespace ?? options.client.options.namespace,
     taskQueue: options.taskQueue,
     activities,
-    sinks: retirementSinks(options.metrics ?? NO_METRICS),
+    sinks: retirementSinks(options.metrics),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: options.workflowsPath ?? defaultWorkflowsPath() }),
     ...options.workerOptions,
   });
-}
-
-/** The retirements' sink into the metrics: called once per event, never on replay. */
-function retirementSinks(metrics: Metrics): InjectedSinks<RetirementSinks> {
-  return {
-    retirementMetrics: {
-      finished: { fn: (_info, outcome, phase) => metrics.retirementFinished(outcome, phase) },
-      refusedUses: { fn: (_info, account, region, count) => metrics.refusedUses(account, region, count) },
-      reenabledAfterUse: { fn: (_info, seconds) => metrics.reenabledAfterUse(seconds) },
-      ticketPostFailed: { fn: (_info, system) => metrics.ticketPostFailed(system) },
-    },
-  };
 }
 
 /** How often a worker with a metrics port reads retirements by phase from visibility. */
