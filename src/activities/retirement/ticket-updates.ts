@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { hmacSha256 } from '../../webhook/signatures';
+import { hmacSha256 } from '../../webhook/hmac';
 import { NO_METRICS, type Metrics } from '../../metrics/metrics';
 import type { TicketUpdate } from '../../shared/ticket-update';
 
