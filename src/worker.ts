@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { TicketCallback } from './activities/retirement/ticket-updates';
+import type { JiraSettings } from './activities/retirement/jira-comments';
 import { fleetClients } from './aws/clients';
 import type { AwsClients } from './aws/client-factory';
 import type { Pacer } from './aws/pacer';
@@ -34,6 +35,8 @@ export interface CreateWorkerOptions {
   metrics?: Metrics;
   /** Where retirements that carry a ticket report their milestones (KMS_RETIRE_CALLBACK_URL/_SECRET). */
   ticketCallback?: TicketCallback;
+  /** Jira Cloud comments on tickets from Jira (KMS_RETIRE_JIRA_EMAIL, _API_TOKEN, _BASE_URL). */
+  jira?: JiraSettings;
   /** A bundle made once (tests); otherwise the workflows are bundled from workflowsPath. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   workflowsPath?: string;
@@ -58,6 +61,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     pacer: options.pacer,
     metrics: options.metrics,
     ticketCallback: options.ticketCallback,
+    jira: options.jira,
   });
   return Worker.create({
     connection: options.connection,
@@ -85,6 +89,8 @@ export interface RunOptions {
   metricsPort?: number;
   /** The generic ticket callback: URL and secret (key bytes), from the worker's environment only. */
   ticketCallback?: TicketCallback;
+  /** Jira Cloud comments, from the worker's environment only. */
+  jira?: JiraSettings;
   /** Called once the worker polls (the CLI prints where it runs). */
   onReady?: (info: { address: string; namespace: string; taskQueue: string; metricsPort?: number }) => void;
 }
@@ -131,6 +137,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       disablingGate: options.disablingGate,
       metrics,
       ticketCallback: options.ticketCallback,
+      jira: options.jira,
     });
     options.onReady?.({
       address: settings.address,

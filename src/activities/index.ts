@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics/metrics';
 import { createDisablingGateActivities, type DisablingGateDeps } from './gate/disabling-gate';
 import { createKmsActivities } from './retirement/kms';
 import { createTicketUpdateActivities, type TicketUpdateDeps } from './retirement/ticket-updates';
+import { createJiraActivities, type JiraSettings } from './retirement/jira-comments';
 import { createCloudTrailActivities } from './watcher/cloudtrail';
 import { createTrailDeliveryActivities } from './watcher/trail-delivery';
 import { createWatcherRegistryActivities, type WatcherRegistryDeps } from './watcher/watcher-registry';
@@ -16,6 +17,8 @@ export interface ActivityDeps extends WatcherRegistryDeps, DisablingGateDeps, Ti
   pacer?: Pacer;
   /** Where activities record kms-retire's metrics (none by default). */
   metrics?: Metrics;
+  /** Jira Cloud comments on tickets that came from Jira. */
+  jira?: JiraSettings;
 }
 
 /** Every activity, by name. */
@@ -27,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTrailDeliveryActivities(deps),
     ...createDisablingGateActivities(deps),
     ...createTicketUpdateActivities(deps),
+    ...createJiraActivities(deps),
   };
 }
 

@@ -17,6 +17,9 @@ interface WorkerFlags {
   metricsPort?: number;
   callbackUrl?: string;
   callbackSecret?: Buffer;
+  jiraEmail?: string;
+  jiraApiToken?: string;
+  jiraBaseUrl?: string;
 }
 
 /** Each setting a flag or a KMS_RETIRE_* variable (the flag wins), checked before anything connects. */
@@ -105,7 +108,30 @@ export function registerWorkerCommand(program: Command): void {
         .env('KMS_RETIRE_CALLBACK_SECRET')
         .argParser(checked((t) => parseSecret(t, 'generic', 'KMS_RETIRE_CALLBACK_SECRET'))),
     )
+    .addOption(
+      new Option('--jira-email <email>', 'Jira Cloud account for ticket comments (with KMS_RETIRE_JIRA_API_TOKEN)')
+        .env('KMS_RETIRE_JIRA_EMAIL')
+        .argParser(checked((t) => t)),
+    )
+    .addOption(
+      new Option('--jira-api-token <token>', 'its API token; prefer the variable')
+        .env('KMS_RETIRE_JIRA_API_TOKEN')
+        .argParser(checked((t) => t)),
+    )
+    .addOption(
+      new Option(
+        '--jira-base-url <url>',
+        'the Jira site, e.g. https://example.atlassian.net (default: the ticket URL, when on *.atlassian.net)',
+      )
+        .env('KMS_RETIRE_JIRA_BASE_URL')
+        .argParser(checked(callbackUrl)),
+    )
     .action(async (flags: WorkerFlags, command: Command) => {
+      if ((flags.jiraEmail === undefined) !== (flags.jiraApiToken === undefined))
+        command.error('error: KMS_RETIRE_JIRA_EMAIL and KMS_RETIRE_JIRA_API_TOKEN go together (Basic auth).', {
+          exitCode: 2,
+          code: 'kms-retire.jira',
+        });
       if ((flags.callbackUrl === undefined) !== (flags.callbackSecret === undefined))
         command.error(
           'error: KMS_RETIRE_CALLBACK_URL and KMS_RETIRE_CALLBACK_SECRET go together: the callback is signed.',
@@ -126,6 +152,10 @@ export function registerWorkerCommand(program: Command): void {
         ticketCallback:
           flags.callbackUrl !== undefined && flags.callbackSecret !== undefined
             ? { url: flags.callbackUrl, secret: flags.callbackSecret }
+            : undefined,
+        jira:
+          flags.jiraEmail !== undefined && flags.jiraApiToken !== undefined
+            ? { email: flags.jiraEmail, apiToken: flags.jiraApiToken, baseUrl: flags.jiraBaseUrl }
             : undefined,
         onReady: ({ address, namespace, taskQueue, metricsPort }) =>
           process.stderr.write(

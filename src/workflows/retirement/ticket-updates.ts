@@ -7,11 +7,12 @@
  */
 import { ActivityFailure, CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { TicketUpdateActivities } from '../../activities/retirement/ticket-updates';
+import type { JiraActivities } from '../../activities/retirement/jira-comments';
 import type { Milestone, TicketUpdate } from '../../shared/ticket-update';
 import { call } from '../activity-calls';
 import { retirementMetrics } from './sinks';
 
-const ticketActs = proxyActivities<TicketUpdateActivities>({
+const ticketActs = proxyActivities<TicketUpdateActivities & JiraActivities>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 hour',
   retry: {
@@ -33,18 +34,31 @@ export class TicketUpdates {
 
   constructor(private readonly reporter: TicketReporter) {}
 
-  /** Starts the post of one milestone (once per milestone) and returns at once. */
+  /**
+   * Starts the posts of one milestone (once per milestone) and returns at once: to the generic
+   * callback, and as a Jira comment when the ticket came from Jira.
+   */
   post(update: TicketUpdate): void {
     if (this.sent.has(update.milestone)) return;
     this.sent.add(update.milestone);
-    const posting = CancellationScope.nonCancellable(() =>
+    this.start('callback', update, () =>
       call(ticketActs.postTicketUpdate, `Ticket ${update.ticket.id}: ${update.milestone}`, update),
-    ).then(
+    );
+    if (update.ticket.source === 'jira')
+      this.start('jira', update, () =>
+        call(ticketActs.postJiraComment, `Jira ${update.ticket.id}: ${update.milestone}`, update),
+      );
+  }
+
+  private start(system: string, update: TicketUpdate, post: () => Promise<unknown>): void {
+    const posting = CancellationScope.nonCancellable(post).then(
       () => undefined,
       (err: unknown) => {
         const cause = err instanceof ActivityFailure && err.cause instanceof Error ? err.cause.message : String(err);
-        this.reporter.note(`ticket update "${update.milestone}" for ${update.ticket.id} not delivered: ${cause}`);
-        retirementMetrics.ticketPostFailed('callback');
+        this.reporter.note(
+          `ticket update "${update.milestone}" for ${update.ticket.id} not delivered (${system}): ${cause}`,
+        );
+        retirementMetrics.ticketPostFailed(system);
       },
     );
     this.pending.push(posting);

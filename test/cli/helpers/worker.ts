@@ -7,6 +7,7 @@ import type { WatcherConfig } from '../../../src/workflows/watcher/watcher-confi
 import { createWorker } from '../../../src/worker';
 import type { Metrics } from '../../../src/metrics/metrics';
 import type { TicketCallback } from '../../../src/activities/retirement/ticket-updates';
+import type { JiraSettings } from '../../../src/activities/retirement/jira-comments';
 import { startTestEmulator, TEST_REGION, type TestEmulator } from '../../helpers/emulator';
 import { devServerConnections, uniqueTaskQueue } from '../../helpers/temporal';
 import { workflowBundle } from '../../workflows/bundle-cache';
@@ -31,6 +32,7 @@ export interface WorkerFixtureOptions {
   metrics?: Metrics;
   /** Where the worker posts ticket updates. */
   ticketCallback?: TicketCallback;
+  jira?: JiraSettings;
 }
 
 export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Promise<WorkerFixture> {
@@ -52,6 +54,7 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
     disablingGate: options.disablingGate,
     metrics: options.metrics,
     ticketCallback: options.ticketCallback,
+    jira: options.jira,
   });
   const running = worker.run();
   return {
