@@ -8,6 +8,7 @@ import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporal
 import { createActivities } from './activities';
 import type { TicketCallback } from './activities/retirement/ticket-updates';
 import type { JiraSettings } from './activities/retirement/jira-comments';
+import type { ServiceNowSettings } from './activities/retirement/servicenow-notes';
 import { fleetClients } from './aws/clients';
 import type { AwsClients } from './aws/client-factory';
 import type { Pacer } from './aws/pacer';
@@ -37,6 +38,8 @@ export interface CreateWorkerOptions {
   ticketCallback?: TicketCallback;
   /** Jira Cloud comments on tickets from Jira (KMS_RETIRE_JIRA_EMAIL, _API_TOKEN, _BASE_URL). */
   jira?: JiraSettings;
+  /** ServiceNow work notes on tickets from ServiceNow (KMS_RETIRE_SERVICENOW_URL, _USER, _PASSWORD). */
+  servicenow?: ServiceNowSettings;
   /** A bundle made once (tests); otherwise the workflows are bundled from workflowsPath. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   workflowsPath?: string;
@@ -62,6 +65,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     metrics: options.metrics,
     ticketCallback: options.ticketCallback,
     jira: options.jira,
+    servicenow: options.servicenow,
   });
   return Worker.create({
     connection: options.connection,
@@ -91,6 +95,8 @@ export interface RunOptions {
   ticketCallback?: TicketCallback;
   /** Jira Cloud comments, from the worker's environment only. */
   jira?: JiraSettings;
+  /** ServiceNow work notes, from the worker's environment only. */
+  servicenow?: ServiceNowSettings;
   /** Called once the worker polls (the CLI prints where it runs). */
   onReady?: (info: { address: string; namespace: string; taskQueue: string; metricsPort?: number }) => void;
 }
@@ -138,6 +144,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       metrics,
       ticketCallback: options.ticketCallback,
       jira: options.jira,
+      servicenow: options.servicenow,
     });
     options.onReady?.({
       address: settings.address,

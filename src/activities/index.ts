@@ -7,6 +7,7 @@ import { createDisablingGateActivities, type DisablingGateDeps } from './gate/di
 import { createKmsActivities } from './retirement/kms';
 import { createTicketUpdateActivities, type TicketUpdateDeps } from './retirement/ticket-updates';
 import { createJiraActivities, type JiraSettings } from './retirement/jira-comments';
+import { createServiceNowActivities, type ServiceNowSettings } from './retirement/servicenow-notes';
 import { createCloudTrailActivities } from './watcher/cloudtrail';
 import { createTrailDeliveryActivities } from './watcher/trail-delivery';
 import { createWatcherRegistryActivities, type WatcherRegistryDeps } from './watcher/watcher-registry';
@@ -19,6 +20,8 @@ export interface ActivityDeps extends WatcherRegistryDeps, DisablingGateDeps, Ti
   metrics?: Metrics;
   /** Jira Cloud comments on tickets that came from Jira. */
   jira?: JiraSettings;
+  /** ServiceNow work notes on tickets that came from ServiceNow. */
+  servicenow?: ServiceNowSettings;
 }
 
 /** Every activity, by name. */
@@ -31,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDisablingGateActivities(deps),
     ...createTicketUpdateActivities(deps),
     ...createJiraActivities(deps),
+    ...createServiceNowActivities(deps),
   };
 }
 

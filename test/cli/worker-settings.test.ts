@@ -21,6 +21,12 @@ const UNSET = {
   KMS_RETIRE_METRICS_PORT: undefined,
   KMS_RETIRE_CALLBACK_URL: undefined,
   KMS_RETIRE_CALLBACK_SECRET: undefined,
+  KMS_RETIRE_JIRA_EMAIL: undefined,
+  KMS_RETIRE_JIRA_API_TOKEN: undefined,
+  KMS_RETIRE_JIRA_BASE_URL: undefined,
+  KMS_RETIRE_SERVICENOW_URL: undefined,
+  KMS_RETIRE_SERVICENOW_USER: undefined,
+  KMS_RETIRE_SERVICENOW_PASSWORD: undefined,
 };
 
 describe('kms-retire worker settings', () => {
@@ -96,7 +102,25 @@ describe('kms-retire worker settings', () => {
     });
   });
 
+  it('takes Jira and ServiceNow credentials from the environment', async () => {
+    const out = await runCli(['worker'], {
+      ...UNSET,
+      KMS_RETIRE_JIRA_EMAIL: 'bot@example.com',
+      KMS_RETIRE_JIRA_API_TOKEN: 'tok',
+      KMS_RETIRE_SERVICENOW_URL: 'https://example.service-now.com',
+      KMS_RETIRE_SERVICENOW_USER: 'kms',
+      KMS_RETIRE_SERVICENOW_PASSWORD: 'pw',
+    });
+    expect(out.code).toBe(0);
+    expect(run.mock.calls[0]?.[0]).toMatchObject({
+      jira: { email: 'bot@example.com', apiToken: 'tok', baseUrl: undefined },
+      servicenow: { url: 'https://example.service-now.com/', user: 'kms', password: 'pw' },
+    });
+  });
+
   it.each([
+    [{ KMS_RETIRE_JIRA_EMAIL: 'bot@example.com' }, /KMS_RETIRE_JIRA_EMAIL and KMS_RETIRE_JIRA_API_TOKEN go together/],
+    [{ KMS_RETIRE_SERVICENOW_USER: 'kms', KMS_RETIRE_SERVICENOW_PASSWORD: 'pw' }, /go together/],
     [{ KMS_RETIRE_CALLBACK_URL: 'https://tickets.example.com/x' }, /go together/],
     [
       { KMS_RETIRE_CALLBACK_URL: 'ftp://x', KMS_RETIRE_CALLBACK_SECRET: 'whsec_aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=' },

@@ -10,10 +10,10 @@
  * to the configured site or to Atlassian.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { Context } from '@temporalio/activity';
 import { NO_METRICS, type Metrics } from '../../metrics/metrics';
 import type { TicketUpdate } from '../../shared/ticket-update';
 import { ticketUpdateId } from './ticket-updates';
+import { attempt, ticketHttp } from './ticket-http';
 
 export interface JiraSettings {
   email: string;
@@ -22,7 +22,6 @@ export interface JiraSettings {
 }
 
 const PROPERTY = 'kms-retire';
-const RETRYABLE_4XX = new Set([408, 409, 425, 429]);
 
 /** The Jira site to post to, or undefined when neither the settings nor the ticket name one we trust. */
 export function jiraSite(settings: JiraSettings, ticketUrl: string | undefined): string | undefined {
@@ -68,31 +67,15 @@ export function createJiraActivities(deps: { jira?: JiraSettings; metrics?: Metr
         );
       const id = ticketUpdateId(update.workflowId, update.milestone);
       const issue = `${site}/rest/api/3/issue/${encodeURIComponent(update.ticket.id)}/comment`;
-      const headers = {
+      const { send, fail } = ticketHttp('jira', metrics, {
         authorization: `Basic ${Buffer.from(`${settings.email}:${settings.apiToken}`).toString('base64')}`,
         accept: 'application/json',
         'content-type': 'application/json',
-      };
-      const send = async (url: string, init: RequestInit): Promise<Response> => {
-        try {
-          return await fetch(url, { ...init, headers, signal: AbortSignal.timeout(10_000) });
-        } catch (err) {
-          metrics.ticketPost('jira', false);
-          const cause = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : 'error';
-          throw ApplicationFailure.retryable(`Jira did not answer: ${cause}`, 'TicketCallbackDown');
-        }
-      };
-      const fail = (res: Response, what: string): never => {
-        metrics.ticketPost('jira', false);
-        const message = `Jira answered HTTP ${res.status} to ${what} on ${update.ticket.id}`;
-        if (res.status >= 400 && res.status < 500 && !RETRYABLE_4XX.has(res.status))
-          throw ApplicationFailure.nonRetryable(message, 'TicketCallbackRefused');
-        throw ApplicationFailure.retryable(message, 'TicketCallbackUnavailable');
-      };
+      });
       if (attempt() > 1) {
         // An earlier attempt may have posted the comment and lost the answer: look for it first.
         const res = await send(`${issue}?expand=properties&orderBy=-created&maxResults=100`, { method: 'GET' });
-        if (!res.ok) fail(res, 'reading comments');
+        if (!res.ok) fail(res, `reading the comments of ${update.ticket.id}`);
         const page = (await res.json()) as { comments?: { properties?: { key: string; value?: { id?: string } }[] }[] };
         if (page.comments?.some((c) => c.properties?.some((p) => p.key === PROPERTY && p.value?.id === id)))
           return { delivered: true };
@@ -102,19 +85,11 @@ export function createJiraActivities(deps: { jira?: JiraSettings; metrics?: Metr
         body: JSON.stringify({ body: jiraCommentBody(update), properties: [{ key: PROPERTY, value: { id } }] }),
       });
       await res.body?.cancel();
-      if (!res.ok) fail(res, 'a comment');
+      if (!res.ok) fail(res, `a comment on ${update.ticket.id}`);
       metrics.ticketPost('jira', true);
       return { delivered: true };
     },
   };
-}
-
-function attempt(): number {
-  try {
-    return Context.current().info.attempt;
-  } catch {
-    return 1;
-  }
 }
 
 export type JiraActivities = ReturnType<typeof createJiraActivities>;

@@ -20,6 +20,9 @@ interface WorkerFlags {
   jiraEmail?: string;
   jiraApiToken?: string;
   jiraBaseUrl?: string;
+  servicenowUrl?: string;
+  servicenowUser?: string;
+  servicenowPassword?: string;
 }
 
 /** Each setting a flag or a KMS_RETIRE_* variable (the flag wins), checked before anything connects. */
@@ -126,7 +129,28 @@ export function registerWorkerCommand(program: Command): void {
         .env('KMS_RETIRE_JIRA_BASE_URL')
         .argParser(checked(callbackUrl)),
     )
+    .addOption(
+      new Option('--servicenow-url <url>', 'ServiceNow instance for work notes, e.g. https://example.service-now.com')
+        .env('KMS_RETIRE_SERVICENOW_URL')
+        .argParser(checked(callbackUrl)),
+    )
+    .addOption(
+      new Option('--servicenow-user <user>', 'ServiceNow user for work notes (Basic auth)')
+        .env('KMS_RETIRE_SERVICENOW_USER')
+        .argParser(checked((t) => t)),
+    )
+    .addOption(
+      new Option('--servicenow-password <password>', 'its password; prefer the variable')
+        .env('KMS_RETIRE_SERVICENOW_PASSWORD')
+        .argParser(checked((t) => t)),
+    )
     .action(async (flags: WorkerFlags, command: Command) => {
+      const sn = [flags.servicenowUrl, flags.servicenowUser, flags.servicenowPassword];
+      if (sn.some((v) => v !== undefined) && !sn.every((v) => v !== undefined))
+        command.error(
+          'error: KMS_RETIRE_SERVICENOW_URL, KMS_RETIRE_SERVICENOW_USER and KMS_RETIRE_SERVICENOW_PASSWORD go together.',
+          { exitCode: 2, code: 'kms-retire.servicenow' },
+        );
       if ((flags.jiraEmail === undefined) !== (flags.jiraApiToken === undefined))
         command.error('error: KMS_RETIRE_JIRA_EMAIL and KMS_RETIRE_JIRA_API_TOKEN go together (Basic auth).', {
           exitCode: 2,
@@ -156,6 +180,12 @@ export function registerWorkerCommand(program: Command): void {
         jira:
           flags.jiraEmail !== undefined && flags.jiraApiToken !== undefined
             ? { email: flags.jiraEmail, apiToken: flags.jiraApiToken, baseUrl: flags.jiraBaseUrl }
+            : undefined,
+        servicenow:
+          flags.servicenowUrl !== undefined &&
+          flags.servicenowUser !== undefined &&
+          flags.servicenowPassword !== undefined
+            ? { url: flags.servicenowUrl, user: flags.servicenowUser, password: flags.servicenowPassword }
             : undefined,
         onReady: ({ address, namespace, taskQueue, metricsPort }) =>
           process.stderr.write(

@@ -8,11 +8,12 @@
 import { ActivityFailure, CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { TicketUpdateActivities } from '../../activities/retirement/ticket-updates';
 import type { JiraActivities } from '../../activities/retirement/jira-comments';
+import type { ServiceNowActivities } from '../../activities/retirement/servicenow-notes';
 import type { Milestone, TicketUpdate } from '../../shared/ticket-update';
 import { call } from '../activity-calls';
 import { retirementMetrics } from './sinks';
 
-const ticketActs = proxyActivities<TicketUpdateActivities & JiraActivities>({
+const ticketActs = proxyActivities<TicketUpdateActivities & JiraActivities & ServiceNowActivities>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 hour',
   retry: {
@@ -36,7 +37,7 @@ export class TicketUpdates {
 
   /**
    * Starts the posts of one milestone (once per milestone) and returns at once: to the generic
-   * callback, and as a Jira comment when the ticket came from Jira.
+   * callback, and as a Jira comment or a ServiceNow work note when the ticket came from there.
    */
   post(update: TicketUpdate): void {
     if (this.sent.has(update.milestone)) return;
@@ -47,6 +48,10 @@ export class TicketUpdates {
     if (update.ticket.source === 'jira')
       this.start('jira', update, () =>
         call(ticketActs.postJiraComment, `Jira ${update.ticket.id}: ${update.milestone}`, update),
+      );
+    if (update.ticket.source === 'servicenow')
+      this.start('servicenow', update, () =>
+        call(ticketActs.postServiceNowWorkNote, `ServiceNow ${update.ticket.id}: ${update.milestone}`, update),
       );
   }
 

@@ -8,6 +8,7 @@ import { createWorker } from '../../../src/worker';
 import type { Metrics } from '../../../src/metrics/metrics';
 import type { TicketCallback } from '../../../src/activities/retirement/ticket-updates';
 import type { JiraSettings } from '../../../src/activities/retirement/jira-comments';
+import type { ServiceNowSettings } from '../../../src/activities/retirement/servicenow-notes';
 import { startTestEmulator, TEST_REGION, type TestEmulator } from '../../helpers/emulator';
 import { devServerConnections, uniqueTaskQueue } from '../../helpers/temporal';
 import { workflowBundle } from '../../workflows/bundle-cache';
@@ -33,6 +34,7 @@ export interface WorkerFixtureOptions {
   /** Where the worker posts ticket updates. */
   ticketCallback?: TicketCallback;
   jira?: JiraSettings;
+  servicenow?: ServiceNowSettings;
 }
 
 export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Promise<WorkerFixture> {
@@ -55,6 +57,7 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
     metrics: options.metrics,
     ticketCallback: options.ticketCallback,
     jira: options.jira,
+    servicenow: options.servicenow,
   });
   const running = worker.run();
   return {
