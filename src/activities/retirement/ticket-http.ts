@@ -10,9 +10,9 @@ import type { Metrics } from '../../metrics/metrics';
 const RETRYABLE_4XX = new Set([408, 409, 425, 429]);
 
 export interface TicketHttp {
-  send(url: string, init: RequestInit): Promise<Response>;
+  send: (url: string, init: RequestInit) => Promise<Response>;
   /** Throws the failure Temporal should see for a non-2xx answer. */
-  fail(res: Response, what: string): never;
+  fail: (res: Response, what: string) => never;
 }
 
 export function ticketHttp(system: string, metrics: Metrics, headers: Record<string, string>): TicketHttp {
