@@ -4,14 +4,21 @@
  */
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
+import type { TicketCallback } from './activities/retirement/ticket-updates';
+import type { JiraSettings } from './activities/retirement/jira-comments';
+import type { ServiceNowSettings } from './activities/retirement/servicenow-notes';
 import { fleetClients } from './aws/clients';
 import type { AwsClients } from './aws/client-factory';
 import type { Pacer } from './aws/pacer';
 import { connectClient, temporalSettings, TemporalUnreachableError, type TemporalSettings } from './client/connection';
 import type { DisablingGateConfig } from './workflows/gate/gate-config';
 import type { WatcherConfig } from './workflows/watcher/watcher-config';
+import { createPrometheusMetrics, type Metrics } from './metrics/metrics';
+import { retirementSinks } from './metrics/sinks';
+import { freeLoopbackPort, serveMetrics, type MetricsServer } from './metrics/server';
+import { pollVisibility } from './metrics/visibility';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -25,6 +32,14 @@ export interface CreateWorkerOptions {
   /** Settings of a per-account disabling gate this worker starts (limit, lease). */
   disablingGate?: Partial<DisablingGateConfig>;
   pacer?: Pacer;
+  /** Where activities and the retirements' sinks record kms-retire's metrics (none by default). */
+  metrics?: Metrics;
+  /** Where retirements that carry a ticket report their milestones (KMS_RETIRE_CALLBACK_URL/_SECRET). */
+  ticketCallback?: TicketCallback;
+  /** Jira Cloud comments on tickets from Jira (KMS_RETIRE_JIRA_EMAIL, _API_TOKEN, _BASE_URL). */
+  jira?: JiraSettings;
+  /** ServiceNow work notes on tickets from ServiceNow (KMS_RETIRE_SERVICENOW_URL, _USER, _PASSWORD). */
+  servicenow?: ServiceNowSettings;
   /** A bundle made once (tests); otherwise the workflows are bundled from workflowsPath. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   workflowsPath?: string;
@@ -47,12 +62,17 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     watcherConfig: options.watcher,
     disablingGate: options.disablingGate,
     pacer: options.pacer,
+    metrics: options.metrics,
+    ticketCallback: options.ticketCallback,
+    jira: options.jira,
+    servicenow: options.servicenow,
   });
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? options.client.options.namespace,
     taskQueue: options.taskQueue,
     activities,
+    sinks: retirementSinks(options.metrics),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: options.workflowsPath ?? defaultWorkflowsPath() }),
@@ -60,14 +80,25 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   });
 }
 
+/** How often a worker with a metrics port reads retirements by phase from visibility. */
+export const VISIBILITY_INTERVAL_MS = 30_000;
+
 /** The worker's settings, parsed and checked by `kms-retire worker` (flags and KMS_RETIRE_* variables). */
 export interface RunOptions {
   watcher?: Partial<WatcherConfig>;
   disablingGate?: Partial<DisablingGateConfig>;
   /** e.g. arn:aws:iam::{account}:role/kms-retire: a role per account (KMS_RETIRE_ROLE_TEMPLATE). */
   roleTemplate?: string;
+  /** Serve Prometheus metrics on this port (GET /metrics): kms-retire's own and the Temporal SDK's. */
+  metricsPort?: number;
+  /** The generic ticket callback: URL and secret (key bytes), from the worker's environment only. */
+  ticketCallback?: TicketCallback;
+  /** Jira Cloud comments, from the worker's environment only. */
+  jira?: JiraSettings;
+  /** ServiceNow work notes, from the worker's environment only. */
+  servicenow?: ServiceNowSettings;
   /** Called once the worker polls (the CLI prints where it runs). */
-  onReady?: (info: { address: string; namespace: string; taskQueue: string }) => void;
+  onReady?: (info: { address: string; namespace: string; taskQueue: string; metricsPort?: number }) => void;
 }
 
 /**
@@ -77,10 +108,31 @@ export interface RunOptions {
  */
 export async function run(options: RunOptions = {}): Promise<void> {
   const settings = temporalSettings();
+  let sdkMetricsUrl: string | undefined;
+  if (options.metricsPort !== undefined) {
+    // The SDK's own exporter, on a loopback port of this process; /metrics appends what it serves.
+    // The runtime must be installed before the first connection.
+    const bindAddress = `127.0.0.1:${await freeLoopbackPort()}`;
+    Runtime.install({
+      telemetryOptions: {
+        metrics: {
+          prometheus: { bindAddress, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true },
+        },
+      },
+    });
+    sdkMetricsUrl = `http://${bindAddress}/metrics`;
+  }
   const temporal = await connectClient(settings);
   const connection = await connectWorkerConnection(settings);
   const clients = fleetClients({ roleTemplate: options.roleTemplate });
+  const metrics = options.metricsPort !== undefined ? createPrometheusMetrics() : undefined;
+  let server: MetricsServer | undefined;
+  let stopVisibility: (() => Promise<void>) | undefined;
   try {
+    if (metrics) {
+      server = await serveMetrics({ port: options.metricsPort ?? 0, registry: metrics.registry, sdkMetricsUrl });
+      stopVisibility = pollVisibility(temporal.client, metrics, VISIBILITY_INTERVAL_MS);
+    }
     const worker = await createWorker({
       connection,
       client: temporal.client,
@@ -89,12 +141,23 @@ export async function run(options: RunOptions = {}): Promise<void> {
       clients,
       watcher: options.watcher,
       disablingGate: options.disablingGate,
+      metrics,
+      ticketCallback: options.ticketCallback,
+      jira: options.jira,
+      servicenow: options.servicenow,
     });
-    options.onReady?.({ address: settings.address, namespace: settings.namespace, taskQueue: settings.taskQueue });
+    options.onReady?.({
+      address: settings.address,
+      namespace: settings.namespace,
+      taskQueue: settings.taskQueue,
+      metricsPort: server?.port,
+    });
     // The SDK's Runtime shuts every worker down gracefully on SIGINT and SIGTERM (its default
     // shutdownSignals): polling stops, running tasks finish, then run() resolves.
     await worker.run();
   } finally {
+    await stopVisibility?.();
+    await server?.close();
     clients.destroy();
     await connection.close();
     await temporal.close();

@@ -2,26 +2,39 @@
 import type { Client } from '@temporalio/client';
 import type { AwsClients } from '../aws/client-factory';
 import type { Pacer } from '../aws/pacer';
+import type { Metrics } from '../metrics/metrics';
 import { createDisablingGateActivities, type DisablingGateDeps } from './gate/disabling-gate';
 import { createKmsActivities } from './retirement/kms';
+import { createTicketUpdateActivities, type TicketUpdateDeps } from './retirement/ticket-updates';
+import { createJiraActivities, type JiraSettings } from './retirement/jira-comments';
+import { createServiceNowActivities, type ServiceNowSettings } from './retirement/servicenow-notes';
 import { createCloudTrailActivities } from './watcher/cloudtrail';
 import { createTrailDeliveryActivities } from './watcher/trail-delivery';
 import { createWatcherRegistryActivities, type WatcherRegistryDeps } from './watcher/watcher-registry';
 
-export interface ActivityDeps extends WatcherRegistryDeps, DisablingGateDeps {
+export interface ActivityDeps extends WatcherRegistryDeps, DisablingGateDeps, TicketUpdateDeps {
   client: Client;
   clients: AwsClients;
   pacer?: Pacer;
+  /** Where activities record kms-retire's metrics (none by default). */
+  metrics?: Metrics;
+  /** Jira Cloud comments on tickets that came from Jira. */
+  jira?: JiraSettings;
+  /** ServiceNow work notes on tickets that came from ServiceNow. */
+  servicenow?: ServiceNowSettings;
 }
 
 /** Every activity, by name. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createKmsActivities(deps.clients),
-    ...createCloudTrailActivities(deps.clients, deps.pacer),
+    ...createCloudTrailActivities(deps.clients, deps.pacer, deps.metrics),
     ...createWatcherRegistryActivities(deps),
     ...createTrailDeliveryActivities(deps),
     ...createDisablingGateActivities(deps),
+    ...createTicketUpdateActivities(deps),
+    ...createJiraActivities(deps),
+    ...createServiceNowActivities(deps),
   };
 }
 

@@ -13,6 +13,7 @@ import { EmulatorAdmin } from '../emulator/admin-client';
 import type { WatcherConfig } from '../workflows/watcher/watcher-config';
 import { connectTimeSkipping, startTimeSkippingServer, type TimeSkippingServer } from '../toolchain/time-skipping';
 import { createBenchActivities } from './activities';
+import { retirementSinks } from '../metrics/sinks';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 
@@ -94,6 +95,8 @@ export async function benchWorker(o: BenchWorkerOptions): Promise<Worker> {
       ...createActivities({ clients: o.clients, client: o.client, watcherConfig: o.watcher, pacer: new Pacer(o.now) }),
       ...createBenchActivities(o.clients),
     },
+    // The retirements' metrics sink, bound to nothing (an unregistered sink logs an error per call).
+    sinks: retirementSinks(),
     ...(o.maxCachedWorkflows ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
   });
 }

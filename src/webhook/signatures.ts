@@ -2,7 +2,8 @@
  * Signature checks, each on the raw body bytes exactly as received and each in constant time
  * (crypto.timingSafeEqual), so that neither a re-serialised body nor response timing helps a forger.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { hmacSha256 } from './hmac';
 import { unauthorized } from './errors';
 
 export const REPLAY_WINDOW_MS = 5 * 60_000;
@@ -16,11 +17,7 @@ function digest(data: Buffer): Buffer {
   return createHash('sha256').update(data).digest();
 }
 
-export function hmacSha256(key: Buffer, ...parts: (string | Uint8Array)[]): Buffer {
-  const mac = createHmac('sha256', key);
-  for (const part of parts) mac.update(part);
-  return mac.digest();
-}
+export { hmacSha256 };
 
 export interface StandardWebhookHeaders {
   id: string | null;

@@ -18,6 +18,15 @@ const UNSET = {
   KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT: undefined,
   KMS_RETIRE_DISABLING_LEASE: undefined,
   KMS_RETIRE_ROLE_TEMPLATE: undefined,
+  KMS_RETIRE_METRICS_PORT: undefined,
+  KMS_RETIRE_CALLBACK_URL: undefined,
+  KMS_RETIRE_CALLBACK_SECRET: undefined,
+  KMS_RETIRE_JIRA_EMAIL: undefined,
+  KMS_RETIRE_JIRA_API_TOKEN: undefined,
+  KMS_RETIRE_JIRA_BASE_URL: undefined,
+  KMS_RETIRE_SERVICENOW_URL: undefined,
+  KMS_RETIRE_SERVICENOW_USER: undefined,
+  KMS_RETIRE_SERVICENOW_PASSWORD: undefined,
 };
 
 describe('kms-retire worker settings', () => {
@@ -33,6 +42,7 @@ describe('kms-retire worker settings', () => {
       KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT: '25',
       KMS_RETIRE_DISABLING_LEASE: '5m',
       KMS_RETIRE_ROLE_TEMPLATE: 'arn:aws:iam::{account}:role/kms-retire',
+      KMS_RETIRE_METRICS_PORT: '9464',
     });
     expect(out.code).toBe(0);
     expect(run).toHaveBeenCalledOnce();
@@ -40,6 +50,7 @@ describe('kms-retire worker settings', () => {
       watcher: { pollIntervalMs: 1000, maxRequestsPerSecond: 2, minLagMs: 0, coverageReportIntervalMs: 60_000 },
       disablingGate: { limit: 25, leaseMs: 300_000 },
       roleTemplate: 'arn:aws:iam::{account}:role/kms-retire',
+      metricsPort: 9464,
     });
   });
 
@@ -67,6 +78,8 @@ describe('kms-retire worker settings', () => {
     ['KMS_RETIRE_MAX_DISABLING_PER_ACCOUNT', '2.5', /Give a whole number of at least 1/],
     ['KMS_RETIRE_DISABLING_LEASE', '10ms', /Give a duration of at least 1s/],
     ['KMS_RETIRE_ROLE_TEMPLATE', 'arn:aws:iam::111122223333:role/x', /has no \{account\} placeholder/],
+    ['KMS_RETIRE_METRICS_PORT', '70000', /Give a whole number from 0 to 65535/],
+    ['KMS_RETIRE_METRICS_PORT', 'http', /Give a whole number from 0 to 65535/],
   ])('%s=%j exits 2 naming the variable and what it accepts; nothing starts', async (name, value, accepts) => {
     const out = await runCli(['worker'], { ...UNSET, [name]: value });
     expect(out.code).toBe(2);
@@ -75,10 +88,58 @@ describe('kms-retire worker settings', () => {
     expect(run).not.toHaveBeenCalled();
   });
 
+  it('takes the ticket callback from the environment (a whsec_ secret is base64), never printing the secret', async () => {
+    const key = Buffer.from('a callback secret of 32 bytes!!!');
+    const out = await runCli(['worker'], {
+      ...UNSET,
+      KMS_RETIRE_CALLBACK_URL: 'https://tickets.example.com/kms-retire',
+      KMS_RETIRE_CALLBACK_SECRET: `whsec_${key.toString('base64')}`,
+    });
+    expect(out.code).toBe(0);
+    expect(run.mock.calls[0]?.[0].ticketCallback).toEqual({
+      url: 'https://tickets.example.com/kms-retire',
+      secret: key,
+    });
+  });
+
+  it('takes Jira and ServiceNow credentials from the environment', async () => {
+    const out = await runCli(['worker'], {
+      ...UNSET,
+      KMS_RETIRE_JIRA_EMAIL: 'bot@example.com',
+      KMS_RETIRE_JIRA_API_TOKEN: 'tok',
+      KMS_RETIRE_SERVICENOW_URL: 'https://example.service-now.com',
+      KMS_RETIRE_SERVICENOW_USER: 'kms',
+      KMS_RETIRE_SERVICENOW_PASSWORD: 'pw',
+    });
+    expect(out.code).toBe(0);
+    expect(run.mock.calls[0]?.[0]).toMatchObject({
+      jira: { email: 'bot@example.com', apiToken: 'tok', baseUrl: undefined },
+      servicenow: { url: 'https://example.service-now.com/', user: 'kms', password: 'pw' },
+    });
+  });
+
+  it.each([
+    [{ KMS_RETIRE_JIRA_EMAIL: 'bot@example.com' }, /KMS_RETIRE_JIRA_EMAIL and KMS_RETIRE_JIRA_API_TOKEN go together/],
+    [{ KMS_RETIRE_SERVICENOW_USER: 'kms', KMS_RETIRE_SERVICENOW_PASSWORD: 'pw' }, /go together/],
+    [{ KMS_RETIRE_CALLBACK_URL: 'https://tickets.example.com/x' }, /go together/],
+    [
+      { KMS_RETIRE_CALLBACK_URL: 'ftp://x', KMS_RETIRE_CALLBACK_SECRET: 'whsec_aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=' },
+      /KMS_RETIRE_CALLBACK_URL.*http/s,
+    ],
+    [{ KMS_RETIRE_CALLBACK_URL: 'https://x', KMS_RETIRE_CALLBACK_SECRET: 'whsec_!!' }, /KMS_RETIRE_CALLBACK_SECRET/],
+  ])('a bad callback setting %j exits 2 naming it; nothing starts', async (env, message) => {
+    const out = await runCli(['worker'], { ...UNSET, ...env });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(message);
+    expect(out.stderr).not.toContain('aGVsbG8');
+    expect(run).not.toHaveBeenCalled();
+  });
+
   it.each([
     ['--watch-interval', '0s'],
     ['--lookup-rps', '0'],
     ['--disabling-lease', 'forever'],
+    ['--metrics-port', '-1'],
   ])('%s %s exits 2 naming the flag', async (flag, value) => {
     const out = await runCli(['worker', flag, value], UNSET);
     expect(out.code).toBe(2);

@@ -12,7 +12,7 @@ import { disablingGateWorkflowId, watcherWorkflowId } from '../../src/shared/ids
 import type { WatcherConfig } from '../../src/workflows/watcher/watcher-config';
 import type { RetirementOptionsInput } from '../../src/shared/options';
 import type { RetirementResult } from '../../src/shared/types';
-import { createWorker } from '../../src/worker';
+import { createWorker, type CreateWorkerOptions } from '../../src/worker';
 import type { retireKey } from '../../src/workflows';
 import { startTestEmulator, TEST_REGION, type TestEmulator } from '../helpers/emulator';
 import { timeSkippingEnv, uniqueTaskQueue, type TimeSkippingEnv } from '../helpers/temporal';
@@ -90,7 +90,14 @@ export function freshAccount(): string {
 /** Sweeps twice a simulated day: a use is seen within half a day, and a 30-day soak costs 60 sweeps. */
 export const FAST_WATCHER: Partial<WatcherConfig> = { pollIntervalMs: 12 * HOUR };
 
-async function startWorker(f: Fixture, watcher: Partial<WatcherConfig>): Promise<RunningWorker> {
+/** What a test's own worker gets beyond the fixture's (metrics, a ticket callback). */
+export type WorkerExtras = Pick<CreateWorkerOptions, 'metrics' | 'ticketCallback'>;
+
+async function startWorker(
+  f: Fixture,
+  watcher: Partial<WatcherConfig>,
+  extras: WorkerExtras = {},
+): Promise<RunningWorker> {
   const taskQueue = uniqueTaskQueue('retire');
   const { client, nativeConnection } = f.ts.env;
   // The LookupEvents budget is kept on the server's clock too: skipped hours count as hours.
@@ -103,6 +110,7 @@ async function startWorker(f: Fixture, watcher: Partial<WatcherConfig>): Promise
     workflowBundle: f.bundle,
     watcher,
     pacer,
+    ...extras,
   });
   const running = worker.run();
   const failed = running.then(() => Promise.reject(new Error('the test worker stopped')));
@@ -156,8 +164,9 @@ export async function withWorker<T>(
     start: (keyArn: string, options: RetirementOptionsInput) => Promise<WorkflowHandle<typeof retireKey>>;
   }) => Promise<T>,
   watcher: Partial<WatcherConfig> = FAST_WATCHER,
+  extras?: WorkerExtras,
 ): Promise<T> {
-  const own = watcher === FAST_WATCHER ? undefined : await startWorker(f, watcher);
+  const own = watcher === FAST_WATCHER && !extras ? undefined : await startWorker(f, watcher, extras);
   const w = own ?? (f.shared ??= await startWorker(f, FAST_WATCHER));
   const { taskQueue } = w;
   const { client } = f.ts.env;

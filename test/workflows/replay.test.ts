@@ -27,6 +27,19 @@ describe('replaying histories of earlier versions', () => {
     });
   }
 
+  it("a retirement with ticket updates (patch ticket-updates, callback down) replays on today's code", async () => {
+    const history = temporal.api.history.v1.History.decode(
+      fs.readFileSync(path.join(dir, 'retire-key-ticket-updates-deleted.bin')),
+    );
+    const scheduled = (history.events ?? []).flatMap(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+    );
+    expect(scheduled.filter((n) => n === 'postTicketUpdate')).toHaveLength(4);
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'replay-ticket-updates'),
+    ).resolves.toBeUndefined();
+  });
+
   it("a watcher run from before batching replays on today's code", async () => {
     const history = temporal.api.history.v1.History.decode(
       fs.readFileSync(path.join(dir, 'watcher-before-batching.bin')),

@@ -7,8 +7,11 @@ import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { Context } from '@temporalio/activity';
 import { toCandidate, type TrailCandidate } from '../../workflows/watcher/trail-events';
 import type { AwsClients } from '../../aws/client-factory';
-import { awsCall } from '../errors';
+import { awsCall, awsErrorCode } from '../errors';
 import { Pacer } from '../../aws/pacer';
+import { NO_METRICS, type Metrics } from '../../metrics/metrics';
+
+const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded']);
 
 export interface LookupInput {
   account: string;
@@ -31,10 +34,20 @@ export interface LookupResult {
   nextToken?: string;
 }
 
-export function createCloudTrailActivities(clients: AwsClients, pacer = new Pacer()) {
+export function createCloudTrailActivities(clients: AwsClients, pacer = new Pacer(), metrics: Metrics = NO_METRICS) {
   return {
     async lookupKmsEvents(input: LookupInput): Promise<LookupResult> {
       const client = clients.cloudtrail(input.account, input.region);
+      const lookup = async (command: LookupEventsCommand) => {
+        try {
+          const out = await client.send(command);
+          metrics.lookupEventsCall(input.account, input.region, false);
+          return out;
+        } catch (err) {
+          metrics.lookupEventsCall(input.account, input.region, THROTTLING.has(awsErrorCode(err) ?? ''));
+          throw err;
+        }
+      };
       const candidates: TrailCandidate[] = [];
       let nextToken = input.nextToken;
       let pages = 0;
@@ -42,7 +55,7 @@ export function createCloudTrailActivities(clients: AwsClients, pacer = new Pace
         await pacer.take(`${input.account}/${input.region}`, input.maxRequestsPerSecond);
         // One lookup attribute per call (AWS CloudTrail API Reference, LookupEvents): all of KMS.
         const out = await awsCall(`LookupEvents ${input.account}/${input.region}`, () =>
-          client.send(
+          lookup(
             new LookupEventsCommand({
               LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'kms.amazonaws.com' }],
               StartTime: new Date(input.startTime),
@@ -60,6 +73,7 @@ export function createCloudTrailActivities(clients: AwsClients, pacer = new Pace
         nextToken = out.NextToken;
         heartbeat({ pages });
       } while (nextToken && pages < input.maxPages);
+      if (!nextToken) metrics.coverage(input.account, input.region, Date.parse(input.endTime), Date.now());
       return { candidates, pages, nextToken };
     },
   };

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { checkRoleTemplate } from '../../aws/role-credentials';
+import { parseSecret } from '../../webhook/secrets';
 import { DEFAULT_DISABLING_GATE_CONFIG } from '../../workflows/gate/gate-config';
 import { DEFAULT_WATCHER_CONFIG } from '../../workflows/watcher/watcher-config';
 import { formatDuration } from '../../shared/duration';
@@ -13,6 +14,15 @@ interface WorkerFlags {
   maxDisablingPerAccount?: number;
   disablingLease?: number;
   roleTemplate?: string;
+  metricsPort?: number;
+  callbackUrl?: string;
+  callbackSecret?: Buffer;
+  jiraEmail?: string;
+  jiraApiToken?: string;
+  jiraBaseUrl?: string;
+  servicenowUrl?: string;
+  servicenowUser?: string;
+  servicenowPassword?: string;
 }
 
 /** Each setting a flag or a KMS_RETIRE_* variable (the flag wins), checked before anything connects. */
@@ -77,7 +87,80 @@ export function registerWorkerCommand(program: Command): void {
         .env('KMS_RETIRE_ROLE_TEMPLATE')
         .argParser(checked((t) => (checkRoleTemplate(t), t))),
     )
-    .action(async (flags: WorkerFlags) => {
+    .addOption(
+      new Option(
+        '--metrics-port <port>',
+        'serve Prometheus metrics on this port at GET /metrics (0: any free port, printed at start)',
+      )
+        .env('KMS_RETIRE_METRICS_PORT')
+        .argParser(wholeNumber(0, 65_535)),
+    )
+    .addOption(
+      new Option(
+        '--callback-url <url>',
+        'post ticket updates of retirements that carry a ticket here (Standard Webhooks signed)',
+      )
+        .env('KMS_RETIRE_CALLBACK_URL')
+        .argParser(checked(callbackUrl)),
+    )
+    .addOption(
+      new Option(
+        '--callback-secret <secret>',
+        'the callback signing secret (whsec_<base64> or text); prefer the variable',
+      )
+        .env('KMS_RETIRE_CALLBACK_SECRET')
+        .argParser(checked((t) => parseSecret(t, 'generic', 'KMS_RETIRE_CALLBACK_SECRET'))),
+    )
+    .addOption(
+      new Option('--jira-email <email>', 'Jira Cloud account for ticket comments (with KMS_RETIRE_JIRA_API_TOKEN)')
+        .env('KMS_RETIRE_JIRA_EMAIL')
+        .argParser(checked((t) => t)),
+    )
+    .addOption(
+      new Option('--jira-api-token <token>', 'its API token; prefer the variable')
+        .env('KMS_RETIRE_JIRA_API_TOKEN')
+        .argParser(checked((t) => t)),
+    )
+    .addOption(
+      new Option(
+        '--jira-base-url <url>',
+        'the Jira site, e.g. https://example.atlassian.net (default: the ticket URL, when on *.atlassian.net)',
+      )
+        .env('KMS_RETIRE_JIRA_BASE_URL')
+        .argParser(checked(callbackUrl)),
+    )
+    .addOption(
+      new Option('--servicenow-url <url>', 'ServiceNow instance for work notes, e.g. https://example.service-now.com')
+        .env('KMS_RETIRE_SERVICENOW_URL')
+        .argParser(checked(callbackUrl)),
+    )
+    .addOption(
+      new Option('--servicenow-user <user>', 'ServiceNow user for work notes (Basic auth)')
+        .env('KMS_RETIRE_SERVICENOW_USER')
+        .argParser(checked((t) => t)),
+    )
+    .addOption(
+      new Option('--servicenow-password <password>', 'its password; prefer the variable')
+        .env('KMS_RETIRE_SERVICENOW_PASSWORD')
+        .argParser(checked((t) => t)),
+    )
+    .action(async (flags: WorkerFlags, command: Command) => {
+      const sn = [flags.servicenowUrl, flags.servicenowUser, flags.servicenowPassword];
+      if (sn.some((v) => v !== undefined) && !sn.every((v) => v !== undefined))
+        command.error(
+          'error: KMS_RETIRE_SERVICENOW_URL, KMS_RETIRE_SERVICENOW_USER and KMS_RETIRE_SERVICENOW_PASSWORD go together.',
+          { exitCode: 2, code: 'kms-retire.servicenow' },
+        );
+      if ((flags.jiraEmail === undefined) !== (flags.jiraApiToken === undefined))
+        command.error('error: KMS_RETIRE_JIRA_EMAIL and KMS_RETIRE_JIRA_API_TOKEN go together (Basic auth).', {
+          exitCode: 2,
+          code: 'kms-retire.jira',
+        });
+      if ((flags.callbackUrl === undefined) !== (flags.callbackSecret === undefined))
+        command.error(
+          'error: KMS_RETIRE_CALLBACK_URL and KMS_RETIRE_CALLBACK_SECRET go together: the callback is signed.',
+          { exitCode: 2, code: 'kms-retire.callback' },
+        );
       // The worker package is loaded by this verb alone.
       const { run } = await import('../../worker.js');
       await run({
@@ -89,12 +172,38 @@ export function registerWorkerCommand(program: Command): void {
         }),
         disablingGate: defined({ limit: flags.maxDisablingPerAccount, leaseMs: flags.disablingLease }),
         roleTemplate: flags.roleTemplate,
-        onReady: ({ address, namespace, taskQueue }) =>
+        metricsPort: flags.metricsPort,
+        ticketCallback:
+          flags.callbackUrl !== undefined && flags.callbackSecret !== undefined
+            ? { url: flags.callbackUrl, secret: flags.callbackSecret }
+            : undefined,
+        jira:
+          flags.jiraEmail !== undefined && flags.jiraApiToken !== undefined
+            ? { email: flags.jiraEmail, apiToken: flags.jiraApiToken, baseUrl: flags.jiraBaseUrl }
+            : undefined,
+        servicenow:
+          flags.servicenowUrl !== undefined &&
+          flags.servicenowUser !== undefined &&
+          flags.servicenowPassword !== undefined
+            ? { url: flags.servicenowUrl, user: flags.servicenowUser, password: flags.servicenowPassword }
+            : undefined,
+        onReady: ({ address, namespace, taskQueue, metricsPort }) =>
           process.stderr.write(
-            `kms-retire worker: polling ${taskQueue} on ${address} (namespace ${namespace}); Ctrl-C stops it\n`,
+            `kms-retire worker: polling ${taskQueue} on ${address} (namespace ${namespace})${metricsPort !== undefined ? `; metrics on http://localhost:${metricsPort}/metrics` : ''}; Ctrl-C stops it\n`,
           ),
       });
     });
+}
+
+function callbackUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error('Give an http:// or https:// URL.');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('Give an http:// or https:// URL.');
+  return url.toString();
 }
 
 /** The settings that were given: a gate or watcher keeps its defaults for the rest. */

@@ -70,6 +70,7 @@ export async function guardPendingWindow(s: RetirementState): Promise<Retirement
     if (s.newUsage) {
       await call(acts.cancelKeyDeletion, `CancelKeyDeletion ${s.key.keyId}`, { keyArn: s.key.arn });
       await enableAgain(s);
+      s.reenabledAfterUse();
       const last = s.usageEvents[s.usageEvents.length - 1];
       return s.finish(
         'RolledBack',

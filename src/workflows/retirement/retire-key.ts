@@ -8,6 +8,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -30,6 +31,8 @@ import { guardPendingWindow, schedule } from './deletion-step';
 import { disable, preflight } from './preflight-step';
 import { RetirementState } from './retirement-state';
 import { soak } from './soak-step';
+import { TicketUpdates } from './ticket-updates';
+import { formatDuration } from '../../shared/duration';
 import { isCancellation, undoAfterTemporalCancel, wrapUp } from './temporal-cancel';
 
 function validate(input: RetireKeyInput): KeyRef {
@@ -76,6 +79,14 @@ export async function retireKey(input: RetireKeyInput): Promise<RetirementResult
   s.note(
     `retirement of ${key.arn} started${input.ticket ? ` for ticket ${input.ticket.id}` : ''}${input.requestedBy ? ` by ${input.requestedBy}` : ''}`,
   );
+  if (input.ticket && patched('ticket-updates')) {
+    s.ticketUpdates = new TicketUpdates(s);
+    const o = input.options;
+    s.milestone(
+      'started',
+      `kms-retire is retiring ${key.arn}: preflight, then disable the key and soak ${formatDuration(o.soakMs)} (about until ${new Date(Date.now() + o.soakMs).toISOString()}, +${formatDuration(o.trailLagMs)} for CloudTrail)${o.approval === 'required' ? ', then wait for approval' : ''}, then schedule deletion with a ${o.pendingWindowDays}-day pending window. Workflow ${workflowId}.`,
+    );
+  }
   let result: RetirementResult;
   try {
     result = (await run(s)) ?? s.finish('Failed', 'the retirement ended without an outcome');
@@ -90,8 +101,12 @@ export async function retireKey(input: RetireKeyInput): Promise<RetirementResult
       );
     } else throw err;
   }
-  await wrapUp(s, () => condition(allHandlersFinished));
-  return result;
+  await wrapUp(s, async () => {
+    await s.ticketUpdates?.settled();
+    await condition(allHandlersFinished);
+  });
+  // The timeline as it ends, with the last milestone's post noted when it was given up on.
+  return s.ticketUpdates ? s.result() : result;
 }
 
 async function run(s: RetirementState): Promise<RetirementResult | undefined> {

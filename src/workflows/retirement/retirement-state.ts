@@ -19,8 +19,14 @@ import type {
   UsageEvent,
 } from '../../shared/types';
 import { renderDetails } from './details';
+import { retirementMetrics } from './sinks';
+import { outcomeMilestone, type Milestone } from '../../shared/ticket-update';
+import { formatDuration as fmt } from '../../shared/duration';
+import type { TicketUpdates } from './ticket-updates';
 
 const MAX_EXTENSION_MS = 365 * 86_400_000;
+
+const iso = (ms: number | undefined): string => (ms === undefined ? '?' : new Date(ms).toISOString());
 
 export class RetirementState {
   phase: RetirementPhase = 'Preflight';
@@ -51,6 +57,8 @@ export class RetirementState {
   /** Asked the account's disabling gate for a permit (give it back), and whether it was granted. */
   slotRequested = false;
   slotGranted = false;
+  /** Set when this retirement reports its milestones to its ticket (patch `ticket-updates`). */
+  ticketUpdates?: TicketUpdates;
 
   constructor(
     readonly input: RetireKeyInput,
@@ -73,6 +81,39 @@ export class RetirementState {
     if (phase !== 'Done') this.phaseReached = phase;
     upsertSearchAttributes([{ key: RetirementPhaseAttr, value: phase }]);
     this.note(note);
+    if (phase === 'Soaking')
+      this.milestone(
+        'soaking',
+        `the key is disabled; soaking until ${iso(this.soakEndsAt)} (+${fmt(this.input.options.trailLagMs)} for CloudTrail). A use of the key in that time enables it again.`,
+      );
+    else if (phase === 'AwaitingApproval')
+      this.milestone(
+        'awaiting-approval',
+        `the soak passed without a use; waiting for approval. Approve: kms-retire approve ${this.key.arn} --by <you> (reject: kms-retire reject …), or the ticket webhook's approve action.`,
+      );
+    else if (phase === 'PendingDeletion')
+      this.milestone(
+        'deletion-scheduled',
+        `deletion scheduled for ${this.deletionDate ?? '?'}; a use of the key before then cancels it and enables the key again.`,
+      );
+  }
+
+  /** Reports a milestone to the retirement's ticket, when it reports (see ticket-updates.ts). */
+  milestone(milestone: Milestone, message: string): void {
+    const ticket = this.input.ticket;
+    if (!ticket || !this.ticketUpdates) return;
+    this.ticketUpdates.post({
+      ticket,
+      keyArn: this.key.arn,
+      workflowId: this.workflowId,
+      milestone,
+      phase: this.phase,
+      outcome: this.outcome,
+      message,
+      at: new Date().toISOString(),
+      soakEndsAt: this.soakEndsAt === undefined ? undefined : iso(this.soakEndsAt),
+      deletionDate: this.deletionDate,
+    });
   }
 
   setSoakEnd(ms: number): void {
@@ -84,7 +125,15 @@ export class RetirementState {
     this.outcome = outcome;
     this.reason = reason;
     this.enter('Done', `${outcome}: ${reason}`);
+    retirementMetrics.finished(outcome, this.phaseReached);
+    this.milestone(outcomeMilestone(outcome), `${outcome}: ${reason}`);
     return this.result();
+  }
+
+  /** The metrics' time from the first refused use heard of to now, when the key is enabled again. */
+  reenabledAfterUse(): void {
+    const first = Math.min(...this.usageEvents.map((e) => Date.parse(e.eventTime)).filter(Number.isFinite));
+    if (Number.isFinite(first)) retirementMetrics.reenabledAfterUse((Date.now() - first) / 1000);
   }
 
   /** Takes in the watcher's report; events are kept once each, by event id. */
@@ -97,6 +146,7 @@ export class RetirementState {
     if (fresh.length === 0) return;
     this.usageEvents.push(...fresh);
     this.newUsage = true;
+    retirementMetrics.refusedUses(this.key.account, this.key.region, fresh.length);
     this.note(
       `CloudTrail: ${fresh.map((e) => `${e.eventName} ${e.errorCode ?? ''} by ${e.principalArn ?? 'unknown'} at ${e.eventTime}`).join('; ')}`,
     );

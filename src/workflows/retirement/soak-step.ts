@@ -10,6 +10,7 @@ import type { RetirementState } from './retirement-state';
 
 async function usageSeen(s: RetirementState): Promise<RetirementResult> {
   await enableAgain(s);
+  s.reenabledAfterUse();
   const last = s.usageEvents[s.usageEvents.length - 1];
   return s.finish(
     'Reenabled',

@@ -5,6 +5,10 @@ import type { DisablingGateConfig } from '../../../src/workflows/gate/gate-confi
 import { disablingGateWorkflowId, watcherWorkflowId } from '../../../src/shared/ids';
 import type { WatcherConfig } from '../../../src/workflows/watcher/watcher-config';
 import { createWorker } from '../../../src/worker';
+import type { Metrics } from '../../../src/metrics/metrics';
+import type { TicketCallback } from '../../../src/activities/retirement/ticket-updates';
+import type { JiraSettings } from '../../../src/activities/retirement/jira-comments';
+import type { ServiceNowSettings } from '../../../src/activities/retirement/servicenow-notes';
 import { startTestEmulator, TEST_REGION, type TestEmulator } from '../../helpers/emulator';
 import { devServerConnections, uniqueTaskQueue } from '../../helpers/temporal';
 import { workflowBundle } from '../../workflows/bundle-cache';
@@ -25,6 +29,12 @@ export interface WorkerFixtureOptions {
   wrapClients?: (clients: ClientFactory) => AwsClients;
   /** The emulator's LookupEvents limit per account and Region (default 0: none; AWS allows 2). */
   lookupRatePerSecond?: number;
+  /** Where the worker records kms-retire's metrics. */
+  metrics?: Metrics;
+  /** Where the worker posts ticket updates. */
+  ticketCallback?: TicketCallback;
+  jira?: JiraSettings;
+  servicenow?: ServiceNowSettings;
 }
 
 export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Promise<WorkerFixture> {
@@ -44,6 +54,10 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
     // The emulator's CloudTrail is instant: poll often, assume no delivery lag.
     watcher: { pollIntervalMs: 1000, minLagMs: 0, coverageReportIntervalMs: 60_000, ...options.watcher },
     disablingGate: options.disablingGate,
+    metrics: options.metrics,
+    ticketCallback: options.ticketCallback,
+    jira: options.jira,
+    servicenow: options.servicenow,
   });
   const running = worker.run();
   return {
