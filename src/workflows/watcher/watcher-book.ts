@@ -23,8 +23,10 @@ export class WatcherBook {
 
   register(reg: WatchRegistration): void {
     const previous = this.keys.get(reg.workflowId);
-    this.keys.set(reg.workflowId, { ...reg });
-    const from = Date.parse(reg.from);
+    // CloudTrail writes eventTime to the second: a refused call made in the same second as the
+    // DisableKey request carries an eventTime up to a second before it. Watch from that second.
+    const from = Date.parse(reg.from) - (Date.parse(reg.from) % 1000);
+    this.keys.set(reg.workflowId, { ...reg, from: new Date(from).toISOString() });
     // Re-registering for the same kind of failure (a longer soak) never needs a stretch swept
     // again; a new kind (the pending window) does: its failures in the stretch already swept
     // were not this key's concern then.

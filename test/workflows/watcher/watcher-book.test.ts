@@ -55,6 +55,21 @@ describe('WatcherBook', () => {
     expect(lagged.coveredUntil).toBe(asked - 1000);
   });
 
+  it('hears a refused call made in the same second as the DisableKey request (eventTime is written to the second)', () => {
+    const book = new WatcherBook({ ...config, minLagMs: 0 });
+    const disableRequested = T0 + 10_300;
+    book.register({ workflowId: 'a', keyArn: arn(1), from: iso(disableRequested), watchFor: 'disabled' });
+    // The key is disabled at 00:00:10.400 and a caller refused at 00:00:10.600: eventTime 00:00:10.
+    const refused = failure('e-same-second', arn(1), T0 + 10_000);
+    expect(Date.parse(book.sweepRange(T0 + 12_000).startTime)).toBeLessThanOrEqual(T0 + 10_000);
+    expect(
+      book
+        .afterSweep([refused], T0 + 12_000)
+        .get('a')
+        ?.events.map((e) => e.eventId),
+    ).toEqual(['e-same-second']);
+  });
+
   it('uses the largest lag any key asks for', () => {
     const book = new WatcherBook(config);
     book.register({ workflowId: 'a', keyArn: arn(1), from: iso(T0), watchFor: 'disabled', trailLagMs: 2 * HOUR });
