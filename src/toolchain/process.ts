@@ -34,7 +34,20 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-const live = new Set<ChildProcess>();
+export interface ServerProcessOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Run as this user and group (PostgreSQL refuses to run as root). */
+  uid?: number;
+  gid?: number;
+  /** How stop() asks the server to end (default SIGTERM) ... */
+  stopSignal?: NodeJS.Signals;
+  /** ... and what ends it after graceMs (default SIGKILL after 5 s), and at this process's exit. */
+  killSignal?: NodeJS.Signals;
+  graceMs?: number;
+}
+
+/** Each live server and the signal that ends it at once. */
+const live = new Map<ChildProcess, NodeJS.Signals>();
 let exitHookInstalled = false;
 
 // Servers must never outlive the process that started them, even when it exits abruptly.
@@ -42,15 +55,20 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const child of live) child.kill('SIGKILL');
+    for (const [child, signal] of live) child.kill(signal);
   });
 }
 
 /** Starts a server process whose output is kept (bounded) for diagnostics. */
-export function startServerProcess(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): ServerProcess {
+export function startServerProcess(
+  command: string,
+  args: readonly string[],
+  options: ServerProcessOptions = {},
+): ServerProcess {
+  const { env, uid, gid, stopSignal = 'SIGTERM', killSignal = 'SIGKILL', graceMs = 5000 } = options;
   installExitHook();
-  const child = spawn(command, args, { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
+  const child = spawn(command, args, { env: env ?? process.env, uid, gid, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.set(child, killSignal);
   const lines: string[] = [];
   const keep = (chunk: Buffer): void => {
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -65,8 +83,8 @@ export function startServerProcess(command: string, args: readonly string[], env
     output: () => lines.join('\n'),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.kill(stopSignal);
+      const timer = setTimeout(() => child.kill(killSignal), graceMs);
       await exited;
       clearTimeout(timer);
     },

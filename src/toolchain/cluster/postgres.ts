@@ -3,11 +3,11 @@
  * fresh data directory from initdb in a temporary directory, listening on loopback only. As root it
  * runs as the `postgres` system user (postgres refuses to run as root).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, portOpen } from '../process';
+import { freePort, startServerProcess, waitForPort } from '../process';
 import { heartbeat, type ProgressFn, stderrProgress } from '../progress';
 import { executable, runCommand } from '../run';
 import { ToolchainError } from '../errors';
@@ -90,9 +90,6 @@ function runAs(): { uid?: number; gid?: number } {
   return { uid: Number(id('-u').stdout.trim()), gid: Number(id('-g').stdout.trim()) };
 }
 
-const live = new Set<ChildProcess>();
-let hooked = false;
-
 /**
  * initdb a fresh cluster in a temporary directory (superuser `user`, password `password`, password
  * authentication over TCP as in the postgres image) and start it on a free loopback port.
@@ -140,7 +137,7 @@ export async function startPostgres(options: {
   }
 
   const port = options.port ?? (await freePort());
-  const child = spawn(
+  const server = startServerProcess(
     path.join(bins.binDir, 'postgres'),
     [
       '-D',
@@ -161,48 +158,21 @@ export async function startPostgres(options: {
       '-c',
       'max_connections=200',
     ],
-    { ...owner, stdio: ['ignore', 'pipe', 'pipe'] },
+    // SIGINT is PostgreSQL's fast shutdown; SIGQUIT its immediate one, which also ends the backends
+    // (SIGKILL would leave them and the shared memory behind).
+    { ...owner, stopSignal: 'SIGINT', killSignal: 'SIGQUIT', graceMs: 10_000 },
   );
-  live.add(child);
-  if (!hooked) {
-    hooked = true;
-    // Never outlive the test process: an immediate shutdown of any postmaster still running.
-    process.once('exit', () => {
-      for (const c of live) c.kill('SIGQUIT');
-    });
-  }
-  const lines: string[] = [];
-  const keep = (chunk: Buffer): void => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (lines.length > 60) lines.splice(0, lines.length - 60);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.once('exit', () => live.delete(child));
-  const output = () => lines.join('\n');
-
+  const { child } = server;
+  const output = (): string => server.output();
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGINT'); // fast shutdown
-      const timer = setTimeout(() => child.kill('SIGQUIT'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   };
-
-  const deadline = Date.now() + 60_000;
-  while (!(await portOpen(port))) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      await stop();
-      throw new ToolchainError(`PostgreSQL exited before it listened:\n${output()}`);
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new ToolchainError(`PostgreSQL did not listen on ${port} within 60s:\n${output()}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await waitForPort(server, port, 'PostgreSQL', 60_000);
+  } catch (err) {
+    await stop();
+    throw new ToolchainError((err as Error).message);
   }
   if (options.database && options.database !== 'postgres') {
     const made = await runCommand(

@@ -190,7 +190,7 @@ export async function startTemporalServer(options: {
 
   let server: ServerProcess | undefined;
   const start = async (): Promise<void> => {
-    server = startServerProcess(build.server, [...args, 'start'], env);
+    server = startServerProcess(build.server, [...args, 'start'], { env });
     const s = server;
     const deadline = Date.now() + 120_000;
     while (!(await portOpen(ports.frontend))) {
