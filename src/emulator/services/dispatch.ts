@@ -4,11 +4,18 @@ import { AwsError } from '../errors';
 import type { ServiceContext, ServiceHost, ServiceModule, ServiceRequest } from './context';
 import { dynamodb } from './dynamodb';
 import { ec2 } from './ec2';
+import { eks } from './eks';
+import { lambda } from './lambda';
+import { logs } from './logs';
 import { rds } from './rds';
 import { s3 } from './s3';
+import { secretsmanager } from './secretsmanager';
+import { sns } from './sns';
 
 /** The emulated services by SigV4 signing name (the credential scope's service). */
-const SERVICES: Record<string, ServiceModule> = Object.fromEntries([dynamodb, ec2, rds, s3].map((s) => [s.name, s]));
+const SERVICES: Record<string, ServiceModule> = Object.fromEntries(
+  [dynamodb, ec2, rds, s3, secretsmanager, lambda, logs, sns, eks].map((s) => [s.name, s]),
+);
 
 // JSON protocols name their service in X-Amz-Target too: the fallback when a request is unsigned.
 const TARGETS: [string, string][] = [
