@@ -123,6 +123,15 @@ describe('denials and unavailable services', () => {
     await emu.kms().send(new DescribeKeyCommand({ KeyId: key.Arn }));
   });
 
+  it('applies injected faults to the services by operation name and counts their calls', async () => {
+    const ec2 = emu.client((c) => new EC2Client(c));
+    await emu.admin.setFaults({ DescribeVolumes: { error: { code: 'RequestLimitExceeded', status: 503 }, count: 1 } });
+    const throttled = await awsError(ec2.send(new DescribeVolumesCommand({})));
+    expect([throttled.name, throttled.$metadata?.httpStatusCode]).toEqual(['RequestLimitExceeded', 503]);
+    expect((await ec2.send(new DescribeVolumesCommand({}))).Volumes).toEqual([]);
+    expect((await emu.admin.calls()).byScope[`${TEST_ACCOUNT}/us-east-1`]).toMatchObject({ DescribeVolumes: 2 });
+  });
+
   it('drops the connection to a service marked unavailable in a Region; other Regions still answer', async () => {
     await emu.admin.setUnavailable([{ service: 'dynamodb', region: 'ap-east-1' }]);
     const err = await awsError(
