@@ -16,7 +16,7 @@ import type { ResourceRecord, ResourceType } from '../state';
 import { RESOURCE_TYPES } from '../state';
 import type { Store } from '../store';
 import { ARCHIVING_MS } from './dynamodb/status';
-import { newTable } from './dynamodb/tables';
+import { newTable, tableNameProblem } from './dynamodb/tables';
 import { newInstance, INSTANCE_STATES } from './ec2/instances';
 import { newSnapshot } from './ec2/snapshots';
 import { newVolume } from './ec2/volumes';
@@ -32,6 +32,8 @@ const seeders: Partial<Record<ResourceType, Seeder>> = {
       throw invalid('resources: a dynamodb:table "status" may be ARCHIVED or ARCHIVING; others follow its key.');
     const archivedAt =
       seed.status === 'ARCHIVED' ? s.now - ARCHIVING_MS : seed.status === 'ARCHIVING' ? s.now : undefined;
+    const problem = seed.name === undefined ? undefined : tableNameProblem(seed.name);
+    if (problem) throw invalid(`resources: dynamodb:table name "${seed.name}": ${problem}.`);
     return newTable({
       ...s,
       now: s.created,
