@@ -8,6 +8,7 @@ import { AwsError } from './errors';
 import type { HostedAnswer } from './service-host';
 import { handleEvents } from './events/service';
 import { handleSqs } from './sqs/service';
+import { serveService } from './services/dispatch';
 import { handleSts } from './sts';
 
 const KMS_TARGET = 'TrentService.';
@@ -64,11 +65,14 @@ export function createApp(core: EmulatorCore, defaults: AdminDefaults): Hono {
     c.json(
       {
         __type: 'NotFound',
-        message: `No emulator endpoint ${c.req.method} ${c.req.path}: try POST reset|keys|clock|faults|principals|guardrails|eventbridge|organization, GET calls|clock|faults|guardrails|eventbridge|organization|health.`,
+        message: `No emulator endpoint ${c.req.method} ${c.req.path}: try POST reset|keys|clock|faults|principals|guardrails|services|resources|eventbridge|organization, GET calls|clock|faults|guardrails|services|resources|eventbridge|organization|health.`,
       },
       404,
     ),
   );
+
+  // DynamoDB, EC2, RDS, S3, … (services/dispatch.ts): by the SigV4 scope's service, any method.
+  app.use('*', async (c, next) => (await serveService(core, c.req.raw, c.env)) ?? next());
 
   app.post('*', async (c) => {
     const target = c.req.header('x-amz-target') ?? '';

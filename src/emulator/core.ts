@@ -14,9 +14,11 @@ import type { KmsContext } from './kms/context';
 import { purgeExpiredKeys } from './kms/deletion';
 import { kmsHandlers } from './kms/handlers';
 import { RateLimiter } from './rate-limit';
+import { ServiceControls } from './services/controls';
 import type { Caller } from './request-context';
 import { identifyCaller } from './request-context';
 import type { EmulatorState } from './state';
+import { emptyState } from './state';
 import { Store } from './store';
 import { handleTagging } from './tagging';
 
@@ -54,6 +56,8 @@ export class EmulatorCore {
   readonly clock: EmulatorClock;
   readonly faults = new Faults();
   readonly guardrails = new Guardrails();
+  /** Denials of the emulated services' actions and services unavailable in a Region. */
+  readonly services = new ServiceControls();
   readonly calls = new CallCounter();
   readonly lookupLimiter: RateLimiter;
   readonly eventDelivery: EventDelivery;
@@ -108,6 +112,9 @@ export class EmulatorCore {
     try {
       await this.faults.apply(operation);
       this.guardrails.enforce(ctx, operation, input);
+      // An explicit Deny of kms:<operation> set with POST /_emulator/guardrails {"deny"} (services/controls.ts).
+      const denied = this.services.denial(caller, 'kms', operation);
+      if (denied) throw new AwsError('AccessDeniedException', denied);
       answer = { status: 200, body: await handler(ctx, input), requestId: ctx.requestId };
     } catch (err) {
       error =
@@ -191,10 +198,11 @@ export class EmulatorCore {
   }
 
   reset(): void {
-    this.store.load({ version: 1, clockOffsetMs: 0, keys: [], aliases: [], grants: [], events: [], principals: [] });
+    this.store.load(emptyState());
     this.clock.offsetMs = 0;
     this.faults.clear();
     this.guardrails.clear();
+    this.services.clear();
     this.calls.reset();
     this.lookupLimiter.reset();
     this.eventDelivery.reset();
