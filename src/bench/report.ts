@@ -76,9 +76,11 @@ export function checks(r: BenchResults): { name: string; ok: boolean; value: str
     });
   if (r.scan)
     out.push({
-      name: 'scan stays under its KMS rate',
-      ok: r.scan.kmsCallsPerSecond <= r.scan.kmsRatePerSecond,
-      value: `${n(r.scan.kmsCallsPerSecond)} ≤ ${r.scan.kmsRatePerSecond} calls/s`,
+      // The peak of any 1-s window at the emulator, not the average: the pacer keeps at most
+      // `rate` calls in any 1.025 s of sending, so ≤ holds with 25 ms to spare for transit.
+      name: 'scan stays under its KMS rate (peak calls in any 1-s window)',
+      ok: r.scan.peakCallsInASecond <= r.scan.kmsRatePerSecond,
+      value: `${r.scan.peakCallsInASecond} ≤ ${r.scan.kmsRatePerSecond} calls/s`,
     });
   return out;
 }
@@ -178,8 +180,18 @@ export function renderTables(r: BenchResults): string {
   }
   if (r.scan) {
     const s = r.scan;
-    const t = new Table({ head: ['keys', 'KMS rate/s', 'seconds', 'keys/s', 'KMS calls/s', 'calls/key'] });
-    t.push([s.keys, s.kmsRatePerSecond, n(s.seconds), n(s.keysPerSecond), n(s.kmsCallsPerSecond), n(s.callsPerKey)]);
+    const t = new Table({
+      head: ['keys', 'KMS rate/s', 'seconds', 'keys/s', 'KMS calls/s', 'peak in any 1 s', 'calls/key'],
+    });
+    t.push([
+      s.keys,
+      s.kmsRatePerSecond,
+      n(s.seconds),
+      n(s.keysPerSecond),
+      n(s.kmsCallsPerSecond),
+      s.peakCallsInASecond,
+      n(s.callsPerKey),
+    ]);
     parts.push(`Scan\n${t.toString()}`);
   }
   if (r.checks) {

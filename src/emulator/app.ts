@@ -53,7 +53,7 @@ export function createApp(core: EmulatorCore, defaults: AdminDefaults): Hono {
     c.json(
       {
         __type: 'NotFound',
-        message: `No emulator endpoint ${c.req.method} ${c.req.path}: try POST reset|keys|clock|faults|principals|guardrails, GET calls|clock|faults|guardrails|health.`,
+        message: `No emulator endpoint ${c.req.method} ${c.req.path}: try POST reset|keys|clock|faults|principals|guardrails|quotas, GET calls|clock|faults|guardrails|quotas|health.`,
       },
       404,
     ),

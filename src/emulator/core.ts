@@ -11,6 +11,7 @@ import { camelCase } from './kms/keys';
 import type { KmsContext } from './kms/context';
 import { purgeExpiredKeys } from './kms/deletion';
 import { kmsHandlers } from './kms/handlers';
+import { KmsQuotas, type QuotaTable } from './kms-quotas';
 import { RateLimiter } from './rate-limit';
 import type { Caller } from './request-context';
 import { identifyCaller } from './request-context';
@@ -22,6 +23,8 @@ export interface CoreOptions {
   clock: BaseClock;
   trailDelayMs: number;
   lookupRatePerSecond: number;
+  /** KMS request quotas per account and Region (none by default). */
+  kmsQuotas?: QuotaTable;
   state?: EmulatorState;
   /** Called after anything that changes state, so persistence can save it. */
   onChange?: () => void;
@@ -52,6 +55,7 @@ export class EmulatorCore {
   readonly guardrails = new Guardrails();
   readonly calls = new CallCounter();
   readonly lookupLimiter: RateLimiter;
+  readonly kmsQuotas: KmsQuotas;
   trailDelayMs: number;
   private seq = 0;
 
@@ -59,6 +63,7 @@ export class EmulatorCore {
     this.store = new Store(options.state);
     this.clock = new EmulatorClock(options.clock, this.store.clockOffsetMs);
     this.lookupLimiter = new RateLimiter(options.lookupRatePerSecond);
+    this.kmsQuotas = new KmsQuotas(options.kmsQuotas);
     this.trailDelayMs = options.trailDelayMs;
     // A loop, not Math.max(...spread): a restored trail may hold more events than a call has arguments.
     for (const list of this.store.events.values()) for (const e of list) this.seq = Math.max(this.seq, e.seq);
@@ -77,7 +82,7 @@ export class EmulatorCore {
   /** One KMS call: answer it and record it in CloudTrail, whether it succeeded or failed. */
   async kms(operation: string, input: Record<string, unknown>, meta: RequestMeta): Promise<ServiceAnswer> {
     const { caller, now } = await this.caller(meta);
-    this.calls.record(operation, caller.account, caller.region);
+    this.calls.record(operation, caller.account, caller.region, now);
     purgeExpiredKeys(this.store, now);
     const eventIds = new EventIds(caller.account);
     const ctx: KmsContext = {
@@ -96,6 +101,7 @@ export class EmulatorCore {
     let error: AwsError | undefined;
     try {
       await this.faults.apply(operation);
+      this.kmsQuotas.enforce(caller.account, caller.region, operation, now);
       this.guardrails.enforce(ctx, operation, input);
       answer = { status: 200, body: await handler(ctx, input), requestId: ctx.requestId };
     } catch (err) {
@@ -132,7 +138,7 @@ export class EmulatorCore {
   /** CloudTrail: LookupEvents only, under the per account+Region rate limit. */
   async cloudtrail(operation: string, input: Record<string, unknown>, meta: RequestMeta): Promise<ServiceAnswer> {
     const { caller, now } = await this.caller(meta);
-    this.calls.record(operation, caller.account, caller.region);
+    this.calls.record(operation, caller.account, caller.region, now);
     const requestId = randomUUID();
     try {
       if (operation !== 'LookupEvents')
@@ -154,7 +160,7 @@ export class EmulatorCore {
   /** The Resource Groups Tagging API over the KMS keys (not recorded in CloudTrail, not rate-limited). */
   async tagging(operation: string, input: Record<string, unknown>, meta: RequestMeta): Promise<ServiceAnswer> {
     const { caller, now } = await this.caller(meta);
-    this.calls.record(operation, caller.account, caller.region);
+    this.calls.record(operation, caller.account, caller.region, now);
     purgeExpiredKeys(this.store, now);
     const requestId = randomUUID();
     try {
@@ -179,6 +185,7 @@ export class EmulatorCore {
     this.guardrails.clear();
     this.calls.reset();
     this.lookupLimiter.reset();
+    this.kmsQuotas.reset();
     this.changed();
   }
 }
