@@ -62,12 +62,21 @@ export function checks(r: BenchResults): { name: string; ok: boolean; value: str
       value: `retirement ${r.history.retirementEventsPerRun}, watcher max ${r.history.watcherMaxEventsPerRun}`,
     });
   }
-  if (r.throughput)
+  if (r.throughput) {
     out.push({
       name: 'every retirement of the throughput run decided',
       ok: r.throughput.decided === r.throughput.retirements,
       value: `${r.throughput.decided} of ${r.throughput.retirements}`,
     });
+    const over = (r.throughput.kmsPace ?? []).filter((p) => p.peakPerSecond > Math.max(1, p.configuredPerSecond));
+    out.push({
+      name: 'throughput run: each KMS operation at or under its pace in every 1-s window, never throttled',
+      ok: over.length === 0 && r.throughput.kmsThrottles === 0,
+      value: over.length
+        ? over.map((p) => `${p.operation} ${p.peakPerSecond} > ${n(p.configuredPerSecond)}`).join(', ')
+        : `${r.throughput.kmsThrottles} throttles`,
+    });
+  }
   if (r.seconds !== undefined && !(r.only ?? false))
     out.push({
       name: 'the whole bench runs in under 10 minutes',
@@ -153,6 +162,13 @@ export function renderTables(r: BenchResults): string {
       n(x.peakRssMiB, 0),
     ]);
     parts.push(`Start → decision on the dev server\n${t.toString()}`);
+    const p = new Table({ head: ['KMS operation', 'calls', 'configured pace/s', 'peak in any 1 s'] });
+    for (const row of x.kmsPace ?? [])
+      p.push([row.operation, row.calls, n(row.configuredPerSecond), row.peakPerSecond]);
+    p.push(['all together', '', '', x.kmsPeakAllOperations ?? 'n/a']);
+    parts.push(
+      `KMS calls per account and Region during that run (pace ${x.kmsRateScale ?? '?'} × AWS's quotas; max over the ${x.accounts} accounts; ${x.kmsThrottles ?? 'n/a'} throttled)\n${p.toString()}`,
+    );
   }
   if (r.history) {
     const h = r.history;

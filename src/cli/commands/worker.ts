@@ -62,7 +62,7 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(
       new Option(
         '--watch-report-interval <duration>',
-        `how often each key hears how far coverage reaches (default ${formatDuration(w.coverageReportIntervalMs)})`,
+        `the longest a key goes without hearing how far its coverage reaches (default ${formatDuration(w.coverageReportIntervalMs)}; about ten times over a soak)`,
       )
         .env('KMS_RETIRE_WATCH_REPORT_MS')
         .argParser(duration(0)),
