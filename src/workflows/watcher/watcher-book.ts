@@ -9,18 +9,23 @@ import type { WatchedKey, WatcherCarry, WatcherConfig } from './watcher-config';
 
 /** A key with a soak end hears its coverage about this many times on the way there. */
 export const REPORTS_PER_WATCH = 10;
+/** ...but not more often than this: a soak of seconds needs no report a second (each is a signal). */
+export const MIN_ROUTINE_INTERVAL_MS = 60_000;
 
 /**
  * How often a key hears how far its coverage reaches when nothing else happens: about
  * REPORTS_PER_WATCH times between its registration and its deadline (coverage reaching the soak's
- * end, after its own lag), never more often than the watcher sweeps and at least every
+ * end, after its own lag), never more often than the watcher sweeps or once a minute, and at least every
  * `coverageReportIntervalMs`. Without a deadline (the pending window), or past it (awaiting
  * approval): every `coverageReportIntervalMs`.
  */
 export function routineReportIntervalMs(key: WatchedKey, lagMs: number, config: WatcherConfig): number {
   if (key.reportCoverageAt === undefined || key.deadlineReported) return config.coverageReportIntervalMs;
   const span = Date.parse(key.reportCoverageAt) + lagMs - Date.parse(key.from);
-  return Math.min(config.coverageReportIntervalMs, Math.max(config.pollIntervalMs, span / REPORTS_PER_WATCH));
+  return Math.min(
+    config.coverageReportIntervalMs,
+    Math.max(config.pollIntervalMs, MIN_ROUTINE_INTERVAL_MS, span / REPORTS_PER_WATCH),
+  );
 }
 
 export class WatcherBook {
