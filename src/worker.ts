@@ -11,6 +11,8 @@ import type { JiraSettings } from './activities/retirement/jira-comments';
 import type { ServiceNowSettings } from './activities/retirement/servicenow-notes';
 import { fleetClients } from './aws/clients';
 import type { AwsClients } from './aws/client-factory';
+import { KmsPacer } from './aws/kms-pacer';
+import type { KmsPaceSettings } from './aws/kms-quotas';
 import type { Pacer } from './aws/pacer';
 import { connectClient, temporalSettings, TemporalUnreachableError, type TemporalSettings } from './client/connection';
 import type { DisablingGateConfig } from './workflows/gate/gate-config';
@@ -89,6 +91,8 @@ export interface RunOptions {
   disablingGate?: Partial<DisablingGateConfig>;
   /** e.g. arn:aws:iam::{account}:role/kms-retire: a role per account (KMS_RETIRE_ROLE_TEMPLATE). */
   roleTemplate?: string;
+  /** The KMS pace (KMS_RETIRE_KMS_RATE_SCALE, KMS_RETIRE_KMS_RATES); default a fifth of each quota. */
+  kmsPace?: KmsPaceSettings;
   /** Serve Prometheus metrics on this port (GET /metrics): kms-retire's own and the Temporal SDK's. */
   metricsPort?: number;
   /** The generic ticket callback: URL and secret (key bytes), from the worker's environment only. */
@@ -124,8 +128,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
   }
   const temporal = await connectClient(settings);
   const connection = await connectWorkerConnection(settings);
-  const clients = fleetClients({ roleTemplate: options.roleTemplate });
   const metrics = options.metricsPort !== undefined ? createPrometheusMetrics() : undefined;
+  const clients = fleetClients({
+    roleTemplate: options.roleTemplate,
+    kmsPacer: workerKmsPacer(options.kmsPace, metrics),
+  });
   let server: MetricsServer | undefined;
   let stopVisibility: (() => Promise<void>) | undefined;
   try {
@@ -162,6 +169,21 @@ export async function run(options: RunOptions = {}): Promise<void> {
     await connection.close();
     await temporal.close();
   }
+}
+
+/**
+ * The worker's KMS pacer: every KMS call of its activities, per account, Region and quota. A call
+ * whose turn is more than 45 s away is not sent and the activity is retried (its start-to-close
+ * timeout is a minute), so no activity waits out its timeout and then calls anyway.
+ */
+export function workerKmsPacer(pace?: KmsPaceSettings, metrics?: Metrics): KmsPacer {
+  return new KmsPacer({
+    ...(pace ? { pace } : {}),
+    maxWaitMs: 45_000,
+    ...(metrics
+      ? { observer: { call: (op, t) => metrics.kmsCall(op, t), scale: (s) => metrics.kmsPaceScale(s) } }
+      : {}),
+  });
 }
 
 /** The worker's own connection (the native one), from the same settings as the client's. */

@@ -43,6 +43,8 @@ const RETRYABLE: Record<string, string> = {
   InternalFailure: 'KMSInternal',
   ServiceUnavailable: 'ServiceUnavailable',
   ServiceUnavailableException: 'ServiceUnavailable',
+  // kms-retire's own pacer (src/aws/kms-pacer.ts): the call's turn was too far away; not sent.
+  KmsPaceBusy: 'Throttling',
 };
 
 const NETWORK_CODES = new Set([

@@ -5,6 +5,8 @@
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
+import type { KmsPacer } from './kms-pacer';
+import { paceKmsClient } from './kms-pacing';
 
 export type Credentials = NonNullable<KMSClientConfig['credentials']>;
 
@@ -23,6 +25,11 @@ export interface ClientFactoryOptions {
    * the retry shows in the workflow's history.
    */
   maxAttempts?: number;
+  /**
+   * Paces every KMS call per account, Region and quota (docs/architecture.md, "KMS request
+   * pacing"); absent, KMS calls go out unpaced (tests that count calls, not time).
+   */
+  kmsPacer?: KmsPacer;
 }
 
 export interface AwsClients {
@@ -37,7 +44,11 @@ export class ClientFactory implements AwsClients {
   constructor(private readonly options: ClientFactoryOptions = {}) {}
 
   kms(account: string, region: string): KMSClient {
-    return cached(this.kmsClients, account, region, () => new KMSClient(this.config(account, region)));
+    return cached(this.kmsClients, account, region, () => {
+      const client = new KMSClient(this.config(account, region));
+      if (this.options.kmsPacer) paceKmsClient(client, this.options.kmsPacer, account, region);
+      return client;
+    });
   }
 
   cloudtrail(account: string, region: string): CloudTrailClient {

@@ -3,6 +3,7 @@
  * with a role per account when a template is given.
  */
 import { ClientFactory, type ClientFactoryOptions, type Credentials } from './client-factory';
+import type { KmsPacer } from './kms-pacer';
 import { roleCredentials, type RoleCredentialsOptions } from './role-credentials';
 
 export interface FleetClientOptions {
@@ -14,6 +15,8 @@ export interface FleetClientOptions {
   credentials?: Credentials;
   role?: Omit<RoleCredentialsOptions, 'template' | 'masterCredentials'>;
   maxAttempts?: number;
+  /** Paces every KMS call per account, Region and quota. */
+  kmsPacer?: KmsPacer;
 }
 
 export function fleetClients(options: FleetClientOptions = {}): ClientFactory {
@@ -21,6 +24,7 @@ export function fleetClients(options: FleetClientOptions = {}): ClientFactory {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.kmsPacer ? { kmsPacer: options.kmsPacer } : {}),
   };
   if (options.roleTemplate) {
     factory.credentialsForAccount = roleCredentials({

@@ -7,6 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { ClientFactory } from '../aws/client-factory';
+import type { KmsPacer } from '../aws/kms-pacer';
 import { Pacer } from '../aws/pacer';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator';
 import { EmulatorAdmin } from '../emulator/admin-client';
@@ -36,12 +37,16 @@ export interface Emu {
   stop(): Promise<void>;
 }
 
-/** An emulator whose access key ids are account ids (its convention), with clients for any account. */
-export async function benchEmulator(options: EmulatorOptions): Promise<Emu> {
+/**
+ * An emulator whose access key ids are account ids (its convention), with clients for any account
+ * (their KMS calls paced by `kmsPacer` when given, as the worker's are).
+ */
+export async function benchEmulator(options: EmulatorOptions, kmsPacer?: KmsPacer): Promise<Emu> {
   const emulator = await startEmulator({ port: 0, ...options });
   const clients = new ClientFactory({
     endpoint: emulator.url,
     credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'bench' }),
+    ...(kmsPacer ? { kmsPacer } : {}),
   });
   return {
     emulator,

@@ -171,6 +171,18 @@ export class EmulatorAdmin {
     return (await this.call<{ Resources: SeededResource[] }>('GET', `resources${query ? `?${query}` : ''}`)).Resources;
   }
 
+  /**
+   * Merges KMS request quotas (requests per second per account and Region, by operation; 0 removes
+   * one; "aws" for AWS's published defaults); returns the quotas in force, by quota bucket.
+   */
+  async setQuotas(quotas: Record<string, number> | 'aws'): Promise<Record<string, number>> {
+    return (await this.call<{ Quotas: Record<string, number> }>('POST', 'quotas', quotas)).Quotas;
+  }
+
+  async quotas(): Promise<Record<string, number>> {
+    return (await this.call<{ Quotas: Record<string, number> }>('GET', 'quotas')).Quotas;
+  }
+
   /** Registers an access key id as a named IAM user or assumed-role session for CloudTrail. */
   async registerPrincipal(spec: PrincipalSpec): Promise<Principal> {
     return this.call('POST', 'principals', spec);

@@ -65,7 +65,7 @@ export function createApp(core: EmulatorCore, defaults: AdminDefaults): Hono {
     c.json(
       {
         __type: 'NotFound',
-        message: `No emulator endpoint ${c.req.method} ${c.req.path}: try POST reset|keys|clock|faults|principals|guardrails|services|resources|eventbridge|organization, GET calls|clock|faults|guardrails|services|resources|eventbridge|organization|health.`,
+        message: `No emulator endpoint ${c.req.method} ${c.req.path}: try POST reset|keys|clock|faults|principals|guardrails|quotas|services|resources|eventbridge|organization, GET calls|clock|faults|guardrails|quotas|services|resources|eventbridge|organization|health.`,
       },
       404,
     ),

@@ -13,6 +13,7 @@ import { camelCase } from './kms/keys';
 import type { KmsContext } from './kms/context';
 import { purgeExpiredKeys } from './kms/deletion';
 import { kmsHandlers } from './kms/handlers';
+import { KmsQuotas, type QuotaTable } from './kms-quotas';
 import { RateLimiter } from './rate-limit';
 import { ServiceControls } from './services/controls';
 import type { Caller } from './request-context';
@@ -26,6 +27,8 @@ export interface CoreOptions {
   clock: BaseClock;
   trailDelayMs: number;
   lookupRatePerSecond: number;
+  /** KMS request quotas per account and Region (none by default). */
+  kmsQuotas?: QuotaTable;
   state?: EmulatorState;
   /** Real-time delay of each EventBridge delivery to a target (POST /_emulator/eventbridge changes it). */
   eventDeliveryDelayMs?: number;
@@ -61,6 +64,7 @@ export class EmulatorCore {
   readonly calls = new CallCounter();
   readonly lookupLimiter: RateLimiter;
   readonly eventDelivery: EventDelivery;
+  readonly kmsQuotas: KmsQuotas;
   trailDelayMs: number;
   private seq = 0;
 
@@ -68,6 +72,7 @@ export class EmulatorCore {
     this.store = new Store(options.state);
     this.clock = new EmulatorClock(options.clock, this.store.clockOffsetMs);
     this.lookupLimiter = new RateLimiter(options.lookupRatePerSecond);
+    this.kmsQuotas = new KmsQuotas(options.kmsQuotas);
     this.trailDelayMs = options.trailDelayMs;
     this.eventDelivery = new EventDelivery(this, {
       deliveryDelayMs: options.eventDeliveryDelayMs ?? 0,
@@ -92,7 +97,7 @@ export class EmulatorCore {
   /** One KMS call: answer it and record it in CloudTrail, whether it succeeded or failed. */
   async kms(operation: string, input: Record<string, unknown>, meta: RequestMeta): Promise<ServiceAnswer> {
     const { caller, now } = await this.caller(meta);
-    this.calls.record(operation, caller.account, caller.region);
+    this.calls.record(operation, caller.account, caller.region, now);
     purgeExpiredKeys(this.store, now);
     const eventIds = new EventIds(caller.account);
     const ctx: KmsContext = {
@@ -111,6 +116,7 @@ export class EmulatorCore {
     let error: AwsError | undefined;
     try {
       await this.faults.apply(operation);
+      this.kmsQuotas.enforce(caller.account, caller.region, operation, now);
       this.guardrails.enforce(ctx, operation, input);
       // An explicit Deny of kms:<operation> set with POST /_emulator/guardrails {"deny"} (services/controls.ts).
       const denied = this.services.denial(caller, 'kms', operation);
@@ -151,7 +157,7 @@ export class EmulatorCore {
   /** CloudTrail: LookupEvents (under the per account+Region rate limit) and the trail operations. */
   async cloudtrail(operation: string, input: Record<string, unknown>, meta: RequestMeta): Promise<ServiceAnswer> {
     const { caller, now } = await this.caller(meta);
-    this.calls.record(operation, caller.account, caller.region);
+    this.calls.record(operation, caller.account, caller.region, now);
     const requestId = randomUUID();
     try {
       if (TRAIL_OPERATIONS.has(operation)) {
@@ -179,7 +185,7 @@ export class EmulatorCore {
   /** The Resource Groups Tagging API over the KMS keys (not recorded in CloudTrail, not rate-limited). */
   async tagging(operation: string, input: Record<string, unknown>, meta: RequestMeta): Promise<ServiceAnswer> {
     const { caller, now } = await this.caller(meta);
-    this.calls.record(operation, caller.account, caller.region);
+    this.calls.record(operation, caller.account, caller.region, now);
     purgeExpiredKeys(this.store, now);
     const requestId = randomUUID();
     try {
@@ -206,6 +212,7 @@ export class EmulatorCore {
     this.calls.reset();
     this.lookupLimiter.reset();
     this.eventDelivery.reset();
+    this.kmsQuotas.reset();
     this.changed();
   }
 }

@@ -18,6 +18,8 @@ export interface EmulatorOptions {
   stateFile?: string;
   /** LookupEvents requests per second per account and Region; 0 = unlimited. AWS: 2. */
   lookupRatePerSecond?: number;
+  /** KMS request quotas per account and Region, by operation (none by default; see kms-quotas.ts). */
+  kmsQuotas?: Record<string, number>;
   /** The emulator's base time; e.g. a Temporal time-skipping environment's currentTimeMs. */
   clock?: BaseClock;
   /** Account and Region that `POST /_emulator/keys` uses when a seed names none. */
@@ -43,6 +45,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     trailDelayMs: options.trailDelayMs ?? 0,
     eventDeliveryDelayMs: options.eventDeliveryDelayMs,
     lookupRatePerSecond: options.lookupRatePerSecond ?? 2,
+    kmsQuotas: options.kmsQuotas,
     state,
     onChange: () => writer?.schedule(),
   });

@@ -24,6 +24,10 @@ export interface Metrics {
   ticketPostFailed(system: string): void;
   /** Running retirements per phase and keys soaking per account and Region, from visibility. */
   visibility(byPhase: Map<string, number>, soaking: Map<string, number>): void;
+  /** One KMS request answered (by operation); `throttled` when KMS throttled it. */
+  kmsCall(operation: string, throttled: boolean): void;
+  /** The lowest pace scale of any account, Region and quota (1 = all at their configured pace). */
+  kmsPaceScale(lowest: number): void;
 }
 
 export const NO_METRICS: Metrics = {
@@ -35,6 +39,8 @@ export const NO_METRICS: Metrics = {
   ticketPost: () => undefined,
   ticketPostFailed: () => undefined,
   visibility: () => undefined,
+  kmsCall: () => undefined,
+  kmsPaceScale: () => undefined,
 };
 
 /** The separator of account and Region in `visibility`'s soaking map keys. */
@@ -114,6 +120,24 @@ export function createPrometheusMetrics(now: () => number = Date.now): Prometheu
     labelNames: ['system'] as const,
     registers: [registry],
   });
+  const kmsCalls = new Counter({
+    name: 'kms_retire_kms_calls_total',
+    help: 'KMS requests answered, by operation (every account and Region together)',
+    labelNames: ['operation'] as const,
+    registers: [registry],
+  });
+  const kmsThrottles = new Counter({
+    name: 'kms_retire_kms_throttles_total',
+    help: 'KMS requests answered with throttling (ThrottlingException), by operation',
+    labelNames: ['operation'] as const,
+    registers: [registry],
+  });
+  const paceScale = new Gauge({
+    name: 'kms_retire_kms_pace_scale',
+    help: 'Lowest current KMS pace of any account, Region and quota, as a fraction of its configured pace (1 = none slowed by throttling)',
+    registers: [registry],
+  });
+  paceScale.set(1);
   // Known label values start at 0, so that rate() and absent-series alerts work from the first scrape.
   for (const outcome of OUTCOMES) finished.inc({ outcome, phase: 'Preflight' }, 0);
   for (const phase of PHASES) if (phase !== 'Done') retirements.set({ phase }, 0);
@@ -146,6 +170,13 @@ export function createPrometheusMetrics(now: () => number = Date.now): Prometheu
     },
     ticketPostFailed(system) {
       postsFailed.inc({ system });
+    },
+    kmsCall(operation, throttled) {
+      kmsCalls.inc({ operation });
+      if (throttled) kmsThrottles.inc({ operation });
+    },
+    kmsPaceScale(lowest) {
+      paceScale.set(lowest);
     },
     visibility(byPhase, soakingBy) {
       for (const [phase, n] of byPhase) retirements.set({ phase }, n);

@@ -5,19 +5,20 @@
 import { ListAliasesCommand, ListKeysCommand, type ListAliasesCommandOutput } from '@aws-sdk/client-kms';
 import type { AwsClients } from '../aws/client-factory';
 import { createKmsActivities } from '../activities/retirement/kms';
-import { Pacer } from '../aws/pacer';
 import { parseKeyArn } from '../shared/arn';
 import { formatDuration } from '../shared/duration';
 import { decidePreflight, refusalText } from '../shared/preflight';
 import { DEFAULT_OPTIONS, type RetirementOptions } from '../shared/options';
-import { pacedKmsClients } from './paced-clients';
 import { forEachLimited } from '../shared/limited';
 import type { ScanEntry, ScanReport, ScopeError } from './types';
 
 export interface ScanRequest {
   accounts: string[];
   regions: string[];
-  /** KMS requests per second per account and Region. */
+  /**
+   * KMS requests per second per account and Region, all operations together, for the report: the
+   * clients keep to it (a KmsPacer with `totalPerSecond`, as `kms-retire scan` builds them).
+   */
   kmsRatePerSecond: number;
   options?: Partial<Pick<RetirementOptions, 'minIdleMs' | 'allowExternalMaterial' | 'acceptUnknownBeforeTracking'>>;
   /** Keys described at once per account and Region (the rate still holds). */
@@ -27,8 +28,8 @@ export interface ScanRequest {
 }
 
 export interface ScanDeps {
+  /** Paced clients (ClientFactory with a kmsPacer): a scan makes as many calls as there are keys. */
   clients: AwsClients;
-  pacer?: Pacer;
   now?: () => number;
   /** Called as keys are found (total grows) and judged (done grows). */
   onProgress?: (progress: { done: number; total: number }) => void;
@@ -40,8 +41,8 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
   const now = deps.now ?? Date.now;
   const started = Date.now();
   const options: RetirementOptions = { ...DEFAULT_OPTIONS, ...request.options };
-  const kms = pacedKmsClients(deps.clients, deps.pacer ?? new Pacer(), request.kmsRatePerSecond);
-  const activities = createKmsActivities({ kms: kms.kms, cloudtrail: (a, r) => deps.clients.cloudtrail(a, r) });
+  const kms = deps.clients;
+  const activities = createKmsActivities(deps.clients);
   const entries: ScanEntry[] = [];
   const errors: ScopeError[] = [];
   const progress = { done: 0, total: 0 };

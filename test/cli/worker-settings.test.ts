@@ -27,6 +27,8 @@ const UNSET = {
   KMS_RETIRE_SERVICENOW_URL: undefined,
   KMS_RETIRE_SERVICENOW_USER: undefined,
   KMS_RETIRE_SERVICENOW_PASSWORD: undefined,
+  KMS_RETIRE_KMS_RATE_SCALE: undefined,
+  KMS_RETIRE_KMS_RATES: undefined,
 };
 
 describe('kms-retire worker settings', () => {
@@ -68,6 +70,19 @@ describe('kms-retire worker settings', () => {
     });
   });
 
+  it('takes the KMS pace from the environment, a flag winning; a fifth of each quota by default', async () => {
+    let out = await runCli(['worker', '--kms-rate-scale', '0.5'], {
+      ...UNSET,
+      KMS_RETIRE_KMS_RATE_SCALE: '0.1',
+      KMS_RETIRE_KMS_RATES: 'DisableKey=2,GetKeyLastUsage=1.5',
+    });
+    expect(out.code).toBe(0);
+    expect(run.mock.calls[0]?.[0].kmsPace).toEqual({ scale: 0.5, rates: { DisableKey: 2, GetKeyLastUsage: 1.5 } });
+    out = await runCli(['worker'], UNSET);
+    expect(out.code).toBe(0);
+    expect(run.mock.calls[1]?.[0].kmsPace).toEqual({ scale: 0.2, rates: {} });
+  });
+
   it.each([
     ['KMS_RETIRE_WATCH_INTERVAL_MS', 'soon', /Give a duration of at least 1s/],
     ['KMS_RETIRE_WATCH_INTERVAL_MS', '500', /Give a duration of at least 1s/],
@@ -80,6 +95,9 @@ describe('kms-retire worker settings', () => {
     ['KMS_RETIRE_ROLE_TEMPLATE', 'arn:aws:iam::111122223333:role/x', /has no \{account\} placeholder/],
     ['KMS_RETIRE_METRICS_PORT', '70000', /Give a whole number from 0 to 65535/],
     ['KMS_RETIRE_METRICS_PORT', 'http', /Give a whole number from 0 to 65535/],
+    ['KMS_RETIRE_KMS_RATE_SCALE', '2', /Give a number above 0 and at most 1/],
+    ['KMS_RETIRE_KMS_RATES', 'DisableKeys=2', /"DisableKeys" is not a KMS operation with a published quota/],
+    ['KMS_RETIRE_KMS_RATES', 'DisableKey:2', /is not OPERATION=RATE/],
   ])('%s=%j exits 2 naming the variable and what it accepts; nothing starts', async (name, value, accepts) => {
     const out = await runCli(['worker'], { ...UNSET, [name]: value });
     expect(out.code).toBe(2);

@@ -44,7 +44,8 @@ describe('the worker metrics endpoint', () => {
     );
     await new Promise<void>((r) => sdk.listen(0, '127.0.0.1', () => r()));
     metrics = createPrometheusMetrics();
-    f = await startWorkerFixture({ metrics });
+    // KMS calls paced as `kms-retire worker` paces them (at full quota, to keep the test short).
+    f = await startWorkerFixture({ metrics, kmsPace: { scale: 1, rates: {} } });
     server = await serveMetrics({
       port: 0,
       registry: metrics.registry,
@@ -108,6 +109,11 @@ describe('the worker metrics endpoint', () => {
     expect(lag).toBeGreaterThanOrEqual(0);
     expect(lag).toBeLessThan(60);
     expect(sample(after, 'kms_retire_ticket_posts_failed_total', { system: 'callback' })).toBe(0);
+    // The pacer's view of KMS: calls by operation, no throttling, every bucket at its pace.
+    expect(sample(after, 'kms_retire_kms_calls_total', { operation: 'DisableKey' })).toBe(1);
+    expect(sample(after, 'kms_retire_kms_calls_total', { operation: 'EnableKey' })).toBe(1);
+    expect(sample(after, 'kms_retire_kms_throttles_total', { operation: 'DisableKey' })).toBeUndefined();
+    expect(sample(after, 'kms_retire_kms_pace_scale')).toBe(1);
     // No key id appears as a label anywhere.
     expect(after).not.toContain(key.KeyId);
   });

@@ -55,4 +55,20 @@ describe('replaying histories of earlier versions', () => {
       Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'replay-watcher'),
     ).resolves.toBeUndefined();
   });
+
+  it("a watcher run from before per-key coverage (keys with 2 s and 24 h lags) replays on today's code", async () => {
+    const history = temporal.api.history.v1.History.decode(
+      fs.readFileSync(path.join(dir, 'watcher-before-per-key-coverage.bin')),
+    );
+    const events = history.events ?? [];
+    // Recorded with a 3-s report interval: the old rules reported every key every 3 s, with the
+    // coverage of the largest lag; today's would send the 2-s key its soak end instead.
+    // One patch marker: watcher-batching; watcher-per-key-coverage did not exist yet.
+    expect(events.filter((e) => e.markerRecordedEventAttributes).length).toBe(1);
+    const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(scheduled.filter((n) => n === 'deliverTrailReports').length).toBeGreaterThan(2);
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'replay-watcher-per-key'),
+    ).resolves.toBeUndefined();
+  });
 });

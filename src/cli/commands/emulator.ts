@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { DurationError, parseDuration } from '../../shared/duration';
 import { startEmulator } from '../../emulator';
+import { AwsError } from '../../emulator/errors';
+import { parseQuotaFlag, type QuotaTable } from '../../emulator/kms-quotas';
 import { usageError } from '../errors';
 
 export interface EmulatorFlags {
@@ -10,6 +12,7 @@ export interface EmulatorFlags {
   eventDelay?: string;
   state?: string;
   lookupRate: string;
+  kmsQuotas?: string;
   json?: boolean;
 }
 
@@ -44,6 +47,10 @@ export function registerEmulatorCommand(program: Command): void {
       'keep keys, events, resources, queues, rules and the clock offset in this JSON file across restarts',
     )
     .option('--lookup-rate <perSecond>', 'LookupEvents requests per second per account and Region (0 = unlimited)', '2')
+    .option(
+      '--kms-quotas <quotas>',
+      'KMS request quotas per account and Region: "aws" (AWS\'s published defaults) or OP=N,… such as DisableKey=5 (default: none)',
+    )
     .option('--json', 'print the URL as JSON')
     .action((flags: EmulatorFlags) => runEmulator(flags, untilSignal));
 }
@@ -77,6 +84,13 @@ export async function runEmulator(
     if (err instanceof DurationError) throw usageError(err.message);
     throw err;
   }
+  let kmsQuotas: QuotaTable | undefined;
+  try {
+    kmsQuotas = flags.kmsQuotas === undefined ? undefined : parseQuotaFlag(flags.kmsQuotas);
+  } catch (err) {
+    if (err instanceof AwsError) throw usageError(`--kms-quotas: ${err.message.replace(/^quotas: /, '')}`);
+    throw err;
+  }
   const emulator = await startEmulator({
     port: number(flags.port, '--port', 0),
     host: flags.host,
@@ -84,6 +98,7 @@ export async function runEmulator(
     eventDeliveryDelayMs: eventDelayMs,
     stateFile: flags.state,
     lookupRatePerSecond: number(flags.lookupRate, '--lookup-rate', 0),
+    kmsQuotas,
   });
   out(
     flags.json

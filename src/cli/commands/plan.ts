@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
 import { ClientFactory } from '../../aws/client-factory';
+import { KmsPacer } from '../../aws/kms-pacer';
 import { resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
 import { resolveKeyArgs } from '../key-args';
+import { kmsPace, kmsPaceOptions, type KmsPaceFlags } from '../kms-pace-options';
 import { readKeyFile } from '../key-file';
 import { familyLines } from '../family-view';
 import { accountAndRegion, keyIdOf, table, write, writeJson } from '../output';
 import { planKeys, type PlanEntry } from '../plan-run';
 
-interface PlanFlags {
+interface PlanFlags extends KmsPaceFlags {
   from?: string;
   region?: string;
   account?: string;
@@ -20,7 +22,7 @@ interface PlanFlags {
 
 /** `kms-retire plan <key>...`: may these keys be retired, and why (not)? Changes nothing. */
 export function registerPlanCommand(program: Command): void {
-  program
+  const command = program
     .command('plan')
     .description(
       'preflight only: check each key (DescribeKey, GetKeyLastUsage, aliases, tags, grants) and say whether it may be retired, and why; changes nothing',
@@ -32,33 +34,34 @@ export function registerPlanCommand(program: Command): void {
     .option('--min-idle <duration>', 'required idle time, measured from the later of last use and creation', '90d')
     .option('--allow-external-material', 'allow keys with imported material or in a custom key store')
     .option('--accept-unknown-before-tracking', 'accept idle time proven only since KMS began tracking usage')
-    .option('--json', 'machine-readable output')
-    .action(async (args: string[], flags: PlanFlags) => {
-      const texts = [...args, ...(flags.from ? readKeyFile(flags.from) : [])];
-      if (texts.length === 0) throw usageError('plan needs at least one key ARN (or --from FILE).', 'missing-key');
-      const options = resolveOptions({
-        minIdle: flags.minIdle,
-        allowExternalMaterial: flags.allowExternalMaterial ?? false,
-        acceptUnknownBeforeTracking: flags.acceptUnknownBeforeTracking ?? false,
-      });
-      // The CLI calls AWS itself here, with no Temporal retry behind it: let the SDK retry a little.
-      const clients = new ClientFactory({ maxAttempts: 3 });
-      try {
-        const keys = await resolveKeyArgs(texts, flags, clients);
-        const plan = await planKeys(keys, options, clients);
-        if (flags.json) writeJson({ keys: plan });
-        else write(renderPlan(plan));
-        const failed = plan.filter((p) => !p.checked);
-        if (failed.length > 0)
-          throw new CliError(
-            `${failed.length} of ${plan.length} key(s) could not be checked: ${failed.map((p) => p.error).join('; ')}`,
-            1,
-            'aws-error',
-          );
-      } finally {
-        clients.destroy();
-      }
+    .option('--json', 'machine-readable output');
+  kmsPaceOptions(command).action(async (args: string[], flags: PlanFlags) => {
+    const texts = [...args, ...(flags.from ? readKeyFile(flags.from) : [])];
+    if (texts.length === 0) throw usageError('plan needs at least one key ARN (or --from FILE).', 'missing-key');
+    const options = resolveOptions({
+      minIdle: flags.minIdle,
+      allowExternalMaterial: flags.allowExternalMaterial ?? false,
+      acceptUnknownBeforeTracking: flags.acceptUnknownBeforeTracking ?? false,
     });
+    // The CLI calls AWS itself here, with no Temporal retry behind it: let the SDK retry a little.
+    // Paced as the worker's calls are: the account's quotas are shared with its applications.
+    const clients = new ClientFactory({ maxAttempts: 3, kmsPacer: new KmsPacer({ pace: kmsPace(flags) }) });
+    try {
+      const keys = await resolveKeyArgs(texts, flags, clients);
+      const plan = await planKeys(keys, options, clients);
+      if (flags.json) writeJson({ keys: plan });
+      else write(renderPlan(plan));
+      const failed = plan.filter((p) => !p.checked);
+      if (failed.length > 0)
+        throw new CliError(
+          `${failed.length} of ${plan.length} key(s) could not be checked: ${failed.map((p) => p.error).join('; ')}`,
+          1,
+          'aws-error',
+        );
+    } finally {
+      clients.destroy();
+    }
+  });
 }
 
 export function renderPlan(plan: readonly PlanEntry[]): string {

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { fleetClients } from '../../aws/clients';
+import { KmsPacer } from '../../aws/kms-pacer';
 import { RoleTemplateError, checkRoleTemplate } from '../../aws/role-credentials';
 import { formatCsv, formatJson, formatTable, summary } from '../../scan/format';
 import { scanProgressBar } from '../../scan/progress-bar';
@@ -8,9 +9,10 @@ import { scanFleet } from '../../scan/scanner';
 import { isAccountId, isRegion } from '../../shared/arn';
 import { OptionsError, resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
+import { kmsPace, kmsPaceOptions, type KmsPaceFlags } from '../kms-pace-options';
 import { rate, wholeNumber } from '../settings';
 
-interface ScanFlags {
+interface ScanFlags extends KmsPaceFlags {
   accounts: string;
   regions?: string;
   roleTemplate?: string;
@@ -77,7 +79,7 @@ function format(flags: ScanFlags): 'json' | 'csv' | 'table' {
 
 /** `kms-retire scan`: which keys could go, and why the others stay. */
 export function registerScanCommand(program: Command): void {
-  program
+  const command = program
     .command('scan')
     .description(
       'list every customer-managed key in the given accounts and Regions, sorted into retirement candidates and keys to keep, each with its reason',
@@ -88,7 +90,12 @@ export function registerScanCommand(program: Command): void {
       '--role-template <arn>',
       'role to assume in each account, e.g. arn:aws:iam::{account}:role/kms-retire (default: the current credentials)',
     )
-    .option('--kms-rate <perSecond>', 'KMS requests per second per account and Region', rate(), 10)
+    .option(
+      '--kms-rate <perSecond>',
+      'KMS requests per second per account and Region, all operations together (each operation also keeps its own pace)',
+      rate(),
+      10,
+    )
     .option('--min-idle <duration>', 'idle time a candidate must have proven', '90d')
     .option('--allow-external-material', 'count keys with imported material or in a custom key store as candidates')
     .option('--accept-unknown-before-tracking', 'count keys whose idle time is only proven since usage tracking began')
@@ -100,39 +107,40 @@ export function registerScanCommand(program: Command): void {
     )
     .option('--json', 'print the report as JSON (start --from reads it)')
     .option('--csv', 'print the report as CSV')
-    .option('--out <file>', 'write the report to FILE (format from --json/--csv or the extension) and print a summary')
-    .action(async (flags: ScanFlags) => {
-      const parsed = parseFlags(flags);
-      const clients = fleetClients({ roleTemplate: flags.roleTemplate, maxAttempts: 3 });
-      const bar = scanProgressBar();
-      let report;
-      try {
-        report = await scanFleet(
-          {
-            accounts: parsed.accounts,
-            regions: parsed.regions,
-            kmsRatePerSecond: parsed.rate,
-            concurrencyPerScope: parsed.concurrency,
-            options: parsed.options,
-          },
-          { clients, onProgress: (p) => bar.update(p) },
-        );
-      } finally {
-        bar.stop();
-        clients.destroy();
-      }
-      const kind = format(flags);
-      const text = kind === 'json' ? formatJson(report) : kind === 'csv' ? formatCsv(report) : formatTable(report);
-      if (flags.out) {
-        await writeFile(flags.out, text);
-        process.stdout.write(`${summary(report)}\nwrote ${flags.out}\n`);
-      } else {
-        process.stdout.write(text);
-      }
-      if (report.errors.length > 0) {
-        throw new CliError(
-          `${report.errors.length} account/Region pair(s) could not be scanned; the report lists the others.`,
-        );
-      }
-    });
+    .option('--out <file>', 'write the report to FILE (format from --json/--csv or the extension) and print a summary');
+  kmsPaceOptions(command).action(async (flags: ScanFlags) => {
+    const parsed = parseFlags(flags);
+    const kmsPacer = new KmsPacer({ pace: kmsPace(flags), totalPerSecond: parsed.rate });
+    const clients = fleetClients({ roleTemplate: flags.roleTemplate, maxAttempts: 3, kmsPacer });
+    const bar = scanProgressBar();
+    let report;
+    try {
+      report = await scanFleet(
+        {
+          accounts: parsed.accounts,
+          regions: parsed.regions,
+          kmsRatePerSecond: parsed.rate,
+          concurrencyPerScope: parsed.concurrency,
+          options: parsed.options,
+        },
+        { clients, onProgress: (p) => bar.update(p) },
+      );
+    } finally {
+      bar.stop();
+      clients.destroy();
+    }
+    const kind = format(flags);
+    const text = kind === 'json' ? formatJson(report) : kind === 'csv' ? formatCsv(report) : formatTable(report);
+    if (flags.out) {
+      await writeFile(flags.out, text);
+      process.stdout.write(`${summary(report)}\nwrote ${flags.out}\n`);
+    } else {
+      process.stdout.write(text);
+    }
+    if (report.errors.length > 0) {
+      throw new CliError(
+        `${report.errors.length} account/Region pair(s) could not be scanned; the report lists the others.`,
+      );
+    }
+  });
 }

@@ -4,9 +4,10 @@ import { parseSecret } from '../../webhook/secrets';
 import { DEFAULT_DISABLING_GATE_CONFIG } from '../../workflows/gate/gate-config';
 import { DEFAULT_WATCHER_CONFIG } from '../../workflows/watcher/watcher-config';
 import { formatDuration } from '../../shared/duration';
+import { kmsPace, kmsPaceOptions, type KmsPaceFlags } from '../kms-pace-options';
 import { checked, duration, rate, wholeNumber } from '../settings';
 
-interface WorkerFlags {
+interface WorkerFlags extends KmsPaceFlags {
   watchInterval?: number;
   lookupRps?: number;
   watchMinLag?: number;
@@ -29,7 +30,7 @@ interface WorkerFlags {
 export function registerWorkerCommand(program: Command): void {
   const w = DEFAULT_WATCHER_CONFIG;
   const g = DEFAULT_DISABLING_GATE_CONFIG;
-  program
+  const command = program
     .command('worker')
     .description(
       'run a kms-retire worker (Temporal from TEMPORAL_ADDRESS etc., AWS from the SDK chain) until SIGINT/SIGTERM',
@@ -61,7 +62,7 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(
       new Option(
         '--watch-report-interval <duration>',
-        `how often each key hears how far coverage reaches (default ${formatDuration(w.coverageReportIntervalMs)})`,
+        `the longest a key goes without hearing how far its coverage reaches (default ${formatDuration(w.coverageReportIntervalMs)}; about ten times over a soak)`,
       )
         .env('KMS_RETIRE_WATCH_REPORT_MS')
         .argParser(duration(0)),
@@ -143,56 +144,57 @@ export function registerWorkerCommand(program: Command): void {
       new Option('--servicenow-password <password>', 'its password; prefer the variable')
         .env('KMS_RETIRE_SERVICENOW_PASSWORD')
         .argParser(checked((t) => t)),
-    )
-    .action(async (flags: WorkerFlags, command: Command) => {
-      const sn = [flags.servicenowUrl, flags.servicenowUser, flags.servicenowPassword];
-      if (sn.some((v) => v !== undefined) && !sn.every((v) => v !== undefined))
-        command.error(
-          'error: KMS_RETIRE_SERVICENOW_URL, KMS_RETIRE_SERVICENOW_USER and KMS_RETIRE_SERVICENOW_PASSWORD go together.',
-          { exitCode: 2, code: 'kms-retire.servicenow' },
-        );
-      if ((flags.jiraEmail === undefined) !== (flags.jiraApiToken === undefined))
-        command.error('error: KMS_RETIRE_JIRA_EMAIL and KMS_RETIRE_JIRA_API_TOKEN go together (Basic auth).', {
-          exitCode: 2,
-          code: 'kms-retire.jira',
-        });
-      if ((flags.callbackUrl === undefined) !== (flags.callbackSecret === undefined))
-        command.error(
-          'error: KMS_RETIRE_CALLBACK_URL and KMS_RETIRE_CALLBACK_SECRET go together: the callback is signed.',
-          { exitCode: 2, code: 'kms-retire.callback' },
-        );
-      // The worker package is loaded by this verb alone.
-      const { run } = await import('../../worker.js');
-      await run({
-        watcher: defined({
-          pollIntervalMs: flags.watchInterval,
-          maxRequestsPerSecond: flags.lookupRps,
-          minLagMs: flags.watchMinLag,
-          coverageReportIntervalMs: flags.watchReportInterval,
-        }),
-        disablingGate: defined({ limit: flags.maxDisablingPerAccount, leaseMs: flags.disablingLease }),
-        roleTemplate: flags.roleTemplate,
-        metricsPort: flags.metricsPort,
-        ticketCallback:
-          flags.callbackUrl !== undefined && flags.callbackSecret !== undefined
-            ? { url: flags.callbackUrl, secret: flags.callbackSecret }
-            : undefined,
-        jira:
-          flags.jiraEmail !== undefined && flags.jiraApiToken !== undefined
-            ? { email: flags.jiraEmail, apiToken: flags.jiraApiToken, baseUrl: flags.jiraBaseUrl }
-            : undefined,
-        servicenow:
-          flags.servicenowUrl !== undefined &&
-          flags.servicenowUser !== undefined &&
-          flags.servicenowPassword !== undefined
-            ? { url: flags.servicenowUrl, user: flags.servicenowUser, password: flags.servicenowPassword }
-            : undefined,
-        onReady: ({ address, namespace, taskQueue, metricsPort }) =>
-          process.stderr.write(
-            `kms-retire worker: polling ${taskQueue} on ${address} (namespace ${namespace})${metricsPort !== undefined ? `; metrics on http://localhost:${metricsPort}/metrics` : ''}; Ctrl-C stops it\n`,
-          ),
+    );
+  kmsPaceOptions(command).action(async (flags: WorkerFlags, command: Command) => {
+    const sn = [flags.servicenowUrl, flags.servicenowUser, flags.servicenowPassword];
+    if (sn.some((v) => v !== undefined) && !sn.every((v) => v !== undefined))
+      command.error(
+        'error: KMS_RETIRE_SERVICENOW_URL, KMS_RETIRE_SERVICENOW_USER and KMS_RETIRE_SERVICENOW_PASSWORD go together.',
+        { exitCode: 2, code: 'kms-retire.servicenow' },
+      );
+    if ((flags.jiraEmail === undefined) !== (flags.jiraApiToken === undefined))
+      command.error('error: KMS_RETIRE_JIRA_EMAIL and KMS_RETIRE_JIRA_API_TOKEN go together (Basic auth).', {
+        exitCode: 2,
+        code: 'kms-retire.jira',
       });
+    if ((flags.callbackUrl === undefined) !== (flags.callbackSecret === undefined))
+      command.error(
+        'error: KMS_RETIRE_CALLBACK_URL and KMS_RETIRE_CALLBACK_SECRET go together: the callback is signed.',
+        { exitCode: 2, code: 'kms-retire.callback' },
+      );
+    // The worker package is loaded by this verb alone.
+    const { run } = await import('../../worker.js');
+    await run({
+      watcher: defined({
+        pollIntervalMs: flags.watchInterval,
+        maxRequestsPerSecond: flags.lookupRps,
+        minLagMs: flags.watchMinLag,
+        coverageReportIntervalMs: flags.watchReportInterval,
+      }),
+      disablingGate: defined({ limit: flags.maxDisablingPerAccount, leaseMs: flags.disablingLease }),
+      roleTemplate: flags.roleTemplate,
+      kmsPace: kmsPace(flags),
+      metricsPort: flags.metricsPort,
+      ticketCallback:
+        flags.callbackUrl !== undefined && flags.callbackSecret !== undefined
+          ? { url: flags.callbackUrl, secret: flags.callbackSecret }
+          : undefined,
+      jira:
+        flags.jiraEmail !== undefined && flags.jiraApiToken !== undefined
+          ? { email: flags.jiraEmail, apiToken: flags.jiraApiToken, baseUrl: flags.jiraBaseUrl }
+          : undefined,
+      servicenow:
+        flags.servicenowUrl !== undefined &&
+        flags.servicenowUser !== undefined &&
+        flags.servicenowPassword !== undefined
+          ? { url: flags.servicenowUrl, user: flags.servicenowUser, password: flags.servicenowPassword }
+          : undefined,
+      onReady: ({ address, namespace, taskQueue, metricsPort }) =>
+        process.stderr.write(
+          `kms-retire worker: polling ${taskQueue} on ${address} (namespace ${namespace})${metricsPort !== undefined ? `; metrics on http://localhost:${metricsPort}/metrics` : ''}; Ctrl-C stops it\n`,
+        ),
     });
+  });
 }
 
 function callbackUrl(text: string): string {

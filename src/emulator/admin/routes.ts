@@ -80,6 +80,20 @@ export function adminRoutes(core: EmulatorCore, defaults: AdminDefaults): Hono {
 
   app.get('/calls', (c) => c.json(core.calls.snapshot()));
 
+  // KMS request quotas per account and Region (kms-quotas.ts): {"DisableKey": 5, …}, or "aws".
+  app.get('/quotas', (c) => c.json({ Quotas: core.kmsQuotas.get() }));
+
+  app.post('/quotas', async (c) => {
+    const text = (await c.req.text()).trim();
+    let body: unknown;
+    try {
+      body = text === '' ? {} : (JSON.parse(text) as unknown);
+    } catch {
+      throw new AwsError('ValidationException', 'quotas: the body must be JSON: {"DisableKey": 5} or "aws".');
+    }
+    return c.json({ Quotas: core.kmsQuotas.set(body) });
+  });
+
   // kms:TrailingDaysWithoutKeyUsage, one Deny statement per account (guardrails.ts).
   // …and IAM-like Deny statements on the emulated services' actions (services/controls.ts).
   app.get('/guardrails', (c) => c.json({ Guardrails: core.guardrails.list(), Denials: core.services.listDenials() }));

@@ -44,7 +44,9 @@ export async function cloudTrailWatcher(
   packedCarry?: Uint8Array,
 ): Promise<{ sweeps: number; lookupCalls: number }> {
   const config = batchingOrAsBefore(resolveWatcherConfig(input.config), input);
-  const book = new WatcherBook(config, packedCarry ? unpackCarry<WatcherCarry>(packedCarry) : input.carry);
+  // Asked once, at the start: a run that began before the patch keeps its old rules to the end.
+  const perKey = patched(WATCHER_PER_KEY_COVERAGE_PATCH);
+  const book = new WatcherBook(config, packedCarry ? unpackCarry<WatcherCarry>(packedCarry) : input.carry, perKey);
   setHandler(registerKeySignal, (reg) => book.register(reg));
   setHandler(deregisterKeySignal, ({ workflowId }) => book.deregister(workflowId));
 
@@ -80,6 +82,14 @@ export async function cloudTrailWatcher(
   await condition(allHandlersFinished);
   return { sweeps, lookupCalls };
 }
+
+/**
+ * The workflow patch that gave each key its own coverage: now minus its own CloudTrail lag (not
+ * the largest of the account's keys), routine reports about ten times over a key's watch (not
+ * weekly), and forgotten delivered-event ids at each registration (a key registered after a
+ * sweep saw its event still hears of it). The carried state is unchanged.
+ */
+export const WATCHER_PER_KEY_COVERAGE_PATCH = 'watcher-per-key-coverage';
 
 /** The workflow patch that staggered routine reports, batched deliveries and bounded runs by events. */
 export const WATCHER_BATCHING_PATCH = 'watcher-batching';

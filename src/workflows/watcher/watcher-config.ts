@@ -10,7 +10,10 @@ export interface WatcherConfig {
   maxPagesPerCall: number;
   /** CloudTrail delivery allowance at least assumed; a key's own trailLagMs may raise it. */
   minLagMs: number;
-  /** Each key hears how far coverage reaches at least this often, even with nothing to report. */
+  /**
+   * Each key hears how far its coverage reaches at least this often, even with nothing to report
+   * (more often on the way to its soak end: routineReportIntervalMs in watcher-book.ts).
+   */
   coverageReportIntervalMs: number;
   /**
    * Routine coverage reports (nothing found, no deadline) sent after one sweep at most; the rest

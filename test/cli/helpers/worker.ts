@@ -4,8 +4,9 @@ import { ClientFactory, type AwsClients } from '../../../src/aws/client-factory'
 import type { DisablingGateConfig } from '../../../src/workflows/gate/gate-config';
 import { disablingGateWorkflowId, watcherWorkflowId } from '../../../src/shared/ids';
 import type { WatcherConfig } from '../../../src/workflows/watcher/watcher-config';
-import { createWorker } from '../../../src/worker';
+import { createWorker, workerKmsPacer } from '../../../src/worker';
 import type { Metrics } from '../../../src/metrics/metrics';
+import type { KmsPaceSettings } from '../../../src/aws/kms-quotas';
 import type { TicketCallback } from '../../../src/activities/retirement/ticket-updates';
 import type { JiraSettings } from '../../../src/activities/retirement/jira-comments';
 import type { ServiceNowSettings } from '../../../src/activities/retirement/servicenow-notes';
@@ -31,6 +32,8 @@ export interface WorkerFixtureOptions {
   lookupRatePerSecond?: number;
   /** Where the worker records kms-retire's metrics. */
   metrics?: Metrics;
+  /** Pace the worker's KMS calls as `kms-retire worker` does (unpaced by default). */
+  kmsPace?: KmsPaceSettings;
   /** Where the worker posts ticket updates. */
   ticketCallback?: TicketCallback;
   jira?: JiraSettings;
@@ -44,6 +47,7 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
   const clients = new ClientFactory({
     endpoint: emu.url,
     credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }),
+    ...(options.kmsPace ? { kmsPacer: workerKmsPacer(options.kmsPace, options.metrics) } : {}),
   });
   const worker = await createWorker({
     connection: temporal.nativeConnection,

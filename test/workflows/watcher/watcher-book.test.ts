@@ -91,8 +91,9 @@ describe('WatcherBook', () => {
     let reports = book.afterSweep([ev], T0 + HOUR);
     expect(reports.get('a')?.events.map((e) => e.eventId)).toEqual(['e1']);
     expect(reports.get('b')?.events).toEqual([]); // first coverage report
-    // The overlapping sweep finds e1 again: not sent twice; nothing is due for either key.
-    reports = book.afterSweep([ev], T0 + 2 * HOUR);
+    // The overlapping sweep finds e1 again: not sent twice; nothing is due for either key (a hears
+    // its coverage every 3h15m / 10 on its way to its soak end, b daily).
+    reports = book.afterSweep([ev], T0 + HOUR + 15 * 60_000);
     expect(reports.size).toBe(0);
     // Coverage passes a's deadline: a hears of it, b does not.
     reports = book.afterSweep([], T0 + 3 * HOUR + 15 * 60_000);
@@ -102,7 +103,7 @@ describe('WatcherBook', () => {
     expect([...reports.keys()].sort()).toEqual(['a', 'b']);
   });
 
-  it('with the default settings a key hears coverage weekly, besides its events and its soak end', () => {
+  it('with the default settings a key hears coverage about ten times over its soak, then weekly', () => {
     const DAY = 24 * HOUR;
     const book = new WatcherBook(DEFAULT_WATCHER_CONFIG);
     book.register({
@@ -119,9 +120,9 @@ describe('WatcherBook', () => {
       const found = day === 4 ? [failure('use', arn(1), now - HOUR)] : [];
       if (book.afterSweep(found, now).has('a')) heard.push(day);
     }
-    // The first sweep, the use (day 4), the soak's end (day 9 + lag: the sweep of day 10, before
-    // the week since day 4 is up), then a week after that; nothing on the other 16 days.
-    expect(heard).toEqual([1, 4, 10, 17]);
+    // Every (9 days + 15 minutes) / 10 on the way to the soak's end, the use on day 4 among them,
+    // the soak's end (day 9 + lag: the sweep of day 10), then weekly (awaiting approval, say).
+    expect(heard).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 17]);
   });
 
   it('backfills for a key registered before the coverage, and survives continue-as-new', () => {
