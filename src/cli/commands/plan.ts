@@ -7,6 +7,7 @@ import { readKeyFile } from '../key-file';
 import { familyLines } from '../family-view';
 import { accountAndRegion, keyIdOf, table, write, writeJson } from '../output';
 import { planKeys, type PlanEntry } from '../plan-run';
+import { dependentsLines } from '../dependents-view';
 
 interface PlanFlags {
   from?: string;
@@ -71,6 +72,7 @@ export function renderPlan(plan: readonly PlanEntry[]): string {
           e.lastUsage.summary,
           `aliases: ${e.aliases.join(', ') || 'none'}; grants: ${e.grantCount}`,
           ...(e.family ? ['multi-Region family:', ...familyLines(e.family, e.keyArn)] : []),
+          ...dependentsLines(p.dependents),
         ]
       : [];
     const why = p.error

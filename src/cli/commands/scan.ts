@@ -6,6 +6,7 @@ import { formatCsv, formatJson, formatTable, summary } from '../../scan/format';
 import { scanProgressBar } from '../../scan/progress-bar';
 import { scanFleet } from '../../scan/scanner';
 import { isAccountId, isRegion } from '../../shared/arn';
+import { PROBES, type ProbeName } from '../../shared/dependents';
 import { OptionsError, resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
 import { rate, wholeNumber } from '../settings';
@@ -19,6 +20,8 @@ interface ScanFlags {
   allowExternalMaterial?: boolean;
   acceptUnknownBeforeTracking?: boolean;
   concurrency: number;
+  probes: string;
+  probeRate: number;
   json?: boolean;
   csv?: boolean;
   out?: string;
@@ -67,6 +70,17 @@ function parseFlags(flags: ScanFlags) {
   }
 }
 
+/** `--probes all|none|dynamodb,ebs,…`: the dependency probes whose reverse index the scan builds. */
+function parseProbes(value: string): ProbeName[] {
+  if (value === 'all') return [...PROBES];
+  if (value === 'none') return [];
+  const names = list(value);
+  const bad = names.find((n) => !(PROBES as readonly string[]).includes(n));
+  if (bad !== undefined || names.length === 0)
+    throw usageError(`--probes takes all, none, or some of ${PROBES.join(', ')}${bad ? `; "${bad}" is not one` : ''}.`);
+  return names as ProbeName[];
+}
+
 function format(flags: ScanFlags): 'json' | 'csv' | 'table' {
   if (flags.json) return 'json';
   if (flags.csv) return 'csv';
@@ -98,11 +112,18 @@ export function registerScanCommand(program: Command): void {
       wholeNumber(1),
       4,
     )
+    .option(
+      '--probes <names>',
+      `dependency probes, one listing per service and account and Region: all, none, or some of ${PROBES.join(',')}`,
+      'all',
+    )
+    .option('--probe-rate <perSecond>', 'dependency probe requests per second per service, account and Region', rate(), 10)
     .option('--json', 'print the report as JSON (start --from reads it)')
     .option('--csv', 'print the report as CSV')
     .option('--out <file>', 'write the report to FILE (format from --json/--csv or the extension) and print a summary')
     .action(async (flags: ScanFlags) => {
       const parsed = parseFlags(flags);
+      const probes = parseProbes(flags.probes);
       const clients = fleetClients({ roleTemplate: flags.roleTemplate, maxAttempts: 3 });
       const bar = scanProgressBar();
       let report;
@@ -114,6 +135,8 @@ export function registerScanCommand(program: Command): void {
             kmsRatePerSecond: parsed.rate,
             concurrencyPerScope: parsed.concurrency,
             options: parsed.options,
+            probes,
+            probeRatePerSecond: flags.probeRate,
           },
           { clients, onProgress: (p) => bar.update(p) },
         );
