@@ -3,7 +3,9 @@ import type { Dependent, DependentsEvidence } from '../shared/dependents';
 
 export function dependentLine(d: Dependent): string {
   const extra = [
-    d.attachedTo ? `attached to ${d.attachedTo.instanceId}${d.attachedTo.instanceState ? ` (${d.attachedTo.instanceState})` : ''}` : '',
+    d.attachedTo
+      ? `attached to ${d.attachedTo.instanceId}${d.attachedTo.instanceState ? ` (${d.attachedTo.instanceState})` : ''}`
+      : '',
     d.status ? `status ${d.status}` : '',
     d.grantee ? `grantee ${d.grantee}` : '',
   ].filter((s) => s !== '');
@@ -17,6 +19,8 @@ export function dependentsLines(evidence: DependentsEvidence | undefined): strin
   return [
     found.length ? `dependents (${found.length}):` : 'dependents: none found',
     ...found.map((d) => `  ${dependentLine(d)}`),
-    ...(unknown.length ? [`unknown probes (${unknown.length}):`, ...unknown.map((o) => `  ${o.probe}: ${o.reason ?? 'no answer'}`)] : []),
+    ...(unknown.length
+      ? [`unknown probes (${unknown.length}):`, ...unknown.map((o) => `  ${o.probe}: ${o.reason ?? 'no answer'}`)]
+      : []),
   ];
 }

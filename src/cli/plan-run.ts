@@ -54,7 +54,12 @@ export async function planKeys(
         refusals: decision.refusals,
         evidence: await withFamilyUsage(kms, decision.evidence, now),
         ...(probes.length > 0
-          ? { dependents: { checkedAt: new Date(now()).toISOString(), outcomes: await probeAll(dependents, keyArn, probes) } }
+          ? {
+              dependents: {
+                checkedAt: new Date(now()).toISOString(),
+                outcomes: await probeAll(dependents, keyArn, probes),
+              },
+            }
           : {}),
       });
     } catch (err) {
@@ -103,7 +108,12 @@ async function probeAll(
     try {
       outcomes.push({ probe, answer: 'answered', dependents: await activities.probeDependents({ keyArn, probe }) });
     } catch (err) {
-      outcomes.push({ probe, answer: 'unknown', dependents: [], reason: err instanceof Error ? err.message : String(err) });
+      outcomes.push({
+        probe,
+        answer: 'unknown',
+        dependents: [],
+        reason: err instanceof Error ? err.message : String(err),
+      });
     }
   }
   return outcomes;

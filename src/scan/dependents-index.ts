@@ -23,7 +23,10 @@ export interface DependentsIndex {
 }
 
 /** Lists every probe in `probes` once for the scope; the services are listed side by side. */
-export async function buildDependentsIndex(scope: ScopeListing, probes: readonly ProbeName[]): Promise<DependentsIndex> {
+export async function buildDependentsIndex(
+  scope: ScopeListing,
+  probes: readonly ProbeName[],
+): Promise<DependentsIndex> {
   const index: DependentsIndex = { byKey: new Map(), unknown: [], answered: [] };
   await Promise.all(
     probes.map(async (probe) => {

@@ -117,7 +117,12 @@ export function registerScanCommand(program: Command): void {
       `dependency probes, one listing per service and account and Region: all, none, or some of ${PROBES.join(',')}`,
       'all',
     )
-    .option('--probe-rate <perSecond>', 'dependency probe requests per second per service, account and Region', rate(), 10)
+    .option(
+      '--probe-rate <perSecond>',
+      'dependency probe requests per second per service, account and Region',
+      rate(),
+      10,
+    )
     .option('--json', 'print the report as JSON (start --from reads it)')
     .option('--csv', 'print the report as CSV')
     .option('--out <file>', 'write the report to FILE (format from --json/--csv or the extension) and print a summary')
