@@ -5,7 +5,7 @@
  * a probe that cannot answer is kept as unknown with its reason, never dropped.
  */
 import { listProbe, type ScopeListing } from '../activities/dependents';
-import type { Dependent, ProbeName } from '../shared/dependents';
+import { PROBES, type Dependent, type ProbeName } from '../shared/dependents';
 
 /** A probe that could not answer in a scope. */
 export interface UnknownProbe {
@@ -42,6 +42,10 @@ export async function buildDependentsIndex(
       }
     }),
   );
+  // In PROBES order, whichever listing finished first.
+  const order = (a: ProbeName, b: ProbeName) => PROBES.indexOf(a) - PROBES.indexOf(b);
+  index.answered.sort(order);
+  index.unknown.sort((a, b) => order(a.probe, b.probe));
   return index;
 }
 

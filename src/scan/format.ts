@@ -57,7 +57,7 @@ function row(e: ScanEntry): string[] {
     e.reason,
     e.dependents === undefined ? '' : String(e.dependents.length),
     e.dependents === undefined ? '' : [...new Set(e.dependents.map((d) => d.type))].join(' '),
-    unknownProbesText(e),
+    (e.unknownProbes ?? []).map((u) => u.probe).join(' '),
   ];
 }
 
@@ -80,7 +80,7 @@ export function formatTable(report: ScanReport): string {
   const table = new Table({
     head: ['', 'key', 'aliases', 'state', 'idle (days)', 'reason', ...(probed ? ['dependents', 'unknown probes'] : [])],
     wordWrap: true,
-    colWidths: [null, null, 24, 10, 8, 60, ...(probed ? [28, 16] : [])],
+    colWidths: [null, null, 24, 10, 8, 60, ...(probed ? [34, 18] : [])],
   });
   for (const e of [...report.candidates, ...report.notCandidates]) {
     table.push([
