@@ -6,7 +6,7 @@ import { formatCsv, formatJson, formatTable, summary } from '../../scan/format';
 import { scanProgressBar } from '../../scan/progress-bar';
 import { scanFleet } from '../../scan/scanner';
 import { isAccountId, isRegion } from '../../shared/arn';
-import { PROBES, type ProbeName } from '../../shared/dependents';
+import { parseProbes, PROBES_HELP } from '../probes-flag';
 import { OptionsError, resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
 import { rate, wholeNumber } from '../settings';
@@ -70,17 +70,6 @@ function parseFlags(flags: ScanFlags) {
   }
 }
 
-/** `--probes all|none|dynamodb,ebs,…`: the dependency probes whose reverse index the scan builds. */
-function parseProbes(value: string): ProbeName[] {
-  if (value === 'all') return [...PROBES];
-  if (value === 'none') return [];
-  const names = list(value);
-  const bad = names.find((n) => !(PROBES as readonly string[]).includes(n));
-  if (bad !== undefined || names.length === 0)
-    throw usageError(`--probes takes all, none, or some of ${PROBES.join(', ')}${bad ? `; "${bad}" is not one` : ''}.`);
-  return names as ProbeName[];
-}
-
 function format(flags: ScanFlags): 'json' | 'csv' | 'table' {
   if (flags.json) return 'json';
   if (flags.csv) return 'csv';
@@ -112,11 +101,7 @@ export function registerScanCommand(program: Command): void {
       wholeNumber(1),
       4,
     )
-    .option(
-      '--probes <names>',
-      `dependency probes, one listing per service and account and Region: all, none, or some of ${PROBES.join(',')}`,
-      'all',
-    )
+    .option('--probes <names>', `${PROBES_HELP} (one listing per service, account and Region)`, 'all')
     .option(
       '--probe-rate <perSecond>',
       'dependency probe requests per second per service, account and Region',
