@@ -76,6 +76,15 @@ describe('DynamoDB (JSON 1.0)', () => {
   it('answers AWS errors: unknown key, duplicate table, missing table; UpdateTable moves the key; DeleteTable', async () => {
     const err = await awsError(ddb.send(table('tbl1', 'alias/nope')));
     expect(err.name).toBe('ValidationException');
+    const short = await awsError(ddb.send(new DescribeTableCommand({ TableName: 'ab' })));
+    expect([short.name, short.message]).toEqual([
+      'ValidationException',
+      "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3",
+    ]);
+    // Seeding refuses what the service would refuse.
+    expect((await awsError(emu.admin.seedResources([{ type: 'dynamodb:table', name: 'ab' }]))).message).toContain(
+      'Member must have length greater than or equal to 3',
+    );
     await ddb.send(table('tbl1'));
     expect((await awsError(ddb.send(table('tbl1')))).name).toBe('ResourceInUseException');
     const missing = await awsError(ddb.send(new DescribeTableCommand({ TableName: 'nope' })));
@@ -159,5 +168,18 @@ describe("a table's status follows its key on the emulator clock", () => {
     expect((await status('gone')).status).toBe('ARCHIVING');
     await emu.admin.advanceClock('2h');
     expect((await status('gone')).status).toBe('ARCHIVED');
+  });
+
+  it('follows a seeded key disabled days ago, for a table that took it before', async () => {
+    const key = await emu.admin.seedKey({ keyState: 'Disabled', unusableSince: '-8d' });
+    const recent = await emu.admin.seedKey({ keyState: 'Disabled', unusableSince: '-2d' });
+    await emu.admin.seedResources([
+      { type: 'dynamodb:table', name: 'long-gone', key: key.Arn, created: '-30d' },
+      { type: 'dynamodb:table', name: 'recent', key: recent.Arn, created: '-30d' },
+    ]);
+    expect((await status('long-gone')).status).toBe('ARCHIVED');
+    const inaccessible = await status('recent');
+    expect(inaccessible.status).toBe('INACCESSIBLE_ENCRYPTION_CREDENTIALS');
+    expect(Date.now() - inaccessible.since!.getTime()).toBeGreaterThan(2 * 86_400_000 - 60_000);
   });
 });
