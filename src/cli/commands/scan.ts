@@ -10,6 +10,8 @@ import { isAccountId, isRegion } from '../../shared/arn';
 import { OptionsError, resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
 import { kmsPace, kmsPaceOptions, type KmsPaceFlags } from '../kms-pace-options';
+import { DEFAULT_PROBE_RATE } from '../../activities/dependents/probe-rate';
+import { parseProbes, PROBES_HELP } from '../probes-flag';
 import { rate, wholeNumber } from '../settings';
 
 interface ScanFlags extends KmsPaceFlags {
@@ -24,6 +26,8 @@ interface ScanFlags extends KmsPaceFlags {
   json?: boolean;
   csv?: boolean;
   out?: string;
+  probes: string;
+  probeRate: number;
 }
 
 const list = (value: string): string[] => [
@@ -107,9 +111,17 @@ export function registerScanCommand(program: Command): void {
     )
     .option('--json', 'print the report as JSON (start --from reads it)')
     .option('--csv', 'print the report as CSV')
+    .option('--probes <names>', `${PROBES_HELP} (one listing per service, account and Region)`, 'all')
+    .option(
+      '--probe-rate <perSecond>',
+      'dependency probe requests per second per service, account and Region',
+      rate(),
+      DEFAULT_PROBE_RATE,
+    )
     .option('--out <file>', 'write the report to FILE (format from --json/--csv or the extension) and print a summary');
   kmsPaceOptions(command).action(async (flags: ScanFlags) => {
     const parsed = parseFlags(flags);
+    const probes = parseProbes(flags.probes);
     const kmsPacer = new KmsPacer({ pace: kmsPace(flags), totalPerSecond: parsed.rate });
     const clients = fleetClients({ roleTemplate: flags.roleTemplate, maxAttempts: 3, kmsPacer });
     const bar = scanProgressBar();
@@ -122,6 +134,8 @@ export function registerScanCommand(program: Command): void {
           kmsRatePerSecond: parsed.rate,
           concurrencyPerScope: parsed.concurrency,
           options: parsed.options,
+          probes,
+          probeRatePerSecond: flags.probeRate,
         },
         { clients, onProgress: (p) => bar.update(p) },
       );
