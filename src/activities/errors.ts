@@ -4,7 +4,7 @@
  * ones for throttling, dependency timeouts, internal errors, 5xx and network trouble.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { EXPLICIT_DENY } from '../shared/error-types';
+import { EXPLICIT_DENY, PROBE_DENIED, PROBE_UNAVAILABLE } from '../shared/error-types';
 import { readExplicitDeny } from '../shared/explicit-deny';
 
 // Error codes from the AWS KMS and CloudTrail API References ("Errors" of each operation).
@@ -118,5 +118,68 @@ export async function awsCall<T>(what: string, call: () => Promise<T>): Promise<
     return await call();
   } catch (err) {
     throw classifyAwsError(err, what);
+  }
+}
+
+// The refusals of the probed services, each in its own words: AWS JSON services answer
+// AccessDeniedException, S3 and SQS AccessDenied, EC2 UnauthorizedOperation (Amazon EC2 API
+// Reference, "Error codes"), SNS AuthorizationError (Amazon SNS API Reference, "Common Errors").
+const PROBE_DENIED_CODES = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'AuthorizationError',
+  'AuthorizationErrorException',
+  'AuthFailure',
+  'Forbidden',
+  'UnauthorizedException',
+  'InvalidClientTokenId',
+  'ExpiredTokenException',
+]);
+
+// A service that does not answer in the Region: a Region not enabled for the account answers
+// UnrecognizedClientException or OptInRequired (AWS General Reference, "Enable or disable
+// AWS Regions"); an endpoint that does not resolve fails in DNS before any answer.
+const PROBE_UNAVAILABLE_CODES = new Set([
+  'UnrecognizedClientException',
+  'OptInRequired',
+  'SubscriptionRequiredException',
+  'NotSubscribedException',
+  'UnknownOperationException',
+  'InvalidAction',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Turns any error of a dependency probe into the failure Temporal should see: a refusal is
+ * ProbeDenied, a service that does not answer here ProbeUnavailable (both non-retryable: the
+ * workflow records the probe as unknown); everything else as classifyAwsError decides.
+ */
+export function classifyProbeError(err: unknown, what: string): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  const code = awsErrorCode(err) ?? 'Error';
+  const e = (typeof err === 'object' && err !== null ? err : {}) as SdkErrorShape;
+  const type = PROBE_DENIED_CODES.has(code)
+    ? PROBE_DENIED
+    : PROBE_UNAVAILABLE_CODES.has(code) || (e.code !== undefined && PROBE_UNAVAILABLE_CODES.has(e.code))
+      ? PROBE_UNAVAILABLE
+      : undefined;
+  if (!type) return classifyAwsError(err, what);
+  return ApplicationFailure.create({
+    message: `${what}: ${code}: ${e.message ?? String(err)}`,
+    type,
+    nonRetryable: true,
+    details: [{ awsErrorCode: code, httpStatusCode: e.$metadata?.httpStatusCode }],
+    cause: err instanceof Error ? err : undefined,
+  });
+}
+
+/** Runs one call of a dependency probe; failures leave through classifyProbeError. */
+export async function probeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw classifyProbeError(err, what);
   }
 }

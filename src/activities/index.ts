@@ -1,8 +1,12 @@
-/** Every activity kms-retire registers: the retirement's KMS calls, the watcher's and the gate's. */
+/**
+ * Every activity kms-retire registers: the retirement's KMS calls and dependency probes, the
+ * watcher's and the gate's.
+ */
 import type { Client } from '@temporalio/client';
 import type { AwsClients } from '../aws/client-factory';
 import type { Pacer } from '../aws/pacer';
 import type { Metrics } from '../metrics/metrics';
+import { createDependentsActivities } from './dependents';
 import { createDisablingGateActivities, type DisablingGateDeps } from './gate/disabling-gate';
 import { createKmsActivities } from './retirement/kms';
 import { createTicketUpdateActivities, type TicketUpdateDeps } from './retirement/ticket-updates';
@@ -16,6 +20,8 @@ export interface ActivityDeps extends WatcherRegistryDeps, DisablingGateDeps, Ti
   client: Client;
   clients: AwsClients;
   pacer?: Pacer;
+  /** Dependency probes: requests per second per service, account and Region (DEFAULT_PROBE_RATE). */
+  probeRatePerSecond?: number;
   /** Where activities record kms-retire's metrics (none by default). */
   metrics?: Metrics;
   /** Jira Cloud comments on tickets that came from Jira. */
@@ -29,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createKmsActivities(deps.clients),
     ...createCloudTrailActivities(deps.clients, deps.pacer, deps.metrics),
+    ...createDependentsActivities(deps),
     ...createWatcherRegistryActivities(deps),
     ...createTrailDeliveryActivities(deps),
     ...createDisablingGateActivities(deps),

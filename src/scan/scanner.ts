@@ -41,7 +41,7 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
   const started = Date.now();
   const options: RetirementOptions = { ...DEFAULT_OPTIONS, ...request.options };
   const kms = pacedKmsClients(deps.clients, deps.pacer ?? new Pacer(), request.kmsRatePerSecond);
-  const activities = createKmsActivities({ kms: kms.kms, cloudtrail: (a, r) => deps.clients.cloudtrail(a, r) });
+  const activities = createKmsActivities(kms);
   const entries: ScanEntry[] = [];
   const errors: ScopeError[] = [];
   const progress = { done: 0, total: 0 };

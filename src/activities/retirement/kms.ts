@@ -40,7 +40,7 @@ export interface ScheduleInput extends KeyInput {
   workflowId: string;
 }
 
-export function createKmsActivities(clients: AwsClients) {
+export function createKmsActivities(clients: Pick<AwsClients, 'kms'>) {
   const kms = (keyArn: string) => {
     const key = parseKeyArn(keyArn);
     return clients.kms(key.account, key.region);

@@ -22,7 +22,8 @@ export interface BulkFixture extends WorkerFixture {
 function counting(clients: ClientFactory, inFlight: Map<string, InFlight>): AwsClients {
   const instrumented = new WeakSet<KMSClient>();
   return {
-    cloudtrail: (account, region) => clients.cloudtrail(account, region),
+    // ClientFactory's getters are own properties: the spread keeps every other service's client.
+    ...clients,
     kms(account, region) {
       const kms = clients.kms(account, region);
       if (!instrumented.has(kms)) {

@@ -1,0 +1,91 @@
+/**
+ * One listing per service and scope (account and Region): every resource of that service that
+ * names some KMS key, each with the key ARN it names. The per-key probe activity keeps one key's;
+ * scan's reverse index keeps them all. The same code answers both, so they cannot disagree.
+ */
+import type { AwsClients } from '../../aws/client-factory';
+import type { Pacer } from '../../aws/pacer';
+import type { Dependent, ProbeName } from '../../shared/dependents';
+import { keyArnOf, type KeyScope } from '../../shared/key-reference';
+import { probeCall } from '../errors';
+
+/** A resource (or grant) found by a listing and the key it names. */
+export interface Found {
+  keyArn: string;
+  dependent: Dependent;
+}
+
+export interface ScopeListing {
+  account: string;
+  region: string;
+  partition: string;
+  clients: AwsClients;
+  /** Alias name → target key id (ListAliases), to resolve references by alias. */
+  aliases: ReadonlyMap<string, string>;
+  /** The keys whose dependents are wanted; follow-up calls (a volume's instance) are made for these only. */
+  keyArns: readonly string[];
+  pacer: Pacer;
+  /** Requests per second per service, account and Region. */
+  ratePerSecond: number;
+  /** Called after each call (an activity heartbeats). */
+  onCall?: () => void;
+}
+
+/** What a service's listing gets: its scope and a paced, classified way to call. */
+export interface ListingContext extends ScopeListing {
+  /** Paces one call under the service's rate and classifies its failure (ProbeDenied, …). */
+  call<T>(what: string, send: () => Promise<T>): Promise<T>;
+  /** A key reference (id, ARN, alias, alias ARN) as the key ARN. */
+  keyArnOf(reference: string | undefined): string | undefined;
+  /** Whether a key ARN is one of `keyArns`. */
+  wants(keyArn: string): boolean;
+}
+
+export type ServiceListing = (ctx: ListingContext) => Promise<Found[]>;
+
+/** The context of one service's listing in one scope. */
+export function listingContext(scope: ScopeListing, probe: ProbeName): ListingContext {
+  const keyScope: KeyScope = {
+    partition: scope.partition,
+    account: scope.account,
+    region: scope.region,
+    aliases: scope.aliases,
+  };
+  const wanted = new Set(scope.keyArns);
+  // Rate limits are per service (each service's own quotas), so each probe paces on its own.
+  const paceScope = `${probe}/${scope.account}/${scope.region}`;
+  return {
+    ...scope,
+    async call(what, send) {
+      await scope.pacer.take(paceScope, scope.ratePerSecond);
+      try {
+        return await probeCall(`${what} ${scope.account}/${scope.region}`, send);
+      } finally {
+        scope.onCall?.();
+      }
+    },
+    keyArnOf: (reference) => keyArnOf(reference, keyScope),
+    wants: (keyArn) => wanted.has(keyArn),
+  };
+}
+
+/** A Found for each distinct key among `references` (a resource may name one key twice). */
+export function foundFor(ctx: ListingContext, references: (string | undefined)[], dependent: Dependent): Found[] {
+  const keys = new Set(references.map((r) => ctx.keyArnOf(r)).filter((k): k is string => k !== undefined));
+  return [...keys].map((keyArn) => ({ keyArn, dependent }));
+}
+
+/** Follows a paged listing to its end: `page(token)` returns its items and the next token. */
+export async function allPages<T>(
+  page: (token: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined }>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let token: string | undefined;
+  do {
+    const out = await page(token);
+    items.push(...(out.items ?? []));
+    // An empty token ends a listing as an absent one does (some services answer "").
+    token = out.next || undefined;
+  } while (token);
+  return items;
+}
