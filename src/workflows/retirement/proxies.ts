@@ -2,7 +2,7 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { KmsActivities } from '../../activities/retirement/kms';
 import type { WatcherRegistryActivities } from '../../activities/watcher/watcher-registry';
-import type { Dependent, ProbeInput, TableEncryption } from '../../shared/dependents';
+import type { DependentsActivities } from '../../activities/dependents/activities';
 import { ACTIVITY_OPTIONS, RECHECK_OPTIONS } from '../activity-calls';
 
 export const acts = proxyActivities<KmsActivities & WatcherRegistryActivities>(ACTIVITY_OPTIONS);
@@ -18,33 +18,14 @@ export const familyActs = proxyActivities<Pick<KmsActivities, 'getKeyLastUsage'>
 });
 
 /**
- * The dependency probes' activities (src/activities/dependents): one probe per service, and
- * DescribeTable for the watch of a DynamoDB table during the soak.
- */
-export interface DependentsActivities {
-  probeDependents(input: ProbeInput): Promise<Dependent[]>;
-  describeTableEncryption(input: { tableArn: string }): Promise<TableEncryption>;
-}
-
-/** A probe that cannot look (denied, the service not in the Region) is unknown at once, never retried. */
-export const PROBE_DENIED = 'ProbeDenied';
-export const PROBE_UNAVAILABLE = 'ProbeUnavailable';
-
-/**
- * Bounded: a probe that still fails after a few attempts is recorded as unknown (which refuses
- * unless --dependents warn); the retirement does not wait hours on one service.
+ * The dependency probes (one activity per service) and DescribeTable for the watch of a DynamoDB
+ * table during the soak. Bounded: a probe that still fails after a few attempts is recorded as
+ * unknown (which refuses unless --dependents warn), and ProbeDenied / ProbeUnavailable are never
+ * retried; the retirement does not wait hours on one service.
  */
 export const probeActs = proxyActivities<DependentsActivities>({
   ...ACTIVITY_OPTIONS,
   startToCloseTimeout: '2 minutes',
   scheduleToCloseTimeout: '15 minutes',
-  retry: {
-    ...ACTIVITY_OPTIONS.retry,
-    maximumAttempts: 4,
-    nonRetryableErrorTypes: [
-      ...(ACTIVITY_OPTIONS.retry?.nonRetryableErrorTypes ?? []),
-      PROBE_DENIED,
-      PROBE_UNAVAILABLE,
-    ],
-  },
+  retry: { ...ACTIVITY_OPTIONS.retry, maximumAttempts: 4 },
 });
