@@ -5,6 +5,7 @@ import type { AdminDefaults } from './admin/routes';
 import { adminRoutes } from './admin/routes';
 import type { EmulatorCore, RequestMeta, ServiceAnswer } from './core';
 import { AwsError } from './errors';
+import { serveService } from './services/dispatch';
 import { handleSts } from './sts';
 
 const KMS_TARGET = 'TrentService.';
@@ -58,6 +59,9 @@ export function createApp(core: EmulatorCore, defaults: AdminDefaults): Hono {
       404,
     ),
   );
+
+  // DynamoDB, EC2, RDS, S3, … (services/dispatch.ts): by the SigV4 scope's service, any method.
+  app.use('*', async (c, next) => (await serveService(core, c.req.raw, c.env)) ?? next());
 
   app.post('*', async (c) => {
     const target = c.req.header('x-amz-target') ?? '';

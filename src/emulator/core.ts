@@ -12,9 +12,11 @@ import type { KmsContext } from './kms/context';
 import { purgeExpiredKeys } from './kms/deletion';
 import { kmsHandlers } from './kms/handlers';
 import { RateLimiter } from './rate-limit';
+import { ServiceControls } from './services/controls';
 import type { Caller } from './request-context';
 import { identifyCaller } from './request-context';
 import type { EmulatorState } from './state';
+import { emptyState } from './state';
 import { Store } from './store';
 import { handleTagging } from './tagging';
 
@@ -50,6 +52,8 @@ export class EmulatorCore {
   readonly clock: EmulatorClock;
   readonly faults = new Faults();
   readonly guardrails = new Guardrails();
+  /** Denials of the emulated services' actions and services unavailable in a Region. */
+  readonly services = new ServiceControls();
   readonly calls = new CallCounter();
   readonly lookupLimiter: RateLimiter;
   trailDelayMs: number;
@@ -173,10 +177,11 @@ export class EmulatorCore {
   }
 
   reset(): void {
-    this.store.load({ version: 1, clockOffsetMs: 0, keys: [], aliases: [], grants: [], events: [], principals: [] });
+    this.store.load(emptyState());
     this.clock.offsetMs = 0;
     this.faults.clear();
     this.guardrails.clear();
+    this.services.clear();
     this.calls.reset();
     this.lookupLimiter.reset();
     this.changed();

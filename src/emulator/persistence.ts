@@ -19,7 +19,15 @@ export function loadState(file: string): EmulatorState | undefined {
       `State file ${file} is not an emulator state file (version 1); move it away or pass another --state file.`,
     );
   }
-  return { aliases: [], grants: [], principals: [], clockOffsetMs: 0, ...state } as EmulatorState;
+  return {
+    aliases: [],
+    grants: [],
+    principals: [],
+    clockOffsetMs: 0,
+    resources: [],
+    goneKeys: [],
+    ...state,
+  } as EmulatorState;
 }
 
 /**

@@ -55,6 +55,13 @@ export interface KeyRecord {
   policy: string;
   /** Automatic rotation (absent: never enabled). */
   rotation?: RotationState;
+  /**
+   * When the key last stopped being usable (DisableKey, ScheduleKeyDeletion), while it still is not;
+   * cleared by EnableKey. DynamoDB's table status follows it (services/dynamodb/status.ts).
+   */
+  unusableSince?: number;
+  /** Past spells of unusability longer than 7 days (shorter ones archive nothing), for DynamoDB. */
+  longUnusableSpells?: { from: number; to: number }[];
 }
 
 export interface RotationState {
@@ -126,6 +133,46 @@ export interface Principal {
   sessionToken?: boolean;
 }
 
+/** The resource types the emulated services hold (services/README in docs/emulator.md). */
+export const RESOURCE_TYPES = [
+  'dynamodb:table',
+  'ec2:volume',
+  'ec2:instance',
+  'ec2:snapshot',
+  'ec2:ebs-defaults',
+  'rds:db',
+  'rds:cluster',
+  'rds:snapshot',
+  'rds:cluster-snapshot',
+  's3:bucket',
+  'secretsmanager:secret',
+  'lambda:function',
+  'logs:log-group',
+  'sns:topic',
+  'eks:cluster',
+] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+/** One resource of an emulated service, keyed by type, account, Region and id (its name or generated id). */
+export interface ResourceRecord {
+  type: ResourceType;
+  account: string;
+  region: string;
+  id: string;
+  arn: string;
+  /** The KMS key the resource names, as the service reports it (an ARN, or an alias/id where AWS keeps those). */
+  key?: string;
+  created: number;
+  /** The type's own fields (status, attached instance, engine, …). */
+  extras: Record<string, unknown>;
+}
+
+/** A key removed for good, remembered so that resources naming it know since when it was unusable. */
+export interface GoneKey {
+  arn: string;
+  unusableSince: number;
+}
+
 export interface EmulatorState {
   version: 1;
   clockOffsetMs: number;
@@ -134,8 +181,21 @@ export interface EmulatorState {
   grants: GrantRecord[];
   events: TrailEvent[];
   principals: Principal[];
+  /** Absent in state files from before the emulated services. */
+  resources?: ResourceRecord[];
+  goneKeys?: GoneKey[];
 }
 
 export function emptyState(clockOffsetMs = 0): EmulatorState {
-  return { version: 1, clockOffsetMs, keys: [], aliases: [], grants: [], events: [], principals: [] };
+  return {
+    version: 1,
+    clockOffsetMs,
+    keys: [],
+    aliases: [],
+    grants: [],
+    events: [],
+    principals: [],
+    resources: [],
+    goneKeys: [],
+  };
 }

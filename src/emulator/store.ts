@@ -1,4 +1,14 @@
-import type { AliasRecord, EmulatorState, GrantRecord, KeyRecord, Principal, TrailEvent } from './state';
+import type {
+  AliasRecord,
+  EmulatorState,
+  GoneKey,
+  GrantRecord,
+  KeyRecord,
+  Principal,
+  ResourceRecord,
+  ResourceType,
+  TrailEvent,
+} from './state';
 import { emptyState } from './state';
 
 const scope = (account: string, region: string): string => `${account}/${region}`;
@@ -14,6 +24,9 @@ export class Store {
   /** Per account/Region, in the order the calls happened (oldest first). */
   readonly events = new Map<string, TrailEvent[]>();
   readonly principals = new Map<string, Principal>(); // by access key id
+  /** The emulated services' resources, by type/account/region/id, in creation order. */
+  readonly resources = new Map<string, ResourceRecord>();
+  readonly goneKeys = new Map<string, GoneKey>(); // by key ARN
   clockOffsetMs = 0;
 
   constructor(state: EmulatorState = emptyState()) {
@@ -25,6 +38,8 @@ export class Store {
     this.aliases.clear();
     this.events.clear();
     this.principals.clear();
+    this.resources.clear();
+    this.goneKeys.clear();
     this.clockOffsetMs = state.clockOffsetMs;
     for (const key of state.keys) this.keys.set(key.arn, key);
     for (const alias of state.aliases)
@@ -32,6 +47,8 @@ export class Store {
     this.grants = [...state.grants];
     for (const event of state.events) this.eventsOf(event.account, event.region).push(event);
     for (const principal of state.principals) this.principals.set(principal.accessKeyId, principal);
+    for (const resource of state.resources ?? []) this.putResource(resource);
+    for (const gone of state.goneKeys ?? []) this.goneKeys.set(gone.arn, gone);
   }
 
   toState(): EmulatorState {
@@ -43,7 +60,25 @@ export class Store {
       grants: this.grants,
       events: [...this.events.values()].flat(),
       principals: [...this.principals.values()],
+      resources: [...this.resources.values()],
+      goneKeys: [...this.goneKeys.values()],
     };
+  }
+
+  resourcesIn(type: ResourceType, account: string, region: string): ResourceRecord[] {
+    return [...this.resources.values()].filter((r) => r.type === type && r.account === account && r.region === region);
+  }
+
+  findResource(type: ResourceType, account: string, region: string, id: string): ResourceRecord | undefined {
+    return this.resources.get(resourceIndex(type, account, region, id));
+  }
+
+  putResource(resource: ResourceRecord): void {
+    this.resources.set(resourceIndex(resource.type, resource.account, resource.region, resource.id), resource);
+  }
+
+  deleteResource(resource: ResourceRecord): void {
+    this.resources.delete(resourceIndex(resource.type, resource.account, resource.region, resource.id));
   }
 
   keysIn(account: string, region: string): KeyRecord[] {
@@ -83,11 +118,16 @@ export class Store {
   /** Removes a key for good (its deletion date passed), with its aliases and grants. */
   removeKey(key: KeyRecord): void {
     this.keys.delete(key.arn);
+    this.goneKeys.set(key.arn, { arn: key.arn, unusableSince: key.unusableSince ?? key.deletionDate ?? 0 });
     for (const alias of this.aliasesIn(key.account, key.region)) {
       if (alias.targetKeyId === key.keyId) this.deleteAlias(alias);
     }
     this.grants = this.grants.filter((g) => g.keyArn !== key.arn);
   }
+}
+
+function resourceIndex(type: ResourceType, account: string, region: string, id: string): string {
+  return `${type}/${account}/${region}/${id}`;
 }
 
 function aliasIndex(account: string, region: string, aliasName: string): string {

@@ -21,7 +21,25 @@ export interface TestEmulator {
   /** A real KMSClient against the emulator, signing as `account` (its access key id) in `region`. */
   kms(account?: string, region?: string, options?: ClientOptions): KMSClient;
   cloudtrail(account?: string, region?: string, options?: ClientOptions): CloudTrailClient;
+  /** Any SDK v3 client against the emulator, signing as `account` in `region`; destroyed by stop(). */
+  client<T extends { destroy(): void }>(
+    make: (config: ReturnType<typeof clientConfig>) => T,
+    account?: string,
+    region?: string,
+    options?: ClientOptions,
+  ): T;
   stop(): Promise<void>;
+}
+
+/** The SDK client settings for the emulator (forcePathStyle for S3, ignored by the others). */
+export function clientConfig(endpoint: string, account: string, region: string, opts: ClientOptions = {}) {
+  return {
+    endpoint,
+    region,
+    forcePathStyle: true,
+    maxAttempts: opts.maxAttempts ?? 1,
+    credentials: { accessKeyId: opts.accessKeyId ?? account, secretAccessKey: 'test', sessionToken: opts.sessionToken },
+  };
 }
 
 /** Starts an in-process emulator on a free port with real SDK clients pointed at it. */
@@ -33,12 +51,8 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     ...options,
   });
   const clients: { destroy(): void }[] = [];
-  const config = (account: string, region: string, opts: ClientOptions) => ({
-    endpoint: emulator.url,
-    region,
-    maxAttempts: opts.maxAttempts ?? 1,
-    credentials: { accessKeyId: opts.accessKeyId ?? account, secretAccessKey: 'test', sessionToken: opts.sessionToken },
-  });
+  const config = (account: string, region: string, opts: ClientOptions) =>
+    clientConfig(emulator.url, account, region, opts);
   return {
     url: emulator.url,
     emulator,
@@ -50,6 +64,11 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     },
     cloudtrail(account = TEST_ACCOUNT, region = TEST_REGION, opts = {}) {
       const client = new CloudTrailClient(config(account, region, opts));
+      clients.push(client);
+      return client;
+    },
+    client(make, account = TEST_ACCOUNT, region = TEST_REGION, opts = {}) {
+      const client = make(config(account, region, opts));
       clients.push(client);
       return client;
     },

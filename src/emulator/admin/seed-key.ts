@@ -88,6 +88,7 @@ export function seedKey(
   if (store.keys.has(key.arn)) throw new AwsError('AlreadyExistsException', `Key ${key.arn} already exists.`);
   key.trackingStartDate = seedTime(spec.trackingStartDate, now, 'trackingStartDate') ?? created;
   if (spec.keyState) key.keyState = spec.keyState;
+  if (key.keyState !== 'Enabled') key.unusableSince = now;
   if (spec.lastUsage) {
     key.lastUsage = {
       operation: spec.lastUsage.operation,

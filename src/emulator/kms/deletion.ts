@@ -3,6 +3,7 @@ import type { Store } from '../store';
 import type { KmsHandler } from './context';
 import { seconds } from './context';
 import { isPendingDeletion, requireCustomerManaged, resolveKey, stateError } from './resolve';
+import { markUnusable } from './usability';
 import { optionalInt, requireString } from './validate';
 
 const DAY_MS = 86_400_000;
@@ -22,11 +23,13 @@ const scheduleKeyDeletion: KmsHandler = (ctx, input) => {
   if (key.multiRegionKeyType === 'PRIMARY' && key.replicaArns.some((arn) => ctx.store.keys.has(arn))) {
     key.keyState = 'PendingReplicaDeletion';
     key.deletionDate = undefined;
+    markUnusable(key, ctx.now);
     ctx.responseElements = { keyId: key.arn, keyState: key.keyState, pendingWindowInDays: days };
     return { KeyId: key.arn, KeyState: key.keyState, PendingWindowInDays: days };
   }
   key.keyState = 'PendingDeletion';
   key.deletionDate = ctx.now + days * DAY_MS;
+  markUnusable(key, ctx.now);
   ctx.responseElements = {
     keyId: key.arn,
     deletionDate: new Date(key.deletionDate).toISOString(),
@@ -36,7 +39,10 @@ const scheduleKeyDeletion: KmsHandler = (ctx, input) => {
   return { KeyId: key.arn, DeletionDate: seconds(key.deletionDate), KeyState: key.keyState, PendingWindowInDays: days };
 };
 
-/** CancelKeyDeletion leaves the key Disabled (AWS KMS API Reference, CancelKeyDeletion). */
+/**
+ * CancelKeyDeletion leaves the key Disabled (AWS KMS API Reference, CancelKeyDeletion): still
+ * unusable, so `unusableSince` stays as it was (only EnableKey ends the spell).
+ */
 const cancelKeyDeletion: KmsHandler = (ctx, input) => {
   const key = resolveKey(ctx, requireString(input, 'KeyId'), { aliases: false });
   if (!isPendingDeletion(key)) throw invalidState(`${key.arn} is not pending deletion.`);

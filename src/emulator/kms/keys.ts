@@ -6,6 +6,7 @@ import type { KeySpec } from './metadata';
 import { KEY_SPECS, DEFAULT_USAGE, keyMetadata, newKey } from './metadata';
 import { pageOf } from './paging';
 import { isPendingDeletion, requireCustomerManaged, resolveKey, stateError } from './resolve';
+import { markUnusable, markUsable } from './usability';
 import { applyTags, tagsOf } from './tags';
 import { requireOneOf, requireString } from './validate';
 
@@ -98,6 +99,7 @@ const enableKey: KmsHandler = (ctx, input) => {
   requireCustomerManaged(ctx, key, 'EnableKey');
   if (key.keyState !== 'Enabled' && key.keyState !== 'Disabled') throw stateError(key);
   key.keyState = 'Enabled';
+  markUsable(key, ctx.now);
   return {};
 };
 
@@ -106,6 +108,7 @@ const disableKey: KmsHandler = (ctx, input) => {
   requireCustomerManaged(ctx, key, 'DisableKey');
   if (isPendingDeletion(key) || (key.keyState !== 'Enabled' && key.keyState !== 'Disabled')) throw stateError(key);
   key.keyState = 'Disabled';
+  markUnusable(key, ctx.now);
   return {};
 };
 
