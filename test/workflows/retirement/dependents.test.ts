@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderStatus } from '../../../src/cli/status-view';
+import { TEST_REGION } from '../../helpers/emulator';
+import { DAY, freshAccount, keyState, setUpFixture, withWorker, type Fixture } from '../fixture';
+import { idleKey, tableStatus, tableUnder, untilPhase, volumeUnder } from './dependents-setup';
+
+describe('retireKey and what still depends on the key (time-skipping, emulator)', () => {
+  let f: Fixture;
+  beforeAll(async () => {
+    f = await setUpFixture();
+  });
+  afterAll(async () => {
+    await f?.teardown();
+  });
+
+  it('an attached EBS volume is refused even with --dependents warn, naming it and why; untouched key', async () => {
+    const account = freshAccount();
+    const key = await idleKey(f, account);
+    const volumeId = await volumeUnder(f, account, key.Arn);
+    const result = await withWorker(f, account, async ({ start }) =>
+      (await start(key.Arn, { soak: '1d', dependents: 'warn' })).result(),
+    );
+    expect(result.outcome).toBe('Refused');
+    expect(result.phase).toBe('Preflight');
+    expect(result.refusals?.[0]?.code).toBe('HasDependents');
+    expect(result.reason).toMatch(
+      new RegExp(
+        `^HasDependents: .*ec2:volume arn:aws:ec2:${TEST_REGION}:${account}:volume/${volumeId} \\(attached to i-`,
+      ),
+    );
+    expect(result.reason).toMatch(/attached again.*GetKeyLastUsage guide.*--accept-attached-volume/);
+    expect(await keyState(f.emu.kms(account, TEST_REGION), key.Arn)).toBe('Enabled');
+  });
+
+  it('an attached EBS volume named with --accept-attached-volume goes on to deletion, the volume in the evidence', async () => {
+    const account = freshAccount();
+    const key = await idleKey(f, account);
+    const volumeId = await volumeUnder(f, account, key.Arn);
+    const result = await withWorker(f, account, async ({ start }) =>
+      (
+        await start(key.Arn, {
+          soak: '1d',
+          pendingWindowDays: 7,
+          dependents: 'warn',
+          acceptAttachedVolumes: [volumeId],
+        })
+      ).result(),
+    );
+    expect(result.outcome, result.reason).toBe('Deleted');
+    expect(result.dependents?.warnings).toContainEqual(expect.stringContaining(`${volumeId} (attached to i-`));
+    expect(result.dependents?.recheck).toBeDefined();
+  });
+
+  it('the re-check before ScheduleKeyDeletion refuses a dependent that appeared during the soak, and enables the key', async () => {
+    const account = freshAccount();
+    const key = await idleKey(f, account);
+    const kms = f.emu.kms(account, TEST_REGION);
+    const result = await withWorker(f, account, async ({ start }) => {
+      const handle = await start(key.Arn, { soak: '3d', dependents: 'warn' });
+      await untilPhase(f, handle, 'Soaking');
+      expect(await keyState(kms, key.Arn)).toBe('Disabled');
+      // Someone makes a volume under the (disabled) key's ARN while it soaks: EC2 accepts it.
+      await volumeUnder(f, account, key.Arn, true);
+      return handle.result();
+    });
+    expect(result.outcome, result.reason).toBe('Refused');
+    expect(result.phase).toBe('Scheduling');
+    expect(result.reason).toMatch(
+      /^HasDependents: .*ec2:volume .*appeared since preflight.*enabled again and was not scheduled/,
+    );
+    expect(await keyState(kms, key.Arn)).toBe('Enabled');
+    expect(result.deletionDate).toBeUndefined();
+  });
+
+  it('a DynamoDB table: refused by default, naming the table', async () => {
+    const account = freshAccount();
+    const key = await idleKey(f, account);
+    const table = await tableUnder(f, account, key.Arn);
+    const result = await withWorker(f, account, async ({ start }) => (await start(key.Arn, { soak: '14d' })).result());
+    expect(result.outcome).toBe('Refused');
+    expect(result.reason).toContain(`dynamodb:table ${table} (ACTIVE)`);
+    expect(await tableStatus(f, account, table)).toBe('ACTIVE');
+  });
+
+  it('warn with a DynamoDB table: the soak is capped, the table watch sees it inaccessible and enables the key; status shows the evidence', async () => {
+    const account = freshAccount();
+    const key = await idleKey(f, account);
+    const table = await tableUnder(f, account, key.Arn);
+    const { result, soaking } = await withWorker(f, account, async ({ start }) => {
+      const handle = await start(key.Arn, { soak: '30d', dependents: 'warn' });
+      const soaking = await untilPhase(f, handle, 'Soaking');
+      return { result: await handle.result(), soaking };
+    });
+    expect(soaking.dependents?.tables).toEqual([table]);
+    const shown = renderStatus('retire-key/x', soaking);
+    expect(shown).toContain('dependents (--dependents warn)');
+    expect(shown).toContain(table);
+    expect(Date.parse(soaking.soakEndsAt!) - Date.parse(soaking.disabledAt!)).toBeLessThanOrEqual(6 * DAY);
+    expect(result.outcome, result.reason).toBe('Reenabled');
+    expect(result.reason).toContain(`DynamoDB table ${table} is INACCESSIBLE_ENCRYPTION_CREDENTIALS`);
+    expect(Date.parse(result.timeline.at(-1)!.at) - Date.parse(result.disabledAt!)).toBeLessThanOrEqual(2 * 3_600_000);
+    expect(await tableStatus(f, account, table)).toBe('ACTIVE');
+    expect(await keyState(f.emu.kms(account, TEST_REGION), key.Arn)).toBe('Enabled');
+  });
+});
