@@ -3,7 +3,9 @@ import type { SeedKeySpec } from './admin/seed-key';
 import type { CallCounts } from './calls';
 import type { FaultTable } from './faults';
 import type { Guardrail, GuardrailSpec } from './guardrails';
-import type { Principal } from './state';
+import type { ServiceDenial, UnavailableService } from './services/controls';
+import type { ResourceSeed } from './services/seed-types';
+import type { Principal, ResourceType } from './state';
 
 /** What `seedKey` returns: DescribeKey's metadata with ISO-8601 times, plus Region and TrackingStartDate. */
 export interface SeededKey {
@@ -26,6 +28,18 @@ export interface SeededKey {
     ReplicaKeys: { Arn: string; Region: string }[];
   };
   [field: string]: unknown;
+}
+
+/** A resource of an emulated service as the admin API shows it (its type's extras beside these). */
+export interface SeededResource {
+  type: ResourceType;
+  account: string;
+  region: string;
+  id: string;
+  arn: string;
+  key?: string;
+  created: string;
+  [extra: string]: unknown;
 }
 
 export interface ClockReading {
@@ -125,6 +139,34 @@ export class EmulatorAdmin {
 
   async guardrails(): Promise<Guardrail[]> {
     return (await this.call<{ Guardrails: Guardrail[] }>('GET', 'guardrails')).Guardrails;
+  }
+
+  /**
+   * Denies these IAM actions (e.g. "dynamodb:ListTables", "ec2:Describe*") to `account`, as an
+   * explicit Deny in a policy; an empty list removes it. Returns every denial in force.
+   */
+  async denyActions(
+    spec: Omit<ServiceDenial, 'policyType'> & { policyType?: ServiceDenial['policyType'] },
+  ): Promise<ServiceDenial[]> {
+    return (await this.call<{ Denials: ServiceDenial[] }>('POST', 'guardrails', spec)).Denials;
+  }
+
+  /** Makes these services unreachable in these Regions (replaces the list; [] restores them). */
+  async setUnavailable(unavailable: UnavailableService[]): Promise<UnavailableService[]> {
+    return (await this.call<{ Unavailable: UnavailableService[] }>('POST', 'services', { unavailable })).Unavailable;
+  }
+
+  /** Seeds resources of the emulated services (account and Region default to this client's). */
+  async seedResources(seeds: ResourceSeed[]): Promise<SeededResource[]> {
+    const resources = seeds.map((s) => ({ account: this.defaults.account, region: this.defaults.region, ...s }));
+    return (await this.call<{ Resources: SeededResource[] }>('POST', 'resources', { resources })).Resources;
+  }
+
+  async resources(filter: { type?: ResourceType; account?: string; region?: string } = {}): Promise<SeededResource[]> {
+    const query = new URLSearchParams(
+      Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    ).toString();
+    return (await this.call<{ Resources: SeededResource[] }>('GET', `resources${query ? `?${query}` : ''}`)).Resources;
   }
 
   /** Registers an access key id as a named IAM user or assumed-role session for CloudTrail. */

@@ -54,7 +54,7 @@ export function createApp(core: EmulatorCore, defaults: AdminDefaults): Hono {
     c.json(
       {
         __type: 'NotFound',
-        message: `No emulator endpoint ${c.req.method} ${c.req.path}: try POST reset|keys|clock|faults|principals|guardrails, GET calls|clock|faults|guardrails|health.`,
+        message: `No emulator endpoint ${c.req.method} ${c.req.path}: try POST reset|keys|clock|faults|principals|guardrails|services|resources, GET calls|clock|faults|guardrails|services|resources|health.`,
       },
       404,
     ),

@@ -6,6 +6,7 @@ import type { FaultTable } from '../faults';
 import type { PrincipalSpec } from './principals';
 import { registerPrincipal } from './principals';
 import { seedKey, seededView } from './seed-key';
+import { resourceView, seedResources } from '../services/seeding';
 
 export interface AdminDefaults {
   account: string;
@@ -79,9 +80,34 @@ export function adminRoutes(core: EmulatorCore, defaults: AdminDefaults): Hono {
   app.get('/calls', (c) => c.json(core.calls.snapshot()));
 
   // kms:TrailingDaysWithoutKeyUsage, one Deny statement per account (guardrails.ts).
-  app.get('/guardrails', (c) => c.json({ Guardrails: core.guardrails.list() }));
+  // …and IAM-like Deny statements on the emulated services' actions (services/controls.ts).
+  app.get('/guardrails', (c) => c.json({ Guardrails: core.guardrails.list(), Denials: core.services.listDenials() }));
 
-  app.post('/guardrails', async (c) => c.json({ Guardrails: core.guardrails.set(await jsonBody(c)) }));
+  app.post('/guardrails', async (c) => {
+    const body = await jsonBody(c);
+    if ('deny' in body) return c.json({ Denials: core.services.setDenial(body) });
+    return c.json({ Guardrails: core.guardrails.set(body) });
+  });
+
+  // Services unavailable in a Region (services/controls.ts).
+  app.get('/services', (c) => c.json({ Unavailable: core.services.listUnavailable() }));
+
+  app.post('/services', async (c) => c.json({ Unavailable: core.services.setUnavailable(await jsonBody(c)) }));
+
+  // The emulated services' resources, seeded without their own API calls (services/seeding.ts).
+  app.post('/resources', async (c) => {
+    const made = seedResources(core.store, await jsonBody(c), await core.clock.now(), defaults);
+    core.changed();
+    return c.json({ Resources: made.map(resourceView) });
+  });
+
+  app.get('/resources', (c) => {
+    const { type, account, region } = c.req.query();
+    const found = [...core.store.resources.values()].filter(
+      (r) => (!type || r.type === type) && (!account || r.account === account) && (!region || r.region === region),
+    );
+    return c.json({ Resources: found.map(resourceView) });
+  });
 
   app.post('/principals', async (c) => {
     const principal = registerPrincipal(

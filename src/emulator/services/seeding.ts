@@ -1,0 +1,113 @@
+/**
+ * `POST /_emulator/resources`: makes the emulated services' resources without their own API calls,
+ * through the same record builders the create calls use, so a scenario can be set up in one call:
+ *
+ *   {"resources": [{"type": "ec2:volume", "key": "alias/app", "instanceId": "i-0abc…"},
+ *                  {"type": "dynamodb:table", "name": "orders", "key": "<key ARN>"}]}
+ *
+ * Each seed: `type` (RESOURCE_TYPES), `account`/`region` (default: the emulator's), `name` (or
+ * generated id), `key` (id, alias or ARN: stored as the service reports it, a key ARN where the
+ * service resolves keys, and as given when the key does not exist here), `created` (ISO, epoch ms or
+ * "-30d"), and the type's extras (SeedExtras).
+ */
+import { AwsError } from '../errors';
+import { seedTime } from '../admin/seed-key';
+import type { ResourceRecord, ResourceType } from '../state';
+import { RESOURCE_TYPES } from '../state';
+import type { Store } from '../store';
+import { ARCHIVING_MS } from './dynamodb/status';
+import { newTable } from './dynamodb/tables';
+import { newInstance, INSTANCE_STATES } from './ec2/instances';
+import { newSnapshot } from './ec2/snapshots';
+import { newVolume } from './ec2/volumes';
+import { keyArnOrAsGiven } from './keys';
+import type { ResourceSeed, Seeder } from './seed-types';
+import { otherSeeders } from './seeders';
+
+const invalid = (message: string): AwsError => new AwsError('ValidationException', message);
+
+const seeders: Partial<Record<ResourceType, Seeder>> = {
+  'dynamodb:table': (seed, s) => {
+    if (seed.status !== undefined && seed.status !== 'ARCHIVED' && seed.status !== 'ARCHIVING')
+      throw invalid('resources: a dynamodb:table "status" may be ARCHIVED or ARCHIVING; others follow its key.');
+    const archivedAt =
+      seed.status === 'ARCHIVED' ? s.now - ARCHIVING_MS : seed.status === 'ARCHIVING' ? s.now : undefined;
+    return newTable({
+      ...s,
+      now: s.created,
+      name: seed.name ?? `table-${Math.random().toString(36).slice(2, 8)}`,
+      archivedAt,
+    });
+  },
+  'ec2:volume': (seed, s) => {
+    if (seed.instanceId && !s.store.findResource('ec2:instance', s.account, s.region, seed.instanceId))
+      s.store.putResource(newInstance({ ...s, now: s.created, id: seed.instanceId }));
+    return newVolume({
+      ...s,
+      now: s.created,
+      id: seed.name,
+      ...(typeof seed.size === 'number' ? { size: seed.size } : {}),
+      ...(seed.instanceId
+        ? { attachment: { instanceId: seed.instanceId, device: seed.device ?? '/dev/sdf', attachTime: s.created } }
+        : {}),
+    });
+  },
+  'ec2:instance': (seed, s) => {
+    if (seed.status !== undefined && !INSTANCE_STATES.includes(seed.status))
+      throw invalid(`resources: an ec2:instance "status" is one of ${INSTANCE_STATES.join(', ')}.`);
+    return newInstance({ ...s, now: s.created, id: seed.name, state: seed.status });
+  },
+  'ec2:snapshot': (seed, s) => newSnapshot({ ...s, now: s.created, id: seed.name, volumeId: seed.volumeId }),
+  'ec2:ebs-defaults': (seed, s) => ({
+    type: 'ec2:ebs-defaults',
+    account: s.account,
+    region: s.region,
+    id: 'default',
+    arn: `arn:aws:ec2:${s.region}:${s.account}:ebs-defaults`,
+    ...(s.keyArn ? { key: s.keyArn } : {}),
+    created: s.created,
+    extras: { encryptionByDefault: seed.encryptionByDefault === true },
+  }),
+  ...otherSeeders,
+};
+
+/** Seeds the given resources (all checked before any is stored); returns their records. */
+export function seedResources(
+  store: Store,
+  body: Record<string, unknown>,
+  now: number,
+  defaults: { account: string; region: string },
+): ResourceRecord[] {
+  const list = Array.isArray(body.resources) ? (body.resources as unknown[]) : [body];
+  const made = list.map((entry, i) => {
+    const seed = entry as ResourceSeed;
+    if (!seed || typeof seed !== 'object' || !RESOURCE_TYPES.includes(seed.type))
+      throw invalid(`resources[${i}]: "type" must be one of ${RESOURCE_TYPES.join(', ')}.`);
+    const seeder = seeders[seed.type];
+    if (!seeder) throw invalid(`resources[${i}]: ${seed.type} cannot be seeded yet.`);
+    const account = seed.account ?? defaults.account;
+    const region = seed.region ?? defaults.region;
+    if (!/^\d{12}$/.test(account)) throw invalid(`resources[${i}]: "account" must be a 12-digit account id.`);
+    if (seed.key !== undefined && typeof seed.key !== 'string')
+      throw invalid(`resources[${i}]: "key" must be a string.`);
+    const created = seedTime(seed.created, now, 'created') ?? now;
+    const keyArn = seed.key ? keyArnOrAsGiven(store, account, region, seed.key) : undefined;
+    return seeder(seed, { store, account, region, now, created, ...(keyArn ? { keyArn } : {}) });
+  });
+  for (const record of made) store.putResource(record);
+  return made;
+}
+
+/** A record as the admin API shows it: times in ISO-8601, extras flattened beside the common fields. */
+export function resourceView(r: ResourceRecord): Record<string, unknown> {
+  return {
+    ...r.extras,
+    type: r.type,
+    account: r.account,
+    region: r.region,
+    id: r.id,
+    arn: r.arn,
+    key: r.key,
+    created: new Date(r.created).toISOString(),
+  };
+}
