@@ -102,4 +102,41 @@ describe('retireKey and what still depends on the key (time-skipping, emulator)'
     expect(await tableStatus(f, account, table)).toBe('ACTIVE');
     expect(await keyState(f.emu.kms(account, TEST_REGION), key.Arn)).toBe('Enabled');
   });
+
+  it('a probe denied by a guardrail (an explicit deny of dynamodb:ListTables) is unknown and refuses; with warn too, as it could hide a table', async () => {
+    const account = freshAccount();
+    const key = await idleKey(f, account);
+    await f.emu.admin.denyActions({ account, deny: ['dynamodb:ListTables'] });
+    const [refused, warned] = await withWorker(f, account, async ({ start }) => {
+      const first = await (await start(key.Arn, { soak: '1d' })).result();
+      const second = await (await start(key.Arn, { soak: '1d', dependents: 'warn' })).result();
+      return [first, second];
+    });
+    for (const result of [refused, warned]) {
+      expect(result.outcome).toBe('Refused');
+      expect(result.reason).toMatch(/^HasDependents: .*dynamodb probe unknown: ProbeDenied: .*with an explicit deny/);
+      const dynamo = result.dependents?.evidence.outcomes.find((o) => o.probe === 'dynamodb');
+      expect(dynamo?.answer).toBe('unknown');
+    }
+    expect(refused.reason).toContain('counts as a dependent; --dependents warn to go on');
+    expect(warned.reason).toContain('even with warn: it could hide a DynamoDB table');
+    expect(await keyState(f.emu.kms(account, TEST_REGION), key.Arn)).toBe('Enabled');
+  });
+
+  it('warn goes on past a probe that cannot look (rds denied), to deletion, with the unknown probe in status', async () => {
+    const account = freshAccount();
+    const key = await idleKey(f, account);
+    await f.emu.admin.denyActions({ account, deny: ['rds:Describe*'] });
+    const refused = await withWorker(f, account, async ({ start }) => (await start(key.Arn, { soak: '1d' })).result());
+    expect(refused.outcome).toBe('Refused');
+    expect(refused.reason).toMatch(/rds probe unknown: .*counts as a dependent/);
+    const { soaking, result } = await withWorker(f, account, async ({ start }) => {
+      const handle = await start(key.Arn, { soak: '1d', pendingWindowDays: 7, dependents: 'warn' });
+      const soaking = await untilPhase(f, handle, 'Soaking');
+      return { soaking, result: await handle.result() };
+    });
+    expect(result.outcome, result.reason).toBe('Deleted');
+    expect(soaking.dependents?.warnings).toContainEqual(expect.stringMatching(/^rds probe unknown: /));
+    expect(renderStatus('retire-key/x', soaking)).toMatch(/preflight +│? *rds +│? *unknown/);
+  });
 });
