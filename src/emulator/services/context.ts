@@ -19,8 +19,12 @@ export interface ServiceContext {
   now: number;
   caller: Caller;
   requestId: string;
-  /** Counts the call, applies injected faults and the IAM-like denials; throws the service's error. */
-  begin(operation: string): Promise<void>;
+  /**
+   * Counts the call, applies injected faults and the IAM-like denials; throws the service's error.
+   * `action` is the IAM action when it is not named after the operation (S3: ListBuckets is
+   * s3:ListAllMyBuckets).
+   */
+  begin(operation: string, action?: string): Promise<void>;
 }
 
 /** An emulated service: the SigV4 signing name it answers to and how it serves a request. */

@@ -4,9 +4,18 @@ import { AwsError } from '../errors';
 import type { ServiceContext, ServiceHost, ServiceModule, ServiceRequest } from './context';
 import { dynamodb } from './dynamodb';
 import { ec2 } from './ec2';
+import { eks } from './eks';
+import { lambda } from './lambda';
+import { logs } from './logs';
+import { rds } from './rds';
+import { s3 } from './s3';
+import { secretsmanager } from './secretsmanager';
+import { sns } from './sns';
 
 /** The emulated services by SigV4 signing name (the credential scope's service). */
-const SERVICES: Record<string, ServiceModule> = Object.fromEntries([dynamodb, ec2].map((s) => [s.name, s]));
+const SERVICES: Record<string, ServiceModule> = Object.fromEntries(
+  [dynamodb, ec2, rds, s3, secretsmanager, lambda, logs, sns, eks].map((s) => [s.name, s]),
+);
 
 // JSON protocols name their service in X-Amz-Target too: the fallback when a request is unsigned.
 const TARGETS: [string, string][] = [
@@ -57,10 +66,10 @@ export async function serveService(host: ServiceHost, request: Request, env: unk
     now,
     caller,
     requestId: randomUUID(),
-    async begin(operation) {
+    async begin(operation, action = operation) {
       host.calls.record(operation, caller.account, caller.region);
       await host.faults.apply(operation);
-      const denied = host.services.denial(caller, service.name, operation);
+      const denied = host.services.denial(caller, service.name, action);
       if (denied) throw new AwsError(service.denied.code, denied, service.denied.status);
     },
   };

@@ -6,6 +6,8 @@ export interface RestRoute {
   method: string;
   path: RegExp;
   operation: string;
+  /** The IAM action, when not `<service>:<operation>`. */
+  action?: string;
   /** Matches only when the query string has this parameter (S3's `?encryption`, `?location`). */
   query?: string;
   handler: (ctx: ServiceContext, req: ServiceRequest, labels: string[]) => Response;
@@ -27,7 +29,7 @@ export async function serveRest(
       if (route.method !== method || (route.query && !req.query.has(route.query))) continue;
       const m = route.path.exec(req.path);
       if (!m) continue;
-      await ctx.begin(route.operation);
+      await ctx.begin(route.operation, route.action);
       return route.handler(
         ctx,
         req,
