@@ -263,6 +263,7 @@ export function statusFromResult(r: RetirementResult): RetirementStatus {
     usageEvents: r.usageEvents,
     timeline: r.timeline,
     evidence: r.evidence,
+    dependents: r.dependents,
   };
 }
 
