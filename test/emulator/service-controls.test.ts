@@ -51,6 +51,45 @@ describe('POST /_emulator/resources: seeding the services without their own call
   });
 });
 
+describe('routing', () => {
+  it('routes an unsigned JSON request by X-Amz-Target (account 000000000000) and seeds every resource type', async () => {
+    await emu.admin.seedResources([{ type: 'dynamodb:table', name: 'anon-table', account: '000000000000' }]);
+    const res = await fetch(emu.url, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0' },
+      body: '{}',
+    });
+    expect([res.status, await res.json()]).toEqual([200, { TableNames: ['anon-table'] }]);
+    const types = [
+      'ec2:volume',
+      'ec2:instance',
+      'ec2:snapshot',
+      'ec2:ebs-defaults',
+      'rds:db',
+      'rds:cluster',
+      'rds:snapshot',
+      'rds:cluster-snapshot',
+      's3:bucket',
+      'secretsmanager:secret',
+      'lambda:function',
+      'logs:log-group',
+      'sns:topic',
+      'eks:cluster',
+    ] as const;
+    const key = await emu.admin.seedKey({ aliases: ['alias/every'] });
+    const made = await emu.admin.seedResources(types.map((type) => ({ type, key: 'alias/every' })));
+    expect(made.map((r) => r.type)).toEqual(types);
+    // Each as its service reports it: resolved to the ARN, or kept as given (S3, Secrets Manager, SNS, EKS).
+    const asGiven = new Set(['s3:bucket', 'secretsmanager:secret', 'sns:topic', 'eks:cluster']);
+    for (const r of made)
+      expect([r.type, r.key]).toEqual([
+        r.type,
+        r.type === 'ec2:instance' ? undefined : asGiven.has(r.type) ? 'alias/every' : key.Arn,
+      ]);
+    expect(await emu.admin.resources({ account: TEST_ACCOUNT })).toHaveLength(types.length);
+  });
+});
+
 describe('denials and unavailable services', () => {
   it("answers a denied action in the service's own AccessDenied shape, per account, until lifted", async () => {
     const ddb = emu.client((c) => new DynamoDBClient(c));

@@ -18,12 +18,13 @@ function number(value: string, flag: string, min: number): number {
   return n;
 }
 
-/** `kms-retire emulator`: the local KMS + CloudTrail (+ STS) emulator, until SIGINT/SIGTERM. */
+/** `kms-retire emulator`: the local AWS emulator (docs/emulator.md), until SIGINT/SIGTERM. */
 export function registerEmulatorCommand(program: Command): void {
   program
     .command('emulator')
     .description(
-      'run the local AWS emulator: KMS and CloudTrail LookupEvents (AWS JSON 1.1) and STS AssumeRole on one port',
+      'run the local AWS emulator on one port: KMS, CloudTrail LookupEvents, STS, and the services keys encrypt ' +
+        '(DynamoDB, EC2, RDS, S3, Secrets Manager, Lambda, CloudWatch Logs, SNS, EKS)',
     )
     .option('--port <port>', 'port to listen on (0 = a free port)', '4599')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -32,7 +33,7 @@ export function registerEmulatorCommand(program: Command): void {
       "delay before a call's CloudTrail event is visible, e.g. 5m (AWS: minutes)",
       '0s',
     )
-    .option('--state <file>', 'keep keys, events and the clock offset in this JSON file across restarts')
+    .option('--state <file>', 'keep keys, events, resources and the clock offset in this JSON file across restarts')
     .option('--lookup-rate <perSecond>', 'LookupEvents requests per second per account and Region (0 = unlimited)', '2')
     .option('--json', 'print the URL as JSON')
     .action((flags: EmulatorFlags) => runEmulator(flags, untilSignal));

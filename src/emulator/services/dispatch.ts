@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { HttpBindings } from '@hono/node-server';
 import { AwsError } from '../errors';
 import type { ServiceContext, ServiceHost, ServiceModule, ServiceRequest } from './context';
-import { dynamodb } from './dynamodb';
-import { ec2 } from './ec2';
+import { dynamodb } from './dynamodb/service';
+import { ec2 } from './ec2/service';
 import { eks } from './eks';
 import { lambda } from './lambda';
 import { logs } from './logs';
-import { rds } from './rds';
-import { s3 } from './s3';
+import { rds } from './rds/service';
+import { s3 } from './s3/service';
 import { secretsmanager } from './secretsmanager';
 import { sns } from './sns';
 

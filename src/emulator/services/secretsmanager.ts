@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { AwsError } from '../../errors';
-import type { ResourceRecord } from '../../state';
-import type { Input, ServiceContext, ServiceModule } from '../context';
-import { pageOf, pageSize } from '../paging';
-import type { JsonHandler } from '../protocol/json';
-import { epochSeconds, serveJson } from '../protocol/json';
+import { AwsError } from '../errors';
+import type { ResourceRecord } from '../state';
+import type { Input, ServiceContext, ServiceModule } from './context';
+import { pageOf, pageSize } from './paging';
+import type { JsonHandler } from './protocol/json';
+import { epochSeconds, serveJson } from './protocol/json';
 
 const DAY_MS = 86_400_000;
 const invalidParameter = (message: string): AwsError => new AwsError('InvalidParameterException', message);

@@ -1,10 +1,10 @@
-import { AwsError } from '../../errors';
-import type { ResourceRecord } from '../../state';
-import type { Input, ServiceContext, ServiceModule } from '../context';
-import { findKey } from '../keys';
-import { pageOf, pageSize } from '../paging';
-import type { JsonHandler } from '../protocol/json';
-import { serveJson } from '../protocol/json';
+import { AwsError } from '../errors';
+import type { ResourceRecord } from '../state';
+import type { Input, ServiceContext, ServiceModule } from './context';
+import { findKey } from './keys';
+import { pageOf, pageSize } from './paging';
+import type { JsonHandler } from './protocol/json';
+import { serveJson } from './protocol/json';
 
 const invalidParameter = (message: string): AwsError => new AwsError('InvalidParameterException', message);
 

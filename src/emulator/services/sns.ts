@@ -1,10 +1,10 @@
-import { AwsError } from '../../errors';
-import type { ResourceRecord } from '../../state';
-import type { ServiceContext, ServiceModule } from '../context';
-import { pageOf } from '../paging';
-import type { Params, QueryHandler } from '../protocol/query';
-import { members, serveQuery } from '../protocol/query';
-import { list } from '../protocol/xml';
+import { AwsError } from '../errors';
+import type { ResourceRecord } from '../state';
+import type { ServiceContext, ServiceModule } from './context';
+import { pageOf } from './paging';
+import type { Params, QueryHandler } from './protocol/query';
+import { members, serveQuery } from './protocol/query';
+import { list } from './protocol/xml';
 
 const invalidParameter = (message: string): AwsError => new AwsError('InvalidParameter', message);
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { AwsError } from '../../errors';
-import type { ResourceRecord } from '../../state';
-import type { ServiceContext, ServiceModule, ServiceRequest } from '../context';
-import { pageOf, pageSize } from '../paging';
-import { jsonError, jsonResponse, parseBody } from '../protocol/json';
-import type { RestRoute } from '../protocol/rest';
-import { serveRest } from '../protocol/rest';
+import { AwsError } from '../errors';
+import type { ResourceRecord } from '../state';
+import type { ServiceContext, ServiceModule, ServiceRequest } from './context';
+import { pageOf, pageSize } from './paging';
+import { jsonError, jsonResponse, parseBody } from './protocol/json';
+import type { RestRoute } from './protocol/rest';
+import { serveRest } from './protocol/rest';
 
 const invalidParameter = (message: string): AwsError => new AwsError('InvalidParameterValueException', message);
 

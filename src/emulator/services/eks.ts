@@ -1,10 +1,10 @@
-import { AwsError } from '../../errors';
-import type { ResourceRecord } from '../../state';
-import type { ServiceContext, ServiceModule, ServiceRequest } from '../context';
-import { pageOf, pageSize } from '../paging';
-import { epochSeconds, jsonError, jsonResponse, parseBody } from '../protocol/json';
-import type { RestRoute } from '../protocol/rest';
-import { serveRest } from '../protocol/rest';
+import { AwsError } from '../errors';
+import type { ResourceRecord } from '../state';
+import type { ServiceContext, ServiceModule, ServiceRequest } from './context';
+import { pageOf, pageSize } from './paging';
+import { epochSeconds, jsonError, jsonResponse, parseBody } from './protocol/json';
+import type { RestRoute } from './protocol/rest';
+import { serveRest } from './protocol/rest';
 
 const invalidParameter = (message: string): AwsError => new AwsError('InvalidParameterException', message);
 
