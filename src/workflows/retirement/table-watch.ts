@@ -35,7 +35,9 @@ export async function checkTables(s: RetirementState, when: string): Promise<Ret
   const seen = await Promise.all(
     record.tables.map(async (tableArn) => {
       try {
-        const t = await call(probeActs.describeTableEncryption, `DescribeTable ${tableArn} (${when})`, { tableArn });
+        const t = await call(probeActs.describeTableEncryption, `DescribeTable ${tableArn} (${when})`, {
+          tableArn,
+        });
         return { tableArn, status: t.tableStatus };
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
