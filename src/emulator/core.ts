@@ -101,6 +101,9 @@ export class EmulatorCore {
     try {
       await this.faults.apply(operation);
       this.guardrails.enforce(ctx, operation, input);
+      // An explicit Deny of kms:<operation> set with POST /_emulator/guardrails {"deny"} (services/controls.ts).
+      const denied = this.services.denial(caller, 'kms', operation);
+      if (denied) throw new AwsError('AccessDeniedException', denied);
       answer = { status: 200, body: await handler(ctx, input), requestId: ctx.requestId };
     } catch (err) {
       error =

@@ -160,4 +160,17 @@ describe("a table's status follows its key on the emulator clock", () => {
     await emu.admin.advanceClock('2h');
     expect((await status('gone')).status).toBe('ARCHIVED');
   });
+
+  it('follows a seeded key disabled days ago, for a table that took it before', async () => {
+    const key = await emu.admin.seedKey({ keyState: 'Disabled', unusableSince: '-8d' });
+    const recent = await emu.admin.seedKey({ keyState: 'Disabled', unusableSince: '-2d' });
+    await emu.admin.seedResources([
+      { type: 'dynamodb:table', name: 'long-gone', key: key.Arn, created: '-30d' },
+      { type: 'dynamodb:table', name: 'recent', key: recent.Arn, created: '-30d' },
+    ]);
+    expect((await status('long-gone')).status).toBe('ARCHIVED');
+    const inaccessible = await status('recent');
+    expect(inaccessible.status).toBe('INACCESSIBLE_ENCRYPTION_CREDENTIALS');
+    expect(Date.now() - inaccessible.since!.getTime()).toBeGreaterThan(2 * 86_400_000 - 60_000);
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeInstancesCommand, DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { DisableKeyCommand } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, DisableKeyCommand, ListGrantsCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { awsError, startTestEmulator, TEST_ACCOUNT, type TestEmulator } from '../helpers/emulator';
 
@@ -111,6 +111,25 @@ describe('denials and unavailable services', () => {
     expect((await emu.admin.guardrails()).length).toBe(0);
     await emu.admin.denyActions({ account: TEST_ACCOUNT, deny: [] });
     await ddb.send(new ListTablesCommand({}));
+    // KMS actions too (the grants probe's ListGrants), answered as KMS answers a denial.
+    const key = await emu.admin.seedKey({});
+    await emu.admin.denyActions({ account: TEST_ACCOUNT, deny: ['kms:ListGrants'] });
+    const kmsDenied = await awsError(emu.kms().send(new ListGrantsCommand({ KeyId: key.Arn })));
+    expect([kmsDenied.name, kmsDenied.message]).toEqual([
+      'AccessDeniedException',
+      `User: arn:aws:iam::${TEST_ACCOUNT}:root is not authorized to perform: kms:ListGrants on resource: ` +
+        `arn:aws:kms:us-east-1:${TEST_ACCOUNT}:* with an explicit deny in a service control policy`,
+    ]);
+    await emu.kms().send(new DescribeKeyCommand({ KeyId: key.Arn }));
+  });
+
+  it('applies injected faults to the services by operation name and counts their calls', async () => {
+    const ec2 = emu.client((c) => new EC2Client(c));
+    await emu.admin.setFaults({ DescribeVolumes: { error: { code: 'RequestLimitExceeded', status: 503 }, count: 1 } });
+    const throttled = await awsError(ec2.send(new DescribeVolumesCommand({})));
+    expect([throttled.name, throttled.$metadata?.httpStatusCode]).toEqual(['RequestLimitExceeded', 503]);
+    expect((await ec2.send(new DescribeVolumesCommand({}))).Volumes).toEqual([]);
+    expect((await emu.admin.calls()).byScope[`${TEST_ACCOUNT}/us-east-1`]).toMatchObject({ DescribeVolumes: 2 });
   });
 
   it('drops the connection to a service marked unavailable in a Region; other Regions still answer', async () => {

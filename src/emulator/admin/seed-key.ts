@@ -32,6 +32,8 @@ export interface SeedKeySpec {
   aliases?: string[];
   deletionDate?: SeedTime;
   pendingWindowInDays?: number;
+  /** A key seeded in another state than Enabled: since when it has been unusable (default now). */
+  unusableSince?: SeedTime;
   /** The key policy document (JSON text or object). Default: AWS's default key policy, or for an
    *  AWS managed key the policy AWS gives those (named after its alias/aws/<service>). */
   policy?: string | Record<string, unknown>;
@@ -88,7 +90,7 @@ export function seedKey(
   if (store.keys.has(key.arn)) throw new AwsError('AlreadyExistsException', `Key ${key.arn} already exists.`);
   key.trackingStartDate = seedTime(spec.trackingStartDate, now, 'trackingStartDate') ?? created;
   if (spec.keyState) key.keyState = spec.keyState;
-  if (key.keyState !== 'Enabled') key.unusableSince = now;
+  if (key.keyState !== 'Enabled') key.unusableSince = seedTime(spec.unusableSince, now, 'unusableSince') ?? now;
   if (spec.lastUsage) {
     key.lastUsage = {
       operation: spec.lastUsage.operation,

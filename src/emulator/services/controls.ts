@@ -3,7 +3,7 @@
  *
  * - **Denials**: an IAM-like explicit Deny of service actions for an account, set with
  *   `POST /_emulator/guardrails {"account", "deny": ["dynamodb:ListTables", "ec2:Describe*", "eks:*"]}`
- *   (an empty list removes it). A denied call answers the service's own access-denied error, worded
+ *   (an empty list removes it); KMS actions too (core.ts). A denied call answers the service's own access-denied error, worded
  *   as AWS words an explicit deny (IAM User Guide, "Troubleshoot access denied error messages").
  * - **Unavailable services**: `POST /_emulator/services {"unavailable": [{"service": "eks", "region": "…"}]}`
  *   replaces the list; a call to such a service in that Region gets its connection closed without an

@@ -61,6 +61,7 @@ export async function serveService(host: ServiceHost, request: Request, env: unk
     headers: request.headers,
     body: await request.text(),
   };
+  let reads = true;
   const ctx: ServiceContext = {
     store: host.store,
     now,
@@ -68,12 +69,14 @@ export async function serveService(host: ServiceHost, request: Request, env: unk
     requestId: randomUUID(),
     async begin(operation, action = operation) {
       host.calls.record(operation, caller.account, caller.region);
+      reads = /^(Describe|List|Get|Head)/.test(operation);
       await host.faults.apply(operation);
       const denied = host.services.denial(caller, service.name, action);
       if (denied) throw new AwsError(service.denied.code, denied, service.denied.status);
     },
   };
   const response = await service.serve(ctx, req);
-  host.changed();
+  // Reads change nothing worth saving (what they tidy, e.g. expired secrets, follows from the clock).
+  if (!reads) host.changed();
   return response;
 }

@@ -27,6 +27,12 @@ export function ebsDefaults(ctx: ServiceContext): ResourceRecord {
   return record;
 }
 
+/** Whether new volumes are encrypted by default (read without making the record). */
+export function encryptionByDefault(ctx: ServiceContext): boolean {
+  const record = ctx.store.findResource('ec2:ebs-defaults', ctx.caller.account, ctx.caller.region, 'default');
+  return record?.extras.encryptionByDefault === true;
+}
+
 /** The default key as EC2 reports it: the configured key's ARN, or the AWS managed key's alias ARN. */
 export function defaultKmsKeyId(ctx: ServiceContext): string {
   const record = ctx.store.findResource('ec2:ebs-defaults', ctx.caller.account, ctx.caller.region, 'default');
@@ -50,7 +56,7 @@ export const ebsDefaultHandlers: Record<string, QueryHandler> = {
     return { kmsKeyId: defaultKmsKeyId(ctx) };
   },
   GetEbsEncryptionByDefault: (ctx) => ({
-    ebsEncryptionByDefault: ebsDefaults(ctx).extras.encryptionByDefault === true,
+    ebsEncryptionByDefault: encryptionByDefault(ctx),
     sseType: 'sse-ebs',
   }),
   EnableEbsEncryptionByDefault: (ctx) => {

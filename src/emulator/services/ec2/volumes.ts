@@ -4,7 +4,7 @@ import { findKey } from '../keys';
 import type { Params, QueryHandler } from '../protocol/query';
 import { bool } from '../protocol/query';
 import { describeSelection, ec2Error, ec2Id, ec2Resource, ec2Time, invalidParameter } from './common';
-import { defaultKmsKeyId, ebsDefaults } from './ebs-defaults';
+import { defaultKmsKeyId, encryptionByDefault } from './ebs-defaults';
 
 export interface VolumeAttachment {
   instanceId: string;
@@ -81,7 +81,7 @@ export function volumeView(volume: ResourceRecord): Record<string, unknown> {
  */
 const createVolume: QueryHandler = (ctx, params) => {
   const ref = params.get('KmsKeyId');
-  const encrypted = bool(params, 'Encrypted') ?? ebsDefaults(ctx).extras.encryptionByDefault === true;
+  const encrypted = bool(params, 'Encrypted') ?? encryptionByDefault(ctx);
   if (ref && !encrypted)
     throw ec2Error('InvalidParameterDependency', 'The parameter KmsKeyId requires the parameter Encrypted to be set.');
   let keyArn: string | undefined;
