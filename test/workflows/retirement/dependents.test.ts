@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderStatus } from '../../../src/cli/status-view';
+import { extendSoakUpdate } from '../../../src/workflows/retirement/messages';
 import { TEST_REGION } from '../../helpers/emulator';
 import { DAY, freshAccount, keyState, setUpFixture, withWorker, type Fixture } from '../fixture';
 import { idleKey, tableStatus, tableUnder, untilPhase, volumeUnder } from './dependents-setup';
@@ -138,5 +139,28 @@ describe('retireKey and what still depends on the key (time-skipping, emulator)'
     expect(result.outcome, result.reason).toBe('Deleted');
     expect(soaking.dependents?.warnings).toContainEqual(expect.stringMatching(/^rds probe unknown: /));
     expect(renderStatus('retire-key/x', soaking)).toMatch(/preflight +│? *rds +│? *unknown/);
+  });
+
+  it('extendSoak cannot carry a key behind a DynamoDB table past the cap', async () => {
+    const account = freshAccount();
+    const key = await idleKey(f, account);
+    await tableUnder(f, account, key.Arn);
+    const refused = await withWorker(f, account, async ({ start }) => {
+      const handle = await start(key.Arn, { soak: '2d', trailLag: '1h', dependents: 'warn' });
+      const soaking = await untilPhase(f, handle, 'Soaking');
+      expect(soaking.phase).toBe('Soaking');
+      const tooFar = await handle.executeUpdate(extendSoakUpdate, { args: [{ by: '4d', reason: 'more time' }] }).then(
+        () => 'accepted',
+        (e: Error) => (e.cause instanceof Error ? e.cause.message : e.message),
+      );
+      // Within the cap (soak end + 1 day + 1 h of CloudTrail allowance < 6 days): accepted.
+      const within = await handle.executeUpdate(extendSoakUpdate, { args: [{ by: '1d' }] });
+      await handle.cancel();
+      return { tooFar, within };
+    });
+    expect(refused.tooFar).toMatch(/cannot end after .*a DynamoDB table names this key/);
+    expect(Date.parse(refused.within.soakEndsAt!) - Date.parse(refused.within.disabledAt!)).toBeLessThanOrEqual(
+      3 * DAY,
+    );
   });
 });
