@@ -72,9 +72,19 @@ export class ClientFactory implements AwsClients {
   readonly dynamodb = this.cachedBy('dynamodb', (c) => new DynamoDBClient(c));
   readonly ec2 = this.cachedBy('ec2', (c) => new EC2Client(c));
   readonly rds = this.cachedBy('rds', (c) => new RDSClient(c));
-  // Path-style addressing against a custom endpoint: virtual-hosted names (bucket.127.0.0.1)
-  // do not resolve (Amazon S3 User Guide, "Virtual hosting of buckets").
-  readonly s3 = this.cachedBy('s3', (c) => new S3Client({ ...c, ...(c.endpoint ? { forcePathStyle: true } : {}) }));
+  // Path-style addressing against a custom endpoint, given here or in the environment the SDK reads:
+  // virtual-hosted names (bucket.127.0.0.1) do not resolve (Amazon S3 User Guide, "Virtual hosting
+  // of buckets").
+  readonly s3 = this.cachedBy(
+    's3',
+    (c) =>
+      new S3Client({
+        ...c,
+        ...((c.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL)
+          ? { forcePathStyle: true }
+          : {}),
+      }),
+  );
   readonly secretsmanager = this.cachedBy('secretsmanager', (c) => new SecretsManagerClient(c));
   readonly lambda = this.cachedBy('lambda', (c) => new LambdaClient(c));
   readonly logs = this.cachedBy('logs', (c) => new CloudWatchLogsClient(c));

@@ -2,13 +2,14 @@
  * `npm run bench`: the watcher's LookupEvents calls, detection latency, start-to-decision
  * throughput, history per run and scan rate, against the emulator and the Temporal servers.
  * Prints a table and writes bench-results/bench-<time>.json (and latest.json).
- * BENCH_SIZES=10,100 and BENCH_ONLY=watcher,scan,… narrow a run.
+ * BENCH_SIZES=10,100 and BENCH_ONLY=watcher,scan,discovery,… narrow a run.
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchDetection } from './detection';
+import { benchDiscovery } from './discovery';
 import { benchBundle, quietRuntime } from './harness';
 import { benchHistory } from './history';
 import { checks, renderTables, type BenchResults } from './report';
@@ -50,6 +51,10 @@ export async function run(): Promise<number> {
     results.history = await benchHistory(bundle, { pollIntervalMs: 3_600_000 }, '1h');
   }
   if (scan) results.scan = await scan;
+  if (wanted('discovery')) {
+    log('discovery: dependents of 1,000 keys among 5,000 resources, scan against probing each key');
+    results.discovery = await benchDiscovery();
+  }
   if (wanted('detection')) {
     log('detection latency (time-skipping)');
     results.detection = [];

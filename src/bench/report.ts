@@ -1,6 +1,7 @@
 /** The bench's table for people and the checks the issue asks for. */
 import Table from 'cli-table3';
 import type { DetectionRow } from './detection';
+import type { DiscoveryRow } from './discovery';
 import type { HistoryRow } from './history';
 import type { ScanRateRow } from './scan-rate';
 import type { ThroughputRow } from './throughput';
@@ -17,6 +18,7 @@ export interface BenchResults {
   throughput?: ThroughputRow;
   history?: HistoryRow;
   scan?: ScanRateRow;
+  discovery?: DiscoveryRow;
   checks?: { name: string; ok: boolean; value: string }[];
 }
 
@@ -79,6 +81,12 @@ export function checks(r: BenchResults): { name: string; ok: boolean; value: str
       name: 'scan stays under its KMS rate',
       ok: r.scan.kmsCallsPerSecond <= r.scan.kmsRatePerSecond,
       value: `${n(r.scan.kmsCallsPerSecond)} ≤ ${r.scan.kmsRatePerSecond} calls/s`,
+    });
+  if (r.discovery)
+    out.push({
+      name: "scan's reverse index: fewer calls per key than probing each key",
+      ok: r.discovery.scan.callsPerKey < r.discovery.perKey.callsPerKey,
+      value: `${n(r.discovery.scan.callsPerKey, 2)} < ${n(r.discovery.perKey.callsPerKey)} calls/key`,
     });
   return out;
 }
@@ -181,6 +189,28 @@ export function renderTables(r: BenchResults): string {
     const t = new Table({ head: ['keys', 'KMS rate/s', 'seconds', 'keys/s', 'KMS calls/s', 'calls/key'] });
     t.push([s.keys, s.kmsRatePerSecond, n(s.seconds), n(s.keysPerSecond), n(s.kmsCallsPerSecond), n(s.callsPerKey)]);
     parts.push(`Scan\n${t.toString()}`);
+  }
+  if (r.discovery) {
+    const d = r.discovery;
+    const t = new Table({
+      head: ['discovery', 'calls/key', 's per 1,000 keys (unpaced)', 's per 1,000 keys (paced floor)'],
+    });
+    t.push([
+      'scan: reverse index',
+      n(d.scan.callsPerKey, 2),
+      n(d.scan.secondsPer1000Keys),
+      n(d.scan.pacedSecondsPer1000Keys),
+    ]);
+    t.push([
+      `probing each key (${d.perKey.sampledKeys} sampled)`,
+      n(d.perKey.callsPerKey),
+      n(d.perKey.secondsPer1000Keys),
+      n(d.perKey.pacedSecondsPer1000Keys, 0),
+    ]);
+    parts.push(
+      `Dependents discovery: ${d.keys} keys, ${d.resources} resources (${d.resourceTypes.join(', ')}); ${n(d.fewerCalls, 0)}× fewer calls in scan` +
+        `${d.unknownProbes.length ? `; not served, unknown: ${d.unknownProbes.join(', ')}` : ''}\n${t.toString()}`,
+    );
   }
   if (r.checks) {
     const t = new Table({ head: ['check', 'result', 'value'] });

@@ -1,8 +1,35 @@
-/** A retirement's dependents for people: what the probes found, which could not look, and the verdict. */
+/**
+ * Dependents for people: a key's dependency evidence as lines (`plan`), and a retirement's
+ * dependents with the rules' verdict (`status`).
+ */
+import type { Dependent, DependentsEvidence } from '../shared/dependents';
 import type { DependentsRecord } from '../shared/dependents-record';
 import { dependentText, unknownProbes } from '../shared/dependents-rules';
-import type { DependentsEvidence } from '../shared/dependents';
 import { table } from './output';
+
+export function dependentLine(d: Dependent): string {
+  const extra = [
+    d.attachedTo
+      ? `attached to ${d.attachedTo.instanceId}${d.attachedTo.instanceState ? ` (${d.attachedTo.instanceState})` : ''}`
+      : '',
+    d.status ? `status ${d.status}` : '',
+    d.grantee ? `grantee ${d.grantee}` : '',
+  ].filter((s) => s !== '');
+  return `${d.type} ${d.arn}${extra.length ? `, ${extra.join(', ')}` : ''}`;
+}
+
+export function dependentsLines(evidence: DependentsEvidence | undefined): string[] {
+  if (!evidence) return [];
+  const found = evidence.outcomes.flatMap((o) => o.dependents);
+  const unknown = evidence.outcomes.filter((o) => o.answer === 'unknown');
+  return [
+    found.length ? `dependents (${found.length}):` : 'dependents: none found',
+    ...found.map((d) => `  ${dependentLine(d)}`),
+    ...(unknown.length
+      ? [`unknown probes (${unknown.length}):`, ...unknown.map((o) => `  ${o.probe}: ${o.reason ?? 'no answer'}`)]
+      : []),
+  ];
+}
 
 function evidenceRows(e: DependentsEvidence, when: string): (string | undefined)[][] {
   return e.outcomes.flatMap((o) =>

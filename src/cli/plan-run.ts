@@ -3,8 +3,10 @@
  * the same client factory) and the same pure rules (shared/preflight), and no change to any key.
  */
 import { createKmsActivities } from '../activities/retirement/kms';
+import { createDependentsActivities } from '../activities/dependents';
 import type { AwsClients } from '../aws/client-factory';
 import type { KeyRef } from '../shared/arn';
+import { PROBES, type DependentsEvidence, type ProbeName, type ProbeOutcome } from '../shared/dependents';
 import type { LastUsageReport } from '../shared/key-facts';
 import { otherMembers, withMemberUsage } from '../shared/key-family';
 import { decidePreflight, type PreflightEvidence, type Refusal } from '../shared/preflight';
@@ -17,6 +19,8 @@ export interface PlanEntry {
   eligible: boolean;
   refusals: Refusal[];
   evidence?: PreflightEvidence;
+  /** What each dependency probe found for the key, or why it could not look (unknown). */
+  dependents?: DependentsEvidence;
   error?: string;
 }
 
@@ -25,8 +29,10 @@ export async function planKeys(
   options: RetirementOptions,
   clients: AwsClients,
   now: () => number = Date.now,
+  probes: readonly ProbeName[] = PROBES,
 ): Promise<PlanEntry[]> {
   const kms = createKmsActivities(clients);
+  const dependents = createDependentsActivities({ clients });
   // One key at a time: a plan over many keys must not trip KMS's per-account request quotas.
   const out: PlanEntry[] = [];
   for (const key of keys) {
@@ -47,6 +53,14 @@ export async function planKeys(
         eligible: decision.eligible,
         refusals: decision.refusals,
         evidence: await withFamilyUsage(kms, decision.evidence, now),
+        ...(probes.length > 0
+          ? {
+              dependents: {
+                checkedAt: new Date(now()).toISOString(),
+                outcomes: await probeAll(dependents, keyArn, probes),
+              },
+            }
+          : {}),
       });
     } catch (err) {
       out.push({
@@ -81,4 +95,26 @@ async function withFamilyUsage(
     ...evidence,
     family: withMemberUsage(family, { arn: evidence.keyArn, ...evidence.lastUsage }, reports, now()),
   };
+}
+
+/** Each probe for the key, one after the other; a probe that fails is unknown, with its reason. */
+async function probeAll(
+  activities: ReturnType<typeof createDependentsActivities>,
+  keyArn: string,
+  probes: readonly ProbeName[],
+): Promise<ProbeOutcome[]> {
+  const outcomes: ProbeOutcome[] = [];
+  for (const probe of probes) {
+    try {
+      outcomes.push({ probe, answer: 'answered', dependents: await activities.probeDependents({ keyArn, probe }) });
+    } catch (err) {
+      outcomes.push({
+        probe,
+        answer: 'unknown',
+        dependents: [],
+        reason: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+  return outcomes;
 }

@@ -12,6 +12,9 @@ import { decidePreflight, refusalText } from '../shared/preflight';
 import { DEFAULT_OPTIONS, type RetirementOptions } from '../shared/options';
 import { pacedKmsClients } from './paced-clients';
 import { forEachLimited } from '../shared/limited';
+import { DEFAULT_PROBE_RATE, grantDependents } from '../activities/dependents';
+import type { Dependent, ProbeName } from '../shared/dependents';
+import { buildDependentsIndex, type DependentsIndex } from './dependents-index';
 import type { ScanEntry, ScanReport, ScopeError } from './types';
 
 export interface ScanRequest {
@@ -24,6 +27,10 @@ export interface ScanRequest {
   concurrencyPerScope?: number;
   /** Account and Region pairs scanned at once. */
   scopeConcurrency?: number;
+  /** Dependency probes to run (one reverse index per account and Region); none when absent. */
+  probes?: readonly ProbeName[];
+  /** Probe requests per second per service, account and Region (DEFAULT_PROBE_RATE). */
+  probeRatePerSecond?: number;
 }
 
 export interface ScanDeps {
@@ -40,14 +47,17 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
   const now = deps.now ?? Date.now;
   const started = Date.now();
   const options: RetirementOptions = { ...DEFAULT_OPTIONS, ...request.options };
-  const kms = pacedKmsClients(deps.clients, deps.pacer ?? new Pacer(), request.kmsRatePerSecond);
+  const pacer = deps.pacer ?? new Pacer();
+  const kms = pacedKmsClients(deps.clients, pacer, request.kmsRatePerSecond);
   const activities = createKmsActivities(kms);
   const entries: ScanEntry[] = [];
   const errors: ScopeError[] = [];
   const progress = { done: 0, total: 0 };
   let awsManagedSkipped = 0;
 
-  async function judge(keyArn: string, aliases: string[]): Promise<void> {
+  const probes = request.probes ?? [];
+
+  async function judge(keyArn: string, aliases: string[], index?: DependentsIndex): Promise<void> {
     const ref = parseKeyArn(keyArn);
     const base = { keyArn, account: ref.account, region: ref.region, keyId: ref.keyId, aliases };
     try {
@@ -65,6 +75,11 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
       // No retirement owns the key in a scan: a kms-retire:workflow-id tag means one already does.
       const decision = decidePreflight({ key, lastUsage, aliases, tags, grants }, options, now(), '');
       const reading = decision.evidence.lastUsage;
+      // Grants come from the preflight read above: the same ListGrants answer, no second call.
+      const dependents: Dependent[] = [
+        ...(index?.byKey.get(keyArn) ?? []),
+        ...(probes.includes('grants') ? grantDependents(keyArn, grants).map((f) => f.dependent) : []),
+      ].sort((a, b) => a.type.localeCompare(b.type) || a.arn.localeCompare(b.arn));
       entries.push({
         ...base,
         keyState: key.keyState,
@@ -76,6 +91,7 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
         lastUsage: reading.summary,
         provenIdleDays: Math.floor(reading.provenIdleMs / DAY),
         evidence: decision.evidence,
+        ...(index ? { dependents, unknownProbes: index.unknown } : {}),
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -99,19 +115,40 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
       } while (marker);
       // One account-wide ListAliases instead of one per key: fewer requests under the same rate.
       const aliases = new Map<string, string[]>();
+      const aliasTargets = new Map<string, string>();
       marker = undefined;
       do {
         const out: ListAliasesCommandOutput = await client.send(new ListAliasesCommand({ Limit: 100, Marker: marker }));
         for (const a of out.Aliases ?? []) {
-          if (a.TargetKeyId && a.AliasName)
+          if (a.TargetKeyId && a.AliasName) {
             aliases.set(a.TargetKeyId, [...(aliases.get(a.TargetKeyId) ?? []), a.AliasName]);
+            aliasTargets.set(a.AliasName, a.TargetKeyId);
+          }
         }
         marker = out.Truncated ? out.NextMarker : undefined;
       } while (marker);
       progress.total += keyArns.length;
       deps.onProgress?.({ ...progress });
+      // One reverse index per account and Region, only where there are keys to file resources under.
+      const listed = probes.filter((p) => p !== 'grants');
+      const index =
+        probes.length > 0 && keyArns[0] !== undefined
+          ? await buildDependentsIndex(
+              {
+                account,
+                region,
+                partition: parseKeyArn(keyArns[0]).partition,
+                clients: deps.clients,
+                aliases: aliasTargets,
+                keyArns,
+                pacer,
+                ratePerSecond: request.probeRatePerSecond ?? DEFAULT_PROBE_RATE,
+              },
+              listed,
+            )
+          : undefined;
       await forEachLimited(keyArns, request.concurrencyPerScope ?? 4, (arn) =>
-        judge(arn, aliases.get(parseKeyArn(arn).keyId) ?? []),
+        judge(arn, aliases.get(parseKeyArn(arn).keyId) ?? [], index),
       );
     } catch (err) {
       errors.push({ account, region, message: err instanceof Error ? err.message : String(err) });
@@ -135,6 +172,7 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
     notCandidates: entries.filter((e) => !e.candidate),
     awsManagedSkipped,
     errors,
+    probes: [...probes],
     stats: {
       keys: entries.length,
       elapsedMs,

@@ -1,5 +1,7 @@
 /** What a scan returns: every customer-managed key, sorted into candidates and not, each with why. */
+import type { Dependent, ProbeName } from '../shared/dependents';
 import type { PreflightEvidence, Refusal } from '../shared/preflight';
+import type { UnknownProbe } from './dependents-index';
 
 export interface ScanEntry {
   keyArn: string;
@@ -16,6 +18,10 @@ export interface ScanEntry {
   lastUsage?: string;
   provenIdleDays?: number;
   evidence?: PreflightEvidence;
+  /** With dependency probes: the resources and grants that name the key, from the scope's reverse index. */
+  dependents?: Dependent[];
+  /** With dependency probes: the probes of the key's account and Region that could not answer. */
+  unknownProbes?: UnknownProbe[];
 }
 
 export interface ScopeError {
@@ -36,5 +42,7 @@ export interface ScanReport {
   awsManagedSkipped: number;
   /** Account and Region pairs that could not be listed (e.g. the role could not be assumed). */
   errors: ScopeError[];
+  /** The dependency probes run (none: the scan did not look for dependents). */
+  probes: ProbeName[];
   stats: { keys: number; elapsedMs: number; keysPerSecond: number };
 }

@@ -64,7 +64,17 @@ describe('kms-retire scan (the SDK configured from the standard AWS environment)
   });
 
   it('--csv: a header and one row per key, candidates first, reasons quoted where needed', async () => {
-    const text = await scan(['--accounts', ACCOUNT_A, '--regions', 'us-east-1', '--csv', '--kms-rate', '1000']);
+    const text = await scan([
+      '--accounts',
+      ACCOUNT_A,
+      '--regions',
+      'us-east-1',
+      '--csv',
+      '--kms-rate',
+      '1000',
+      '--probes',
+      'none',
+    ]);
     const lines = text.trimEnd().split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines).toHaveLength(1 + 8);
@@ -73,14 +83,15 @@ describe('kms-retire scan (the SDK configured from the standard AWS environment)
     const protectedRow = lines.find((l) => l.includes(keys.protectedKey.Arn));
     expect(
       protectedRow?.endsWith(
-        ',Protected: the key is tagged kms-retire:protect; remove the tag to allow its retirement.',
+        // Without probes the three dependents columns stay empty.
+        ',Protected: the key is tagged kms-retire:protect; remove the tag to allow its retirement.,,,',
       ),
     ).toBe(true);
     // start --from reads the candidates only.
     expect(parseKeyList(text).sort()).toEqual([keys.idle.Arn, keys.usedOld.Arn].sort());
     const recentRow = lines.find((l) => l.includes(keys.recent.Arn));
     expect(recentRow).toMatch(
-      /,"RecentlyUsed: last used \S+ by Decrypt: idle for \d+d[^"]*, less than the required 90d\."$/,
+      /,"RecentlyUsed: last used \S+ by Decrypt: idle for \d+d[^"]*, less than the required 90d\.",,,$/,
     );
   });
 
@@ -97,7 +108,7 @@ describe('kms-retire scan (the SDK configured from the standard AWS environment)
       '1000',
     ]);
     expect(printed).toMatch(
-      /^8 customer-managed keys in 1 account\(s\) × 1 Region\(s\); 2 candidate\(s\), 6 to keep; minimum idle 90d; 1 AWS managed key\(s\) left out\nwrote /,
+      /^8 customer-managed keys in 1 account\(s\) × 1 Region\(s\); 2 candidate\(s\), 6 to keep; minimum idle 90d; 1 AWS managed key\(s\) left out; \d+ key\(s\) with dependents, \d+ with unknown probes\nwrote /,
     );
     expect((JSON.parse(readFileSync(file, 'utf8')) as { keys: string[] }).keys).toHaveLength(2);
   });

@@ -15,7 +15,30 @@ export const SRC = path.resolve(__dirname, '../../src');
 const NOT_CALLERS = new Set(['emulator', 'bench', 'demo']);
 
 // IAM service prefixes of the SDK packages (Service Authorization Reference: "Actions defined by …").
-const SERVICE_PREFIX: Record<string, string> = { kms: 'kms', cloudtrail: 'cloudtrail', sts: 'sts', iam: 'iam' };
+const SERVICE_PREFIX: Record<string, string> = {
+  kms: 'kms',
+  cloudtrail: 'cloudtrail',
+  sts: 'sts',
+  iam: 'iam',
+  dynamodb: 'dynamodb',
+  ec2: 'ec2',
+  rds: 'rds',
+  s3: 's3',
+  'secrets-manager': 'secretsmanager',
+  lambda: 'lambda',
+  'cloudwatch-logs': 'logs',
+  sns: 'sns',
+  sqs: 'sqs',
+  eks: 'eks',
+  'config-service': 'config',
+};
+
+// Operations whose IAM action has another name (Service Authorization Reference, Amazon S3:
+// ListBuckets is authorised by s3:ListAllMyBuckets, GetBucketEncryption by s3:GetEncryptionConfiguration).
+const ACTION_OF_OPERATION: Record<string, string> = {
+  's3:ListBuckets': 's3:ListAllMyBuckets',
+  's3:GetBucketEncryption': 's3:GetEncryptionConfiguration',
+};
 
 export interface ActionUse {
   action: string;
@@ -60,7 +83,8 @@ export function actionsCalledByCode(root = SRC): ActionUse[] {
         throw new Error(
           `${path.relative(root, file)} calls ${imported[1]} of @aws-sdk/client-${imported[0]}: add its IAM prefix to aws-actions.ts.`,
         );
-      uses.push({ action: `${prefix}:${imported[1].replace(/Command$/, '')}`, file: path.relative(root, file) });
+      const operation = `${prefix}:${imported[1].replace(/Command$/, '')}`;
+      uses.push({ action: ACTION_OF_OPERATION[operation] ?? operation, file: path.relative(root, file) });
     }
     // The credential provider calls STS AssumeRole on the role it is given.
     if (/\bfromTemporaryCredentials\s*\(/.test(text))

@@ -7,6 +7,8 @@ import { readKeyFile } from '../key-file';
 import { familyLines } from '../family-view';
 import { accountAndRegion, keyIdOf, table, write, writeJson } from '../output';
 import { planKeys, type PlanEntry } from '../plan-run';
+import { dependentsLines } from '../dependents-view';
+import { parseProbes, PROBES_HELP } from '../probes-flag';
 
 interface PlanFlags {
   from?: string;
@@ -15,6 +17,7 @@ interface PlanFlags {
   minIdle?: string;
   allowExternalMaterial?: boolean;
   acceptUnknownBeforeTracking?: boolean;
+  probes: string;
   json?: boolean;
 }
 
@@ -23,7 +26,7 @@ export function registerPlanCommand(program: Command): void {
   program
     .command('plan')
     .description(
-      'preflight only: check each key (DescribeKey, GetKeyLastUsage, aliases, tags, grants) and say whether it may be retired, and why; changes nothing',
+      'preflight only: check each key (DescribeKey, GetKeyLastUsage, aliases, tags, grants, dependency probes) and say whether it may be retired, and why; changes nothing',
     )
     .argument('[keys...]', 'key ARNs (or key ids with --region)')
     .option('--from <file>', 'read keys from a file: one ARN a line, or the JSON / CSV that scan writes')
@@ -32,8 +35,10 @@ export function registerPlanCommand(program: Command): void {
     .option('--min-idle <duration>', 'required idle time, measured from the later of last use and creation', '90d')
     .option('--allow-external-material', 'allow keys with imported material or in a custom key store')
     .option('--accept-unknown-before-tracking', 'accept idle time proven only since KMS began tracking usage')
+    .option('--probes <names>', `${PROBES_HELP} (each lists its service in the key's account and Region)`, 'all')
     .option('--json', 'machine-readable output')
     .action(async (args: string[], flags: PlanFlags) => {
+      const probes = parseProbes(flags.probes);
       const texts = [...args, ...(flags.from ? readKeyFile(flags.from) : [])];
       if (texts.length === 0) throw usageError('plan needs at least one key ARN (or --from FILE).', 'missing-key');
       const options = resolveOptions({
@@ -45,7 +50,7 @@ export function registerPlanCommand(program: Command): void {
       const clients = new ClientFactory({ maxAttempts: 3 });
       try {
         const keys = await resolveKeyArgs(texts, flags, clients);
-        const plan = await planKeys(keys, options, clients);
+        const plan = await planKeys(keys, options, clients, Date.now, probes);
         if (flags.json) writeJson({ keys: plan });
         else write(renderPlan(plan));
         const failed = plan.filter((p) => !p.checked);
@@ -71,6 +76,7 @@ export function renderPlan(plan: readonly PlanEntry[]): string {
           e.lastUsage.summary,
           `aliases: ${e.aliases.join(', ') || 'none'}; grants: ${e.grantCount}`,
           ...(e.family ? ['multi-Region family:', ...familyLines(e.family, e.keyArn)] : []),
+          ...dependentsLines(p.dependents),
         ]
       : [];
     const why = p.error

@@ -6,6 +6,7 @@ import { formatCsv, formatJson, formatTable, summary } from '../../scan/format';
 import { scanProgressBar } from '../../scan/progress-bar';
 import { scanFleet } from '../../scan/scanner';
 import { isAccountId, isRegion } from '../../shared/arn';
+import { parseProbes, PROBES_HELP } from '../probes-flag';
 import { OptionsError, resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
 import { rate, wholeNumber } from '../settings';
@@ -19,6 +20,8 @@ interface ScanFlags {
   allowExternalMaterial?: boolean;
   acceptUnknownBeforeTracking?: boolean;
   concurrency: number;
+  probes: string;
+  probeRate: number;
   json?: boolean;
   csv?: boolean;
   out?: string;
@@ -98,11 +101,19 @@ export function registerScanCommand(program: Command): void {
       wholeNumber(1),
       4,
     )
+    .option('--probes <names>', `${PROBES_HELP} (one listing per service, account and Region)`, 'all')
+    .option(
+      '--probe-rate <perSecond>',
+      'dependency probe requests per second per service, account and Region',
+      rate(),
+      10,
+    )
     .option('--json', 'print the report as JSON (start --from reads it)')
     .option('--csv', 'print the report as CSV')
     .option('--out <file>', 'write the report to FILE (format from --json/--csv or the extension) and print a summary')
     .action(async (flags: ScanFlags) => {
       const parsed = parseFlags(flags);
+      const probes = parseProbes(flags.probes);
       const clients = fleetClients({ roleTemplate: flags.roleTemplate, maxAttempts: 3 });
       const bar = scanProgressBar();
       let report;
@@ -114,6 +125,8 @@ export function registerScanCommand(program: Command): void {
             kmsRatePerSecond: parsed.rate,
             concurrencyPerScope: parsed.concurrency,
             options: parsed.options,
+            probes,
+            probeRatePerSecond: flags.probeRate,
           },
           { clients, onProgress: (p) => bar.update(p) },
         );
