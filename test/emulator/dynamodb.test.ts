@@ -76,6 +76,15 @@ describe('DynamoDB (JSON 1.0)', () => {
   it('answers AWS errors: unknown key, duplicate table, missing table; UpdateTable moves the key; DeleteTable', async () => {
     const err = await awsError(ddb.send(table('tbl1', 'alias/nope')));
     expect(err.name).toBe('ValidationException');
+    const short = await awsError(ddb.send(new DescribeTableCommand({ TableName: 'ab' })));
+    expect([short.name, short.message]).toEqual([
+      'ValidationException',
+      "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3",
+    ]);
+    // Seeding refuses what the service would refuse.
+    expect((await awsError(emu.admin.seedResources([{ type: 'dynamodb:table', name: 'ab' }]))).message).toContain(
+      'Member must have length greater than or equal to 3',
+    );
     await ddb.send(table('tbl1'));
     expect((await awsError(ddb.send(table('tbl1')))).name).toBe('ResourceInUseException');
     const missing = await awsError(ddb.send(new DescribeTableCommand({ TableName: 'nope' })));

@@ -1,4 +1,10 @@
+import { AwsError } from '../errors';
 import type { ResourceType } from '../state';
+import { ARCHIVING_MS } from './dynamodb/status';
+import { newTable, tableNameProblem } from './dynamodb/tables';
+import { INSTANCE_STATES, newInstance } from './ec2/instances';
+import { newSnapshot } from './ec2/snapshots';
+import { newVolume } from './ec2/volumes';
 import type { RdsType } from './rds/records';
 import { newBucket } from './s3/buckets';
 import { newCluster } from './eks';
@@ -9,6 +15,8 @@ import { newTopic } from './sns';
 import { keyArnOrAsGiven } from './keys';
 import { newRds } from './rds/records';
 import type { ResourceSeed, SeedScope, Seeder } from './seed-types';
+
+const invalid = (message: string): AwsError => new AwsError('ValidationException', message);
 
 const name = (seed: ResourceSeed, prefix: string): string =>
   seed.name ?? `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
@@ -30,8 +38,51 @@ function rdsSeeder(type: RdsType): Seeder {
   };
 }
 
-/** Seeders of the services beyond DynamoDB and EC2 (one entry per resource type). */
-export const otherSeeders: Partial<Record<ResourceType, Seeder>> = {
+/** One seeder per resource type: the seed's fields into the record the service's create call makes. */
+export const seeders: Partial<Record<ResourceType, Seeder>> = {
+  'dynamodb:table': (seed, s) => {
+    if (seed.status !== undefined && seed.status !== 'ARCHIVED' && seed.status !== 'ARCHIVING')
+      throw invalid('resources: a dynamodb:table "status" may be ARCHIVED or ARCHIVING; others follow its key.');
+    const archivedAt =
+      seed.status === 'ARCHIVED' ? s.now - ARCHIVING_MS : seed.status === 'ARCHIVING' ? s.now : undefined;
+    const problem = seed.name === undefined ? undefined : tableNameProblem(seed.name);
+    if (problem) throw invalid(`resources: dynamodb:table name "${seed.name}": ${problem}.`);
+    return newTable({
+      ...s,
+      now: s.created,
+      name: seed.name ?? `table-${Math.random().toString(36).slice(2, 8)}`,
+      archivedAt,
+    });
+  },
+  'ec2:volume': (seed, s) => {
+    if (seed.instanceId && !s.store.findResource('ec2:instance', s.account, s.region, seed.instanceId))
+      s.store.putResource(newInstance({ ...s, now: s.created, id: seed.instanceId }));
+    return newVolume({
+      ...s,
+      now: s.created,
+      id: seed.name,
+      ...(typeof seed.size === 'number' ? { size: seed.size } : {}),
+      ...(seed.instanceId
+        ? { attachment: { instanceId: seed.instanceId, device: seed.device ?? '/dev/sdf', attachTime: s.created } }
+        : {}),
+    });
+  },
+  'ec2:instance': (seed, s) => {
+    if (seed.status !== undefined && !INSTANCE_STATES.includes(seed.status))
+      throw invalid(`resources: an ec2:instance "status" is one of ${INSTANCE_STATES.join(', ')}.`);
+    return newInstance({ ...s, now: s.created, id: seed.name, state: seed.status });
+  },
+  'ec2:snapshot': (seed, s) => newSnapshot({ ...s, now: s.created, id: seed.name, volumeId: seed.volumeId }),
+  'ec2:ebs-defaults': (seed, s) => ({
+    type: 'ec2:ebs-defaults',
+    account: s.account,
+    region: s.region,
+    id: 'default',
+    arn: `arn:aws:ec2:${s.region}:${s.account}:ebs-defaults`,
+    ...(s.keyArn ? { key: s.keyArn } : {}),
+    created: s.created,
+    extras: { encryptionByDefault: seed.encryptionByDefault === true },
+  }),
   'rds:db': rdsSeeder('rds:db'),
   'rds:cluster': rdsSeeder('rds:cluster'),
   'rds:snapshot': rdsSeeder('rds:snapshot'),

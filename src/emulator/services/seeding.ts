@@ -8,70 +8,23 @@
  * Each seed: `type` (RESOURCE_TYPES), `account`/`region` (default: the emulator's), `name` (or
  * generated id), `key` (id, alias or ARN: stored as the service reports it, a key ARN where the
  * service resolves keys, and as given when the key does not exist here), `created` (ISO, epoch ms or
- * "-30d"), and the type's extras (SeedExtras).
+ * "-30d"), and the type's extras (ResourceSeed, seed-types.ts).
  */
 import { AwsError } from '../errors';
 import { seedTime } from '../admin/seed-key';
-import type { ResourceRecord, ResourceType } from '../state';
+import type { ResourceRecord } from '../state';
 import { RESOURCE_TYPES } from '../state';
 import type { Store } from '../store';
-import { ARCHIVING_MS } from './dynamodb/status';
-import { newTable } from './dynamodb/tables';
-import { newInstance, INSTANCE_STATES } from './ec2/instances';
-import { newSnapshot } from './ec2/snapshots';
-import { newVolume } from './ec2/volumes';
 import { keyArnOrAsGiven } from './keys';
-import type { ResourceSeed, Seeder } from './seed-types';
-import { otherSeeders } from './seeders';
+import type { ResourceSeed } from './seed-types';
+import { seeders } from './seeders';
 
 const invalid = (message: string): AwsError => new AwsError('ValidationException', message);
 
-const seeders: Partial<Record<ResourceType, Seeder>> = {
-  'dynamodb:table': (seed, s) => {
-    if (seed.status !== undefined && seed.status !== 'ARCHIVED' && seed.status !== 'ARCHIVING')
-      throw invalid('resources: a dynamodb:table "status" may be ARCHIVED or ARCHIVING; others follow its key.');
-    const archivedAt =
-      seed.status === 'ARCHIVED' ? s.now - ARCHIVING_MS : seed.status === 'ARCHIVING' ? s.now : undefined;
-    return newTable({
-      ...s,
-      now: s.created,
-      name: seed.name ?? `table-${Math.random().toString(36).slice(2, 8)}`,
-      archivedAt,
-    });
-  },
-  'ec2:volume': (seed, s) => {
-    if (seed.instanceId && !s.store.findResource('ec2:instance', s.account, s.region, seed.instanceId))
-      s.store.putResource(newInstance({ ...s, now: s.created, id: seed.instanceId }));
-    return newVolume({
-      ...s,
-      now: s.created,
-      id: seed.name,
-      ...(typeof seed.size === 'number' ? { size: seed.size } : {}),
-      ...(seed.instanceId
-        ? { attachment: { instanceId: seed.instanceId, device: seed.device ?? '/dev/sdf', attachTime: s.created } }
-        : {}),
-    });
-  },
-  'ec2:instance': (seed, s) => {
-    if (seed.status !== undefined && !INSTANCE_STATES.includes(seed.status))
-      throw invalid(`resources: an ec2:instance "status" is one of ${INSTANCE_STATES.join(', ')}.`);
-    return newInstance({ ...s, now: s.created, id: seed.name, state: seed.status });
-  },
-  'ec2:snapshot': (seed, s) => newSnapshot({ ...s, now: s.created, id: seed.name, volumeId: seed.volumeId }),
-  'ec2:ebs-defaults': (seed, s) => ({
-    type: 'ec2:ebs-defaults',
-    account: s.account,
-    region: s.region,
-    id: 'default',
-    arn: `arn:aws:ec2:${s.region}:${s.account}:ebs-defaults`,
-    ...(s.keyArn ? { key: s.keyArn } : {}),
-    created: s.created,
-    extras: { encryptionByDefault: seed.encryptionByDefault === true },
-  }),
-  ...otherSeeders,
-};
-
-/** Seeds the given resources (all checked before any is stored); returns their records. */
+/**
+ * Seeds the given resources, stored once all are made (an instance a seeded volume names is made as
+ * it is seeded); returns their records.
+ */
 export function seedResources(
   store: Store,
   body: Record<string, unknown>,

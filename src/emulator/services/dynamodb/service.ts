@@ -3,21 +3,24 @@ import type { Input, ServiceContext, ServiceModule } from '../context';
 import { keyArnOf } from '../keys';
 import type { JsonHandler } from '../protocol/json';
 import { serveJson } from '../protocol/json';
-import { newTable, tableDescription } from './tables';
+import { newTable, tableDescription, tableNameProblem } from './tables';
 
 const validation = (message: string): AwsError => new AwsError('ValidationException', message);
 const notFound = (name: string): AwsError =>
   new AwsError('ResourceNotFoundException', `Requested resource not found: Table: ${name} not found`);
 
 function tableName(input: Input): string {
-  const name = input.TableName;
-  // Amazon DynamoDB API Reference: TableName 3-255 characters of [a-zA-Z0-9_.-] (or a table ARN).
-  if (typeof name !== 'string' || !/^[a-zA-Z0-9_.-]{3,255}$/.test(name.replace(/^arn:.*:table\//, '')))
+  const given = input.TableName;
+  if (typeof given !== 'string')
     throw validation(
-      `1 validation error detected: Value '${String(name)}' at 'tableName' failed to satisfy constraint: ` +
-        'Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+',
+      "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null",
     );
-  return name.replace(/^arn:.*:table\//, '');
+  const problem = tableNameProblem(given.replace(/^arn:.*:table\//, ''));
+  if (problem)
+    throw validation(
+      `1 validation error detected: Value '${given}' at 'tableName' failed to satisfy constraint: ${problem}`,
+    );
+  return given.replace(/^arn:.*:table\//, '');
 }
 
 function table(ctx: ServiceContext, input: Input) {

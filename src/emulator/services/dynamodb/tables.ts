@@ -4,6 +4,17 @@ import type { Store } from '../../store';
 import { epochSeconds } from '../protocol/json';
 import { tableHealth } from './status';
 
+/**
+ * Why a table name is refused, in DynamoDB's words, or undefined (Amazon DynamoDB API Reference,
+ * TableName: 3-255 characters of [a-zA-Z0-9_.-]).
+ */
+export function tableNameProblem(name: string): string | undefined {
+  if (name.length < 3) return 'Member must have length greater than or equal to 3';
+  if (name.length > 255) return 'Member must have length less than or equal to 255';
+  if (!/^[a-zA-Z0-9_.-]+$/.test(name)) return 'Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+';
+  return undefined;
+}
+
 export interface TableSpec {
   account: string;
   region: string;
