@@ -149,6 +149,7 @@ export const RESOURCE_TYPES = [
   'lambda:function',
   'logs:log-group',
   'sns:topic',
+  'sqs:queue',
   'eks:cluster',
 ] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];

@@ -12,6 +12,7 @@ import { newFunction } from './lambda';
 import { newLogGroup } from './logs';
 import { newSecret } from './secretsmanager';
 import { newTopic } from './sns';
+import { newQueue } from './sqs';
 import { keyArnOrAsGiven } from './keys';
 import { newRds } from './rds/records';
 import type { ResourceSeed, SeedScope, Seeder } from './seed-types';
@@ -112,6 +113,14 @@ export const seeders: Partial<Record<ResourceType, Seeder>> = {
       region: s.region,
       now: s.created,
       name: name(seed, 'topic'),
+      ...(seed.key ? { key: seed.key } : {}),
+    }),
+  'sqs:queue': (seed, s) =>
+    newQueue({
+      account: s.account,
+      region: s.region,
+      now: s.created,
+      name: name(seed, 'queue'),
       ...(seed.key ? { key: seed.key } : {}),
     }),
   'eks:cluster': (seed, s) =>
