@@ -24,7 +24,7 @@ export function registerEmulatorCommand(program: Command): void {
     .command('emulator')
     .description(
       'run the local AWS emulator on one port: KMS, CloudTrail LookupEvents, STS, and the services keys encrypt ' +
-        '(DynamoDB, EC2, RDS, S3, Secrets Manager, Lambda, CloudWatch Logs, SNS, EKS)',
+        '(DynamoDB, EC2, RDS, S3, Secrets Manager, Lambda, CloudWatch Logs, SNS, SQS, EKS)',
     )
     .option('--port <port>', 'port to listen on (0 = a free port)', '4599')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
