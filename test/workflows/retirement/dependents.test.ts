@@ -52,26 +52,29 @@ describe('retireKey and what still depends on the key (time-skipping, emulator)'
     expect(result.dependents?.recheck).toBeDefined();
   });
 
-  it('the re-check before ScheduleKeyDeletion refuses a dependent that appeared during the soak, and enables the key', async () => {
-    const account = freshAccount();
-    const key = await idleKey(f, account);
-    const kms = f.emu.kms(account, TEST_REGION);
-    const result = await withWorker(f, account, async ({ start }) => {
-      const handle = await start(key.Arn, { soak: '3d', dependents: 'warn' });
-      await untilPhase(f, handle, 'Soaking');
-      expect(await keyState(kms, key.Arn)).toBe('Disabled');
-      // Someone makes a volume under the (disabled) key's ARN while it soaks: EC2 accepts it.
-      await volumeUnder(f, account, key.Arn, true);
-      return handle.result();
-    });
-    expect(result.outcome, result.reason).toBe('Refused');
-    expect(result.phase).toBe('Scheduling');
-    expect(result.reason).toMatch(
-      /^HasDependents: .*ec2:volume .*appeared since preflight.*enabled again and was not scheduled/,
-    );
-    expect(await keyState(kms, key.Arn)).toBe('Enabled');
-    expect(result.deletionDate).toBeUndefined();
-  });
+  it.each(['refuse', 'warn'] as const)(
+    'the re-check before ScheduleKeyDeletion refuses a dependent that appeared during the soak, and enables the key (--dependents %s)',
+    async (dependents) => {
+      const account = freshAccount();
+      const key = await idleKey(f, account);
+      const kms = f.emu.kms(account, TEST_REGION);
+      const result = await withWorker(f, account, async ({ start }) => {
+        const handle = await start(key.Arn, { soak: '3d', dependents });
+        await untilPhase(f, handle, 'Soaking');
+        expect(await keyState(kms, key.Arn)).toBe('Disabled');
+        // Someone makes a volume under the (disabled) key's ARN while it soaks: EC2 accepts it.
+        await volumeUnder(f, account, key.Arn, true);
+        return handle.result();
+      });
+      expect(result.outcome, result.reason).toBe('Refused');
+      expect(result.phase).toBe('Scheduling');
+      expect(result.reason).toMatch(
+        /^HasDependents: .*ec2:volume .*appeared since preflight.*enabled again and was not scheduled/,
+      );
+      expect(await keyState(kms, key.Arn)).toBe('Enabled');
+      expect(result.deletionDate).toBeUndefined();
+    },
+  );
 
   it('a DynamoDB table: refused by default, naming the table', async () => {
     const account = freshAccount();
