@@ -32,6 +32,8 @@ export interface CreateWorkerOptions {
   /** Settings of a per-account disabling gate this worker starts (limit, lease). */
   disablingGate?: Partial<DisablingGateConfig>;
   pacer?: Pacer;
+  /** Dependency probe requests per second per service, account and Region (KMS_RETIRE_PROBE_RPS). */
+  probeRatePerSecond?: number;
   /** Where activities and the retirements' sinks record kms-retire's metrics (none by default). */
   metrics?: Metrics;
   /** Where retirements that carry a ticket report their milestones (KMS_RETIRE_CALLBACK_URL/_SECRET). */
@@ -62,6 +64,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     watcherConfig: options.watcher,
     disablingGate: options.disablingGate,
     pacer: options.pacer,
+    probeRatePerSecond: options.probeRatePerSecond,
     metrics: options.metrics,
     ticketCallback: options.ticketCallback,
     jira: options.jira,
@@ -91,6 +94,8 @@ export interface RunOptions {
   roleTemplate?: string;
   /** Serve Prometheus metrics on this port (GET /metrics): kms-retire's own and the Temporal SDK's. */
   metricsPort?: number;
+  /** Dependency probe requests per second per service, account and Region. */
+  probeRatePerSecond?: number;
   /** The generic ticket callback: URL and secret (key bytes), from the worker's environment only. */
   ticketCallback?: TicketCallback;
   /** Jira Cloud comments, from the worker's environment only. */
@@ -141,6 +146,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       clients,
       watcher: options.watcher,
       disablingGate: options.disablingGate,
+      probeRatePerSecond: options.probeRatePerSecond,
       metrics,
       ticketCallback: options.ticketCallback,
       jira: options.jira,

@@ -10,6 +10,8 @@ import { readExplicitDeny } from '../shared/explicit-deny';
 // Error codes from the AWS KMS and CloudTrail API References ("Errors" of each operation).
 const NON_RETRYABLE: Record<string, string> = {
   NotFoundException: 'NotFound',
+  // DynamoDB DescribeTable of a table that is gone (Amazon DynamoDB API Reference, DescribeTable).
+  ResourceNotFoundException: 'NotFound',
   InvalidArnException: 'InvalidArn',
   AccessDeniedException: 'AccessDenied',
   UnrecognizedClientException: 'AccessDenied',

@@ -119,6 +119,10 @@ describe('kms-retire scan (the SDK configured from the standard AWS environment)
     expect(text).toMatch(/candidate/);
     // With a 1-day minimum the key used 5 days ago and the one tracked for 30 days become candidates.
     expect(text).toContain('4 candidate(s), 4 to keep; minimum idle 1d');
+    // Dependency probes run by default: their two columns and their line in the summary.
+    expect(text).toContain('dependents');
+    expect(text).toContain('unknown probes');
+    expect(text).toMatch(/\d+ key\(s\) with dependents, \d+ with unknown probes/);
   });
 
   it('refuses --kms-rate 0 as commander refuses a bad flag value (main exits 2)', async () => {

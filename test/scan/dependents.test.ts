@@ -62,15 +62,13 @@ describe("scan's reverse index of dependents", () => {
         Device: '/dev/sdf',
       }),
     );
-    await emu
-      .kms()
-      .send(
-        new CreateGrantCommand({
-          KeyId: keys.granted.Arn,
-          GranteePrincipal: 'rds.amazonaws.com',
-          Operations: ['Decrypt'],
-        }),
-      );
+    await emu.kms().send(
+      new CreateGrantCommand({
+        KeyId: keys.granted.Arn,
+        GranteePrincipal: 'rds.amazonaws.com',
+        Operations: ['Decrypt'],
+      }),
+    );
     await emu.admin.calls(); // settle
     const before = (await emu.admin.calls()).total;
     report = await scanFleet(

@@ -16,8 +16,10 @@ export async function listEksClusters(ctx: ListingContext): Promise<Found[]> {
   });
   const found: Found[] = [];
   for (const name of names) {
-    const out = await ctx.call('EKS DescribeCluster', () => client.send(new DescribeClusterCommand({ name })));
-    const cluster = out.cluster;
+    const out = await ctx.callUnlessGone('EKS DescribeCluster', ['ResourceNotFoundException'], () =>
+      client.send(new DescribeClusterCommand({ name })),
+    );
+    const cluster = out?.cluster;
     if (!cluster?.arn) continue;
     const references = (cluster.encryptionConfig ?? []).map((c) => c.provider?.keyArn);
     found.push(...foundFor(ctx, references, { type: 'eks:cluster', arn: cluster.arn, probe: 'eks' }));

@@ -7,7 +7,7 @@ import type { AwsClients } from '../../aws/client-factory';
 import type { Pacer } from '../../aws/pacer';
 import type { Dependent, ProbeName } from '../../shared/dependents';
 import { keyArnOf, type KeyScope } from '../../shared/key-reference';
-import { probeCall } from '../errors';
+import { awsErrorCode, probeCall } from '../errors';
 
 /** A resource (or grant) found by a listing and the key it names. */
 export interface Found {
@@ -35,6 +35,11 @@ export interface ScopeListing {
 export interface ListingContext extends ScopeListing {
   /** Paces one call under the service's rate and classifies its failure (ProbeDenied, …). */
   call<T>(what: string, send: () => Promise<T>): Promise<T>;
+  /**
+   * A call about one listed resource; undefined when the resource went away since it was listed
+   * (its service answers one of `goneCodes`), so a deletion mid-listing does not fail the probe.
+   */
+  callUnlessGone<T>(what: string, goneCodes: readonly string[], send: () => Promise<T>): Promise<T | undefined>;
   /** A key reference (id, ARN, alias, alias ARN) as the key ARN. */
   keyArnOf(reference: string | undefined): string | undefined;
   /** Whether a key ARN is one of `keyArns`. */
@@ -54,14 +59,23 @@ export function listingContext(scope: ScopeListing, probe: ProbeName): ListingCo
   const wanted = new Set(scope.keyArns);
   // Rate limits are per service (each service's own quotas), so each probe paces on its own.
   const paceScope = `${probe}/${scope.account}/${scope.region}`;
+  const call = async <T>(what: string, send: () => Promise<T>): Promise<T> => {
+    await scope.pacer.take(paceScope, scope.ratePerSecond);
+    try {
+      return await probeCall(`${what} ${scope.account}/${scope.region}`, send);
+    } finally {
+      scope.onCall?.();
+    }
+  };
   return {
     ...scope,
-    async call(what, send) {
-      await scope.pacer.take(paceScope, scope.ratePerSecond);
+    call,
+    async callUnlessGone(what, goneCodes, send) {
       try {
-        return await probeCall(`${what} ${scope.account}/${scope.region}`, send);
-      } finally {
-        scope.onCall?.();
+        return await call(what, send);
+      } catch (err) {
+        if (goneCodes.includes(causeCode(err) ?? '')) return undefined;
+        throw err;
       }
     },
     keyArnOf: (reference) => keyArnOf(reference, keyScope),
@@ -88,4 +102,10 @@ export async function allPages<T>(
     token = out.next || undefined;
   } while (token);
   return items;
+}
+
+/** The AWS error code under a classified failure (its cause), or of the error itself. */
+export function causeCode(err: unknown): string | undefined {
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  return (cause !== undefined ? awsErrorCode(cause) : undefined) ?? awsErrorCode(err);
 }

@@ -5,10 +5,10 @@
  * bucket at a time (GetBucketEncryption).
  */
 import { GetBucketEncryptionCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
-import { awsErrorCode } from '../errors';
 import { allPages, foundFor, type Found, type ListingContext } from './listing';
 
-// A bucket without a default encryption configuration (before January 2023 that was possible).
+// A bucket without a default encryption configuration (before January 2023 that was possible), or
+// one deleted since it was listed.
 const NO_CONFIGURATION = 'ServerSideEncryptionConfigurationNotFoundError';
 
 export async function listS3Buckets(ctx: ListingContext): Promise<Found[]> {
@@ -23,15 +23,10 @@ export async function listS3Buckets(ctx: ListingContext): Promise<Found[]> {
   for (const bucket of buckets) {
     if (!bucket.Name || (bucket.BucketRegion && bucket.BucketRegion !== ctx.region)) continue;
     const name = bucket.Name;
-    const rules = await ctx
-      .call('S3 GetBucketEncryption', () => client.send(new GetBucketEncryptionCommand({ Bucket: name })))
-      .then(
-        (out) => out.ServerSideEncryptionConfiguration?.Rules ?? [],
-        (err: unknown) => {
-          if (hasCode(err, NO_CONFIGURATION)) return [];
-          throw err;
-        },
-      );
+    const out = await ctx.callUnlessGone('S3 GetBucketEncryption', [NO_CONFIGURATION, 'NoSuchBucket'], () =>
+      client.send(new GetBucketEncryptionCommand({ Bucket: name })),
+    );
+    const rules = out?.ServerSideEncryptionConfiguration?.Rules ?? [];
     const references = rules
       .map((rule) => rule.ApplyServerSideEncryptionByDefault)
       .filter((d) => d?.SSEAlgorithm?.startsWith('aws:kms'))
@@ -41,11 +36,4 @@ export async function listS3Buckets(ctx: ListingContext): Promise<Found[]> {
     );
   }
   return found;
-}
-
-/** The AWS error code of an error, also when it came wrapped in a failure (its cause). */
-function hasCode(err: unknown, code: string): boolean {
-  if (awsErrorCode(err) === code) return true;
-  const cause = (err as { cause?: unknown } | null)?.cause;
-  return cause !== undefined && awsErrorCode(cause) === code;
 }

@@ -15,10 +15,13 @@ export async function listSqsQueues(ctx: ListingContext): Promise<Found[]> {
   });
   const found: Found[] = [];
   for (const QueueUrl of urls) {
-    const out = await ctx.call('SQS GetQueueAttributes', () =>
-      client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn', 'KmsMasterKeyId'] })),
+    // A queue deleted since it was listed: QueueDoesNotExist (Amazon SQS API Reference, GetQueueAttributes).
+    const out = await ctx.callUnlessGone(
+      'SQS GetQueueAttributes',
+      ['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue'],
+      () => client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn', 'KmsMasterKeyId'] })),
     );
-    const arn = out.Attributes?.QueueArn;
+    const arn = out?.Attributes?.QueueArn;
     if (arn) found.push(...foundFor(ctx, [out.Attributes?.KmsMasterKeyId], { type: 'sqs:queue', arn, probe: 'sqs' }));
   }
   return found;

@@ -6,6 +6,7 @@ import { formatCsv, formatJson, formatTable, summary } from '../../scan/format';
 import { scanProgressBar } from '../../scan/progress-bar';
 import { scanFleet } from '../../scan/scanner';
 import { isAccountId, isRegion } from '../../shared/arn';
+import { DEFAULT_PROBE_RATE } from '../../activities/dependents/probe-rate';
 import { parseProbes, PROBES_HELP } from '../probes-flag';
 import { OptionsError, resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
@@ -106,7 +107,7 @@ export function registerScanCommand(program: Command): void {
       '--probe-rate <perSecond>',
       'dependency probe requests per second per service, account and Region',
       rate(),
-      10,
+      DEFAULT_PROBE_RATE,
     )
     .option('--json', 'print the report as JSON (start --from reads it)')
     .option('--csv', 'print the report as CSV')

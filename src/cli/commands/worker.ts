@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { checkRoleTemplate } from '../../aws/role-credentials';
 import { parseSecret } from '../../webhook/secrets';
 import { DEFAULT_DISABLING_GATE_CONFIG } from '../../workflows/gate/gate-config';
+import { DEFAULT_PROBE_RATE } from '../../activities/dependents/probe-rate';
 import { DEFAULT_WATCHER_CONFIG } from '../../workflows/watcher/watcher-config';
 import { formatDuration } from '../../shared/duration';
 import { checked, duration, rate, wholeNumber } from '../settings';
@@ -9,6 +10,7 @@ import { checked, duration, rate, wholeNumber } from '../settings';
 interface WorkerFlags {
   watchInterval?: number;
   lookupRps?: number;
+  probeRps?: number;
   watchMinLag?: number;
   watchReportInterval?: number;
   maxDisablingPerAccount?: number;
@@ -49,6 +51,14 @@ export function registerWorkerCommand(program: Command): void {
       )
         .env('KMS_RETIRE_LOOKUP_RPS')
         .argParser(rate(2)),
+    )
+    .addOption(
+      new Option(
+        '--probe-rps <n>',
+        `dependency probe requests per second per service, account and Region (default ${DEFAULT_PROBE_RATE})`,
+      )
+        .env('KMS_RETIRE_PROBE_RPS')
+        .argParser(rate()),
     )
     .addOption(
       new Option(
@@ -173,6 +183,7 @@ export function registerWorkerCommand(program: Command): void {
         disablingGate: defined({ limit: flags.maxDisablingPerAccount, leaseMs: flags.disablingLease }),
         roleTemplate: flags.roleTemplate,
         metricsPort: flags.metricsPort,
+        probeRatePerSecond: flags.probeRps,
         ticketCallback:
           flags.callbackUrl !== undefined && flags.callbackSecret !== undefined
             ? { url: flags.callbackUrl, secret: flags.callbackSecret }

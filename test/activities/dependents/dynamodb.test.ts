@@ -1,7 +1,12 @@
-import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DynamoDBClient,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { CreateAliasCommand, DisableKeyCommand } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
-import { probeFixture } from './fixture';
+import { failureOf, probeFixture } from './fixture';
 
 const f = probeFixture();
 
@@ -55,5 +60,14 @@ describe('the DynamoDB probe (ListTables, DescribeTable) against the emulator', 
     await f.emu.kms().send(new DisableKeyCommand({ KeyId: key.Arn }));
     const after = await f.probes.describeTableEncryption({ tableArn });
     expect(after.tableStatus).toBe('INACCESSIBLE_ENCRYPTION_CREDENTIALS');
+  });
+
+  it('a table deleted since: the watch fails as NotFound, not retried', async () => {
+    const key = await f.emu.admin.seedKey({});
+    const dynamodb = f.emu.client((c) => new DynamoDBClient(c));
+    const made = await dynamodb.send(new CreateTableCommand(table('gone', key.Arn)));
+    await dynamodb.send(new DeleteTableCommand({ TableName: 'gone' }));
+    const failure = await failureOf(f.probes.describeTableEncryption({ tableArn: made.TableDescription!.TableArn! }));
+    expect(failure).toMatchObject({ type: 'NotFound', nonRetryable: true });
   });
 });
