@@ -23,7 +23,7 @@ export async function soak(s: RetirementState): Promise<RetirementResult | undef
   const lag = s.input.options.trailLagMs;
   s.enter(
     'Soaking',
-    `disabled; soaking ${formatDuration(s.input.options.soakMs)} until ${new Date(s.soakEndsAt ?? 0).toISOString()} (+${formatDuration(lag)} for CloudTrail)`,
+    `disabled; soaking ${formatDuration((s.soakEndsAt ?? 0) - (s.disabledAt ?? 0))} until ${new Date(s.soakEndsAt ?? 0).toISOString()} (+${formatDuration(lag)} for CloudTrail)`,
   );
   let registeredEnd = s.soakEndsAt ?? 0;
   await watch(s, {
