@@ -52,7 +52,6 @@ const TYPES = [
   'lambda:function',
   'logs:log-group',
   'sns:topic',
-  'sqs:queue',
   'eks:cluster',
 ];
 

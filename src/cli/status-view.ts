@@ -2,6 +2,7 @@
 import type { DisablingGateState } from '../workflows/gate/gate-book';
 import { parseRetirementWorkflowId } from '../shared/ids';
 import type { RetirementStatus } from '../workflows/retirement/messages';
+import { dependentsSection, dependentsSummary } from './dependents-view';
 import { familyTable } from './family-view';
 import { details, shortTime, table } from './output';
 
@@ -49,6 +50,7 @@ export function renderStatus(
       ['ticket', s.ticketId],
       ['approval', s.approval],
       ['last use', e?.lastUsage.summary],
+      ['dependents', s.dependents ? dependentsSummary(s.dependents) : undefined],
       ['disabled at', shortTime(s.disabledAt)],
       ['soak ends', shortTime(s.soakEndsAt)],
       ['trail covered to', shortTime(s.coveredUntil)],
@@ -56,6 +58,7 @@ export function renderStatus(
     ]),
   ];
   if (e?.family) parts.push('multi-Region family (each member records its own use):', familyTable(e.family, e.keyArn));
+  if (s.dependents) parts.push(...dependentsSection(s.dependents));
   if (s.usageEvents.length) {
     parts.push(
       `usage seen while retiring (${s.usageEvents.length}):`,

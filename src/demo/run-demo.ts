@@ -1,6 +1,6 @@
 /**
- * `kms-retire demo`: the whole thing on this machine in about a minute — three keys, three
- * outcomes, live progress, a final table, the Web UI's address — then everything stopped again.
+ * `kms-retire demo`: the whole thing on this machine in about a minute — five keys, four kinds of
+ * outcome, live progress, a final table, the Web UI's address — then everything stopped again.
  */
 import { startRetirement } from '../workflows/retirement/client';
 import { startWorkload, type Workload } from '../emulator';
@@ -43,8 +43,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   try {
     say(`• Temporal Web UI: ${stack.uiUrl}`);
     const keys = await seedDemoKeys(new EmulatorAdmin(stack.emulatorUrl));
-    const all = [keys.unused, keys.stillUsed, keys.awsManaged];
-    say('• three keys seeded in the emulator:');
+    const all = [keys.unused, keys.stillUsed, keys.awsManaged, keys.behindTable, keys.behindVolume];
+    say(`• ${all.length} keys seeded in the emulator:`);
     for (const k of all) say(`    ${k.label}  ${k.keyArn}\n                 ${k.story}`);
 
     const retireOptions: RetirementOptionsInput = {
@@ -93,7 +93,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     say('');
     say(renderOutcomes(outcomes));
     say(`Web UI: ${uiLink(stack.uiUrl, stack.namespace)}`);
-    say(ok ? '✔ all three outcomes as expected.' : '✘ not every outcome was the expected one (see above).');
+    say(ok ? `✔ all ${all.length} outcomes as expected.` : '✘ not every outcome was the expected one (see above).');
     if (options.keep && !options.stop?.aborted) {
       say(
         `Keeping everything running: Temporal at ${stack.address}, the emulator at ${stack.emulatorUrl}. Press Ctrl-C to stop.`,

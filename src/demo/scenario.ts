@@ -1,9 +1,11 @@
 /**
- * The demo's three keys and what must become of each:
+ * The demo's keys and what must become of each:
  *  - an unused key → deletion scheduled;
  *  - a key a quarterly job still needs (its last use looks old enough, but the job wakes up during
  *    the soak) → re-enabled, naming the job's principal;
- *  - an AWS-managed key → refused.
+ *  - an AWS-managed key → refused;
+ *  - a key behind a DynamoDB table, and one behind an EBS volume attached to a running instance:
+ *    both idle by GetKeyLastUsage, both refused with their dependents named (HasDependents).
  */
 import type { EmulatorAdmin } from '../emulator/admin-client';
 import type { RetirementStatus } from '../workflows/retirement/messages';
@@ -26,6 +28,8 @@ export interface DemoKeys {
   unused: DemoKey;
   stillUsed: DemoKey;
   awsManaged: DemoKey;
+  behindTable: DemoKey;
+  behindVolume: DemoKey;
 }
 
 export async function seedDemoKeys(admin: EmulatorAdmin): Promise<DemoKeys> {
@@ -61,7 +65,10 @@ export async function seedDemoKeys(admin: EmulatorAdmin): Promise<DemoKeys> {
     trackingStartDate: '-900d',
     lastUsage: { operation: 'GenerateDataKey', timestamp: '-300d' },
   });
+  const { behindTable, behindVolume } = await seedKeysWithDependents(admin);
   return {
+    behindTable,
+    behindVolume,
     unused: {
       label: 'unused     ',
       keyArn: unused.Arn,
@@ -82,6 +89,48 @@ export async function seedDemoKeys(admin: EmulatorAdmin): Promise<DemoKeys> {
       story: 'an AWS-managed key (aws/s3); customers cannot delete these',
       expected: 'Refused (AwsManaged)',
       check: (s) => s?.outcome === 'Refused' && (s.reason ?? '').includes('AwsManaged'),
+    },
+  };
+}
+
+/** Two keys idle by GetKeyLastUsage that resources still need, made through the emulator's seeding. */
+async function seedKeysWithDependents(admin: EmulatorAdmin): Promise<Pick<DemoKeys, 'behindTable' | 'behindVolume'>> {
+  const at = { account: DEMO_ACCOUNT, region: DEMO_REGION };
+  const idle = { creationDate: '-700d', trackingStartDate: '-800d' } as const;
+  const tableKey = await admin.seedKey({
+    ...at,
+    ...idle,
+    description: 'orders table',
+    aliases: ['alias/demo-orders-table'],
+    lastUsage: { operation: 'Decrypt', timestamp: '-120d' },
+  });
+  const volumeKey = await admin.seedKey({
+    ...at,
+    ...idle,
+    description: 'build server disk',
+    aliases: ['alias/demo-build-disk'],
+    lastUsage: { operation: 'CreateGrant', timestamp: '-400d' },
+  });
+  const [table, volume] = await admin.seedResources([
+    { ...at, type: 'dynamodb:table', name: 'demo-orders', key: tableKey.Arn },
+    { ...at, type: 'ec2:volume', key: volumeKey.Arn, instanceId: 'i-0b1d5e7f9a2c4e6f8', device: '/dev/xvdf' },
+  ]);
+  const names = (s: RetirementStatus | undefined, arn: string | undefined): boolean =>
+    s?.outcome === 'Refused' && (s.reason ?? '').startsWith('HasDependents') && (s.reason ?? '').includes(arn ?? '?');
+  return {
+    behindTable: {
+      label: 'DynamoDB   ',
+      keyArn: tableKey.Arn,
+      story: 'idle 120 days, but table demo-orders is encrypted under it (archived after 7 days without it)',
+      expected: 'Refused (HasDependents), naming the table',
+      check: (s) => names(s, table?.arn),
+    },
+    behindVolume: {
+      label: 'EBS volume ',
+      keyArn: volumeKey.Arn,
+      story: 'idle 400 days, but a running instance has a volume under it (decrypted only when attached again)',
+      expected: 'Refused (HasDependents), naming the volume',
+      check: (s) => names(s, volume?.arn),
     },
   };
 }

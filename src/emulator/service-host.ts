@@ -1,4 +1,5 @@
 import type { CallCounter } from './calls';
+import type { ServiceControls } from './services/controls';
 import type { EmulatorClock } from './clock';
 import type { Faults } from './faults';
 import type { Caller } from './request-context';
@@ -20,6 +21,8 @@ export interface ServiceHost {
   readonly clock: EmulatorClock;
   readonly faults: Faults;
   readonly calls: CallCounter;
+  /** Denials of services' actions (POST /_emulator/guardrails with "deny"). */
+  readonly services: ServiceControls;
   caller(meta: RequestMeta): Promise<{ caller: Caller; now: number }>;
   changed(): void;
 }

@@ -3,6 +3,7 @@
  * value is refused with the same words wherever it enters. Pure: safe inside workflows.
  */
 import { DurationError, formatDuration, parseDuration } from './duration';
+import { DEPENDENTS_MODES, type DependentsMode } from './dependents';
 
 export type ApprovalMode = 'none' | 'required';
 
@@ -17,6 +18,10 @@ export interface RetirementOptionsInput {
   allowExternalMaterial?: boolean;
   /** Accept a key whose idle time is only proven since TrackingStartDate (GetKeyLastUsage case 3). */
   acceptUnknownBeforeTracking?: boolean;
+  /** `--dependents`: refuse a key that resources still name (default), or warn and go on. */
+  dependents?: DependentsMode;
+  /** `--accept-attached-volume vol-…` (repeatable): attached EBS volumes the user accepts by name. */
+  acceptAttachedVolumes?: string[];
 }
 
 /** Resolved options, durations in milliseconds. */
@@ -28,6 +33,9 @@ export interface RetirementOptions {
   approval: ApprovalMode;
   allowExternalMaterial: boolean;
   acceptUnknownBeforeTracking: boolean;
+  /** Absent in inputs recorded before the dependency probes: read as refuse. */
+  dependents?: DependentsMode;
+  acceptAttachedVolumes?: string[];
 }
 
 export const DEFAULT_OPTIONS: RetirementOptions = {
@@ -38,6 +46,8 @@ export const DEFAULT_OPTIONS: RetirementOptions = {
   approval: 'none',
   allowExternalMaterial: false,
   acceptUnknownBeforeTracking: false,
+  dependents: 'refuse',
+  acceptAttachedVolumes: [],
 };
 
 export class OptionsError extends Error {
@@ -88,6 +98,8 @@ export function resolveOptions(input: RetirementOptionsInput = {}): RetirementOp
     'approval',
     'allowExternalMaterial',
     'acceptUnknownBeforeTracking',
+    'dependents',
+    'acceptAttachedVolumes',
   ]);
   for (const name of Object.keys(input)) {
     if (!known.has(name)) throw new OptionsError(`unknown option "${name}"; known options: ${[...known].join(', ')}.`);
@@ -106,6 +118,8 @@ export function resolveOptions(input: RetirementOptionsInput = {}): RetirementOp
     const value = input[flag];
     if (value !== undefined && typeof value !== 'boolean') throw new OptionsError(`${flag} must be true or false.`);
   }
+  const dependents = input.dependents ?? 'refuse';
+  checkDependentsMode(dependents, '--dependents');
   return {
     soakMs: duration(input.soak, '--soak', SOAK_RANGE, DEFAULT_OPTIONS.soakMs),
     trailLagMs: duration(input.trailLag, '--trail-lag', TRAIL_LAG_RANGE, DEFAULT_OPTIONS.trailLagMs),
@@ -114,7 +128,34 @@ export function resolveOptions(input: RetirementOptionsInput = {}): RetirementOp
     approval,
     allowExternalMaterial: input.allowExternalMaterial ?? false,
     acceptUnknownBeforeTracking: input.acceptUnknownBeforeTracking ?? false,
+    dependents,
+    acceptAttachedVolumes: checkAcceptedVolumes(input.acceptAttachedVolumes, '--accept-attached-volume'),
   };
+}
+
+// EC2 resource ids: "vol-" and 8 or 17 hexadecimal characters.
+const VOLUME_ID = /^vol-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+/** At most this many named volumes: a retirement's input stays small. */
+export const MAX_ACCEPTED_VOLUMES = 100;
+
+/** The attached EBS volumes a user accepts by name (ids, as EC2 shows them), checked, without repeats. */
+function checkAcceptedVolumes(value: unknown, flag: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new OptionsError(`${flag} must be a list of EBS volume ids (vol-…).`);
+  if (value.length > MAX_ACCEPTED_VOLUMES)
+    throw new OptionsError(`${flag}: at most ${MAX_ACCEPTED_VOLUMES} volumes, got ${value.length}.`);
+  for (const id of value as unknown[]) {
+    if (typeof id !== 'string' || !VOLUME_ID.test(id))
+      throw new OptionsError(
+        `${flag} ${String(id)} is not an EBS volume id: name each attached volume as vol- and 8 or 17 hex digits (vol-0123456789abcdef0).`,
+      );
+  }
+  return [...new Set(value as string[])];
+}
+
+function checkDependentsMode(mode: unknown, flag: string): asserts mode is DependentsMode {
+  if (!DEPENDENTS_MODES.includes(mode as DependentsMode))
+    throw new OptionsError(`${flag} ${String(mode)} is not valid: use "refuse" (the default) or "warn".`);
 }
 
 /** Re-checks resolved options (a workflow's input may come from any client). */
@@ -134,4 +175,7 @@ export function checkResolvedOptions(options: RetirementOptions): void {
     throw new OptionsError('pendingWindowDays must be a whole number of days.');
   if (options.approval !== 'none' && options.approval !== 'required')
     throw new OptionsError(`approval must be "none" or "required".`);
+  if (options.dependents !== undefined) checkDependentsMode(options.dependents, 'dependents');
+  if (options.acceptAttachedVolumes !== undefined)
+    checkAcceptedVolumes(options.acceptAttachedVolumes, 'acceptAttachedVolumes');
 }

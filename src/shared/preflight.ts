@@ -19,7 +19,9 @@ export type RefusalCode =
   | 'ExternalMaterial'
   | 'UnderAnotherRetirement'
   /** Not preflight's: a policy explicitly denied DisableKey or ScheduleKeyDeletion (workflows/explicit-deny-step). */
-  | 'ExplicitDeny';
+  | 'ExplicitDeny'
+  /** Not preflight's own: resources or grants still name the key (shared/dependents-rules.ts). */
+  | 'HasDependents';
 
 export interface Refusal {
   code: RefusalCode;

@@ -3,6 +3,7 @@
  * Pure data: safe inside workflows.
  */
 import type { RetirementOptions } from './options';
+import type { DependentsRecord } from './dependents-record';
 import type { PreflightEvidence, Refusal } from './preflight';
 
 /** Queued: waiting for the account's disabling gate to grant a permit (the key is not touched yet). */
@@ -70,6 +71,8 @@ export interface RetirementResult {
   /** Preflight's evidence and, if refused, every refusal. */
   evidence?: PreflightEvidence;
   refusals?: Refusal[];
+  /** The dependency probes' evidence and what the rules made of it. */
+  dependents?: DependentsRecord;
   usageEvents: UsageEvent[];
   timeline: TimelineEntry[];
   priorState?: PriorKeyState;

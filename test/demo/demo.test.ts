@@ -26,7 +26,7 @@ function accepts(address: string): Promise<boolean> {
 }
 
 describe('kms-retire demo', () => {
-  it('ends with the three outcomes, prints progress, a table and the Web UI address, keeps running with --keep until stopped, then leaves nothing running', async () => {
+  it('ends with the expected outcomes of its five keys, prints progress, a table and the Web UI address, keeps running with --keep until stopped, then leaves nothing running', async () => {
     const lines: string[] = [];
     const stop = new AbortController();
     let keptRunning: Promise<boolean> | undefined;
@@ -50,16 +50,25 @@ describe('kms-retire demo', () => {
       ['unused', 'deletion scheduled', true],
       ['still used', 'Reenabled', true],
       ['AWS managed', 'Refused', true],
+      ['DynamoDB', 'Refused', true],
+      ['EBS volume', 'Refused', true],
     ]);
     expect(report.ok).toBe(true);
     expect(report.outcomes[1]?.reason).toContain(WORKLOAD_PRINCIPAL);
     expect(report.outcomes[2]?.reason).toContain('AwsManaged');
+    // Idle by GetKeyLastUsage, refused for what still names them: each dependent as type + ARN.
+    expect(report.outcomes[3]?.reason).toMatch(
+      /^HasDependents: .*dynamodb:table arn:aws:dynamodb:\S+:table\/demo-orders/,
+    );
+    expect(report.outcomes[4]?.reason).toMatch(
+      /^HasDependents: .*ec2:volume arn:aws:ec2:\S+:volume\/vol-\w+ \(attached to i-/,
+    );
 
     // Live progress went through the phases, as plain lines (not a TTY).
     expect(text).toMatch(/unused\s+\S+\s+Soaking/);
     expect(text).toMatch(/unused\s+\S+\s+PendingDeletion\s+deletion scheduled/);
     expect(text).not.toContain('\x1b[');
-    expect(text).toContain('✔ all three outcomes as expected.');
+    expect(text).toContain('✔ all 5 outcomes as expected.');
     expect(text).toContain(`Web UI: ${report.uiUrl}/namespaces/default/workflows?query=`);
     expect(report.uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 

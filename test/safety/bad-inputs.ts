@@ -112,4 +112,19 @@ export const BAD_OPTIONS: BadOption[] = [
     says: /approval.*maybe/,
     webhookSays: /options\.approval: Invalid option: expected one of "none"\|"required"/,
   },
+  {
+    name: 'an unknown dependents mode',
+    options: { dependents: 'ignore' as 'warn' },
+    flags: ['--dependents', 'ignore'],
+    says: /--dependents ignore is not valid: use "refuse" \(the default\) or "warn"/,
+    // Webhook-started retirements take the default (refuse): the option is not theirs to give.
+    webhookSays: /dependents/,
+  },
+  {
+    name: 'an accepted volume that is not a volume id',
+    options: { acceptAttachedVolumes: ['i-0123456789abcdef0'] },
+    flags: ['--accept-attached-volume', 'i-0123456789abcdef0'],
+    says: /--accept-attached-volume i-0123456789abcdef0 is not an EBS volume id/,
+    webhookSays: /acceptAttachedVolumes/,
+  },
 ];

@@ -37,9 +37,23 @@ describe('the shared validators that every entry point goes through', () => {
       { minIdleMs: -5 },
       { approval: 'sometimes' as 'none' },
       { soakMs: '14d' as unknown as number },
+      { dependents: 'ignore' as 'warn' },
+      { acceptAttachedVolumes: ['vol-xyz'] },
+      { acceptAttachedVolumes: 'vol-0123456789abcdef0' as unknown as string[] },
     ];
     for (const patch of bad)
       expect(() => checkResolvedOptions({ ...DEFAULT_OPTIONS, ...patch }), JSON.stringify(patch)).toThrow(OptionsError);
+  });
+
+  it('reads options recorded before the dependency probes as --dependents refuse, and takes named volumes once each', () => {
+    const { dependents: _d, acceptAttachedVolumes: _v, ...before } = DEFAULT_OPTIONS;
+    expect(() => checkResolvedOptions(before)).not.toThrow();
+    expect(resolveOptions({}).dependents).toBe('refuse');
+    const vol = 'vol-0123456789abcdef0';
+    expect(resolveOptions({ dependents: 'warn', acceptAttachedVolumes: [vol, vol] })).toMatchObject({
+      dependents: 'warn',
+      acceptAttachedVolumes: [vol],
+    });
   });
 
   it('never accepts an arbitrary string as a key unless it is a well-formed key ARN (fixed seed)', () => {

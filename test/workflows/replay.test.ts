@@ -71,4 +71,20 @@ describe('replaying histories of earlier versions', () => {
       Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'replay-watcher-per-key'),
     ).resolves.toBeUndefined();
   });
+
+  it.each([
+    ['retire-key-dependents-deleted', 'an attached volume accepted by name, probes re-run before deletion'],
+    ['retire-key-dependents-table-reenabled', 'a DynamoDB table watched, found inaccessible'],
+  ])("%s (patch dependency-probes: %s) replays on today's code", async (name) => {
+    const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(dir, `${name}.bin`)));
+    const scheduled = (history.events ?? []).flatMap(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+    );
+    const probes = scheduled.filter((n) => n === 'probeDependents').length;
+    expect(probes).toBe(name.endsWith('deleted') ? 22 : 11);
+    if (name.endsWith('reenabled')) expect(scheduled).toContain('describeTableEncryption');
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `replay-${name}`),
+    ).resolves.toBeUndefined();
+  });
 });

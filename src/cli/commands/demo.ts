@@ -11,12 +11,12 @@ interface DemoFlags {
   json?: boolean;
 }
 
-/** `kms-retire demo` (`npm run demo`): dev server + Web UI, emulator, worker, three keys, three outcomes. */
+/** `kms-retire demo` (`npm run demo`): dev server + Web UI, emulator, worker, five keys, their expected outcomes. */
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description(
-      'run the whole thing locally in about a minute: a Temporal dev server with its Web UI, the AWS emulator, a worker, and three keys with three outcomes',
+      'run the whole thing locally in about a minute: a Temporal dev server with its Web UI, the AWS emulator, a worker, and five keys with their expected outcomes (deletion scheduled, re-enabled, refused: AWS managed, behind a DynamoDB table, behind an attached EBS volume)',
     )
     .option('--keep', 'keep everything running afterwards (until Ctrl-C), to look around in the Web UI')
     .option('--soak <duration>', 'soak of each retirement', '20s')
@@ -46,8 +46,7 @@ export function registerDemoCommand(program: Command): void {
           out: flags.json ? process.stderr : process.stdout,
         });
         if (flags.json) writeJson(report);
-        if (!report.ok)
-          throw new CliError('the demo did not end with the three expected outcomes.', 1, 'demo-unexpected');
+        if (!report.ok) throw new CliError('the demo did not end with the expected outcomes.', 1, 'demo-unexpected');
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

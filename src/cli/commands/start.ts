@@ -5,6 +5,7 @@ import { DEFAULT_START_CONCURRENCY, startMany, summarize } from '../../workflows
 import type { RetirementStatus } from '../../workflows/retirement/messages';
 import { resolveOptions } from '../../shared/options';
 import type { ApprovalMode, RetirementOptionsInput } from '../../shared/options';
+import type { DependentsMode } from '../../shared/dependents';
 import { currentUser } from '../current-user';
 import { CliError, usageError } from '../errors';
 import { checkKeyArgOptions } from '../key-args';
@@ -28,6 +29,8 @@ interface StartFlags {
   account?: string;
   allowExternalMaterial?: boolean;
   acceptUnknownBeforeTracking?: boolean;
+  dependents?: string;
+  acceptAttachedVolume?: string[];
   wait?: boolean;
   json?: boolean;
   from?: string;
@@ -44,6 +47,7 @@ interface StartOutput {
   deletionDate?: string;
   evidence?: RetirementStatus['evidence'];
   usageEvents?: RetirementStatus['usageEvents'];
+  dependents?: RetirementStatus['dependents'];
 }
 
 export function optionsFromFlags(flags: StartFlags): RetirementOptionsInput {
@@ -64,6 +68,8 @@ export function optionsFromFlags(flags: StartFlags): RetirementOptionsInput {
     approval: flags.approval as ApprovalMode | undefined,
     allowExternalMaterial: flags.allowExternalMaterial,
     acceptUnknownBeforeTracking: flags.acceptUnknownBeforeTracking,
+    dependents: flags.dependents as DependentsMode | undefined,
+    acceptAttachedVolumes: flags.acceptAttachedVolume,
   };
   for (const name of Object.keys(input) as (keyof RetirementOptionsInput)[])
     if (input[name] === undefined) delete input[name];
@@ -87,6 +93,15 @@ export function registerStartCommand(program: Command): void {
     .option('--account <account>', 'account of keys given by key id (otherwise DescribeKey finds it)')
     .option('--allow-external-material', 'allow keys with imported material or in a custom key store')
     .option('--accept-unknown-before-tracking', 'accept idle time proven only since GetKeyLastUsage tracking began')
+    .option(
+      '--dependents <mode>',
+      'refuse | warn: a key that resources still name (DynamoDB tables, EBS volumes, RDS, S3, …) or whose probe cannot look is refused, or warned about and retired (default refuse)',
+    )
+    .option(
+      '--accept-attached-volume <vol-id>',
+      'accept losing an attached EBS volume under the key, by name (repeatable): attached volumes are refused even with --dependents warn',
+      (id: string, ids: string[] = []) => [...ids, id],
+    )
     .option('--wait', 'return once each retirement has decided: deletion scheduled, or an outcome')
     .option('--json', 'machine-readable output')
     .option(
@@ -177,6 +192,7 @@ async function waitForAll(client: Client, out: StartOutput[], json: boolean): Pr
       deletionDate: status.deletionDate,
       evidence: status.evidence,
       usageEvents: status.usageEvents,
+      dependents: status.dependents,
     });
     if (!json) write(renderStatus(entry.workflowId, status));
   }

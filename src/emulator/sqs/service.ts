@@ -87,6 +87,9 @@ export async function handleSqs(
     const { caller, now } = await host.caller(meta);
     host.calls.record(operation, caller.account, caller.region);
     await host.faults.apply(operation);
+    // A Deny on sqs:<Operation> (the guardrails' "deny" list), as SQS answers it: AccessDenied, HTTP 403.
+    const denied = host.services.denial(caller, 'sqs', operation);
+    if (denied) throw new SqsError('AccessDenied', denied, 'AccessDenied', 403);
     const ctx: SqsContext = { state: host.store.sqs, caller, now, host: hostHeader ?? '127.0.0.1' };
     let body: Record<string, unknown>;
     if (operation === 'ReceiveMessage') body = await receive(host, ctx, input);

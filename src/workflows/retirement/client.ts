@@ -103,6 +103,9 @@ function startDetails(input: RetireKeyInput): string {
     `**Pending window** ${o.pendingWindowDays} days`,
     `**Approval** ${o.approval}`,
   ];
+  lines.push(
+    `**Dependents** ${o.dependents ?? 'refuse'}${o.acceptAttachedVolumes?.length ? `; attached volumes accepted by name: ${o.acceptAttachedVolumes.join(', ')}` : ''}`,
+  );
   if (o.allowExternalMaterial) lines.push('**Override** keys with external key material allowed');
   if (o.acceptUnknownBeforeTracking)
     lines.push('**Override** usage before GetKeyLastUsage tracking began accepted as unknown');
@@ -260,6 +263,7 @@ export function statusFromResult(r: RetirementResult): RetirementStatus {
     usageEvents: r.usageEvents,
     timeline: r.timeline,
     evidence: r.evidence,
+    dependents: r.dependents,
   };
 }
 

@@ -20,6 +20,7 @@ import {
   watch,
 } from './key-ops';
 import type { RetirementState } from './retirement-state';
+import { recheckDependents } from './dependents-step';
 
 /** After the deletion date, how long to keep asking whether the key is gone (AWS may lag). */
 const CONFIRM_TRIES = 24;
@@ -30,6 +31,9 @@ export async function schedule(s: RetirementState): Promise<RetirementResult | u
     'Scheduling',
     `re-checking the key, then ScheduleKeyDeletion with a ${s.input.options.pendingWindowDays}-day window`,
   );
+  // Dependents are checked again right before the irreversible step (patch `dependency-probes`).
+  const dependents = await recheckDependents(s);
+  if (dependents) return dependents;
   s.scheduleRequestedAt = Date.now();
   try {
     const { deletionDate } = await call(

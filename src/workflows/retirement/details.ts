@@ -3,6 +3,7 @@
  * its bold heading, or the Web UI's markdown runs heading and items together on one line.
  */
 import type { RetirementStatus } from './messages';
+import { dependentsDetails } from './dependents-details';
 
 const MAX_EVENTS = 10;
 
@@ -33,6 +34,7 @@ export function renderDetails(s: RetirementStatus): string {
       ...e.notes.map((n) => `- ${n}`),
     );
   }
+  if (s.dependents) lines.push(...dependentsDetails(s.dependents));
   if (s.usageEvents.length) {
     lines.push('', `**Usage seen (${s.usageEvents.length})**`, '');
     for (const e of s.usageEvents.slice(-MAX_EVENTS)) {

@@ -3,6 +3,7 @@
  * all import these definitions, so a rename cannot split them apart.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { DependentsRecord } from '../../shared/dependents-record';
 import type { PreflightEvidence } from '../../shared/preflight';
 import type { ApprovalMode } from '../../shared/options';
 import type { RetirementOutcome, RetirementPhase, TimelineEntry, UsageEvent } from '../../shared/types';
@@ -39,6 +40,8 @@ export interface RetirementStatus {
   approval?: ApprovalMode;
   /** What preflight saw and decided (absent until preflight ran). */
   evidence?: PreflightEvidence;
+  /** What the dependency probes found and what the rules made of it (absent before them). */
+  dependents?: DependentsRecord;
 }
 
 export const statusQuery = defineQuery<RetirementStatus>('status');

@@ -7,6 +7,7 @@ import { acts } from './proxies';
 import { acquireDisablingSlot, releaseDisablingSlot } from '../gate/disabling-slot';
 import { explicitDenyOf, refusedByPolicy } from './explicit-deny-step';
 import { recordFamilyUsage } from './family-step';
+import { checkDependents, soakEndFor } from './dependents-step';
 import { cancelled } from './key-ops';
 import type { RetirementState } from './retirement-state';
 
@@ -35,6 +36,8 @@ export async function preflight(s: RetirementState): Promise<RetirementResult | 
   s.note(
     `eligible: ${decision.evidence.lastUsage.summary}${decision.evidence.overridesUsed.length ? ` (overrides: ${decision.evidence.overridesUsed.join(', ')})` : ''}`,
   );
+  const dependents = await checkDependents(s);
+  if (dependents) return dependents;
   if (s.cancelRequested)
     return s.finish('Cancelled', `cancelled before the key was touched: ${s.decision?.reason ?? ''}`);
 
@@ -74,7 +77,7 @@ export async function disable(s: RetirementState): Promise<RetirementResult | un
   // the key: a DisableKey delayed by retries or a worker crash must not shorten the soak.
   s.disableRequestedAt = disabledAt;
   s.disabledAt = Date.now();
-  s.setSoakEnd(s.disabledAt + s.input.options.soakMs);
+  s.setSoakEnd(soakEndFor(s, disabledAt, s.disabledAt));
   if (s.cancelRequested) return cancelled(s);
   return undefined;
 }

@@ -2,6 +2,7 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { KmsActivities } from '../../activities/retirement/kms';
 import type { WatcherRegistryActivities } from '../../activities/watcher/watcher-registry';
+import type { DependentsActivities } from '../../activities/dependents/activities';
 import { ACTIVITY_OPTIONS, RECHECK_OPTIONS } from '../activity-calls';
 
 export const acts = proxyActivities<KmsActivities & WatcherRegistryActivities>(ACTIVITY_OPTIONS);
@@ -14,4 +15,17 @@ export const localActs = proxyLocalActivities<KmsActivities>(RECHECK_OPTIONS);
 export const familyActs = proxyActivities<Pick<KmsActivities, 'getKeyLastUsage'>>({
   ...ACTIVITY_OPTIONS,
   scheduleToCloseTimeout: '10 minutes',
+});
+
+/**
+ * The dependency probes (one activity per service) and DescribeTable for the watch of a DynamoDB
+ * table during the soak. Bounded: a probe that still fails after a few attempts is recorded as
+ * unknown (which refuses unless --dependents warn), and ProbeDenied / ProbeUnavailable are never
+ * retried; the retirement does not wait hours on one service.
+ */
+export const probeActs = proxyActivities<DependentsActivities>({
+  ...ACTIVITY_OPTIONS,
+  startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: '15 minutes',
+  retry: { ...ACTIVITY_OPTIONS.retry, maximumAttempts: 4 },
 });

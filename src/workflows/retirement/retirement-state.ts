@@ -8,6 +8,7 @@ import { formatDuration, parseDuration } from '../../shared/duration';
 import type { DecisionInput, ExtendSoakInput, RetirementStatus } from './messages';
 import type { TrailReport, WatchRegistration } from '../watcher/messages';
 import type { PreflightEvidence, Refusal } from '../../shared/preflight';
+import type { DependentsRecord } from '../../shared/dependents-record';
 import { RetirementPhaseAttr, SoakEndsAt } from '../../shared/search-attributes';
 import type {
   PriorKeyState,
@@ -35,6 +36,8 @@ export class RetirementState {
   reason?: string;
   evidence?: PreflightEvidence;
   refusals?: Refusal[];
+  /** The dependency probes' record (patch `dependency-probes`; see dependents-step.ts). */
+  dependents?: DependentsRecord;
   priorState?: PriorKeyState;
   disabledAt?: number;
   /** Workflow time just before DisableKey was requested: the soak's watch starts here. */
@@ -179,6 +182,13 @@ export class RetirementState {
     const ms = parseDuration(input.by, 'extendSoak.by');
     if (ms <= 0 || ms > MAX_EXTENSION_MS)
       throw new Error(`extendSoak.by ${input.by} must be above zero and at most 365d.`);
+    // A key behind a DynamoDB table: soak and CloudTrail allowance end before its unusable cap.
+    const until = this.dependents?.unusableUntil;
+    const limit = until === undefined ? undefined : Date.parse(until) - this.input.options.trailLagMs;
+    if (limit !== undefined && (this.soakEndsAt ?? Date.now()) + ms > limit)
+      throw new Error(
+        `the soak cannot end after ${new Date(limit).toISOString()}: a DynamoDB table names this key, and DynamoDB archives a table whose key stays unusable 7 days.`,
+      );
     return ms;
   }
 
@@ -214,6 +224,7 @@ export class RetirementState {
       timeline: [...this.timeline],
       approval: this.input.options.approval,
       evidence: this.evidence,
+      dependents: this.dependents,
     };
   }
 
@@ -227,6 +238,7 @@ export class RetirementState {
       reason: this.reason,
       evidence: this.evidence,
       refusals: this.refusals,
+      dependents: this.dependents,
       usageEvents: s.usageEvents,
       timeline: s.timeline,
       priorState: this.priorState,

@@ -47,3 +47,41 @@ describe('renderDetails (Web UI markdown)', () => {
     });
   });
 });
+
+describe('renderDetails: the dependents', () => {
+  it('lists each dependent as type + ARN, the unknown probes, the watched table and the refusals', () => {
+    const table = 'arn:aws:dynamodb:us-east-1:111122223333:table/orders';
+    const md = renderDetails({
+      ...status,
+      dependents: {
+        mode: 'warn',
+        acceptedVolumes: [],
+        evidence: {
+          checkedAt: '2026-01-01T00:00:00.000Z',
+          outcomes: [
+            {
+              probe: 'dynamodb',
+              answer: 'answered',
+              dependents: [{ type: 'dynamodb:table', arn: table, probe: 'dynamodb', status: 'ACTIVE' }],
+            },
+            { probe: 's3', answer: 'unknown', dependents: [], reason: 'ProbeDenied: explicit deny' },
+          ],
+        },
+        warnings: [],
+        refusals: ['a refusal'],
+        tables: [table],
+        tableStatus: { [table]: 'ACTIVE' },
+        unusableUntil: '2026-01-07T00:00:00.000Z',
+      },
+    });
+    const lines = md.split('\n');
+    const heading = lines.findIndex((l) => l.startsWith('**Dependents**'));
+    expect(lines[heading]).toBe('**Dependents** (`--dependents warn`): 1 found, 1 probe(s) unknown');
+    expect(lines[heading + 1]).toBe('');
+    expect(md).toContain(`- \`dynamodb:table ${table} (ACTIVE)\``);
+    expect(md).toContain('- unknown: s3 probe unknown: ProbeDenied: explicit deny');
+    expect(md).toContain(`- table \`${table}\` last seen ACTIVE`);
+    expect(md).toContain('- enabled again by 2026-01-07T00:00:00.000Z at the latest');
+    expect(md).toContain('- refused: a refusal');
+  });
+});
