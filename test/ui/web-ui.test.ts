@@ -154,7 +154,19 @@ describe('a retirement in the Temporal Web UI', () => {
   it("names each AWS call in the event history's activity summaries", async () => {
     await openTab('history');
     const keyId = keyArn.slice(keyArn.lastIndexOf('/') + 1);
-    await page.getByText(`DisableKey ${keyId}`).first().waitFor(UI_WAIT);
+    // The dependency probes come before DisableKey: the history is long enough that its row may sit
+    // below the fold, and the UI renders rows as they scroll into view.
+    const disable = page.getByText(`DisableKey ${keyId}`).first();
+    await eventually(
+      async () => {
+        if (await disable.isVisible()) return true;
+        await page.mouse.wheel(0, 1500);
+        await page.waitForTimeout(300);
+        return undefined;
+      },
+      UI_WAIT.timeout,
+      'the DisableKey row in the history',
+    );
     const activities = await page.locator('main').innerText();
     expect(activities).toMatch(/ScheduleKeyDeletion \S+ \(7 days\)/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'history.png') });
