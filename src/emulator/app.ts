@@ -5,6 +5,8 @@ import type { AdminDefaults } from './admin/routes';
 import { adminRoutes } from './admin/routes';
 import type { EmulatorCore, RequestMeta, ServiceAnswer } from './core';
 import { AwsError } from './errors';
+import type { HostedAnswer } from './service-host';
+import { handleSqs } from './sqs/service';
 import { handleSts } from './sts';
 
 const KMS_TARGET = 'TrentService.';
@@ -12,6 +14,8 @@ const KMS_TARGET = 'TrentService.';
 const CLOUDTRAIL_TARGET = /(?:^|\.)CloudTrail_20131101\.(\w+)$/;
 // The Resource Groups Tagging API's JSON 1.1 target prefix (its service model: ResourceGroupsTaggingAPI_20170126).
 const TAGGING_TARGET = 'ResourceGroupsTaggingAPI_20170126.';
+// SQS's AWS JSON 1.0 target prefix (SQS service model: awsJson1_0, AmazonSQS).
+const SQS_TARGET = 'AmazonSQS.';
 
 function meta(c: Context): RequestMeta {
   let address = '127.0.0.1';
@@ -34,6 +38,10 @@ function answer(c: Context, out: ServiceAnswer): Response {
   };
   if (out.errorType) headers['x-amzn-ErrorType'] = out.errorType;
   return c.body(JSON.stringify(out.body), out.status as 200, headers);
+}
+
+function hosted(c: Context, out: HostedAnswer): Response {
+  return c.body(JSON.stringify(out.body), out.status as 200, { ...out.headers, 'x-amzn-RequestId': out.requestId });
 }
 
 function parseJson(text: string): Record<string, unknown> {
@@ -70,13 +78,18 @@ export function createApp(core: EmulatorCore, defaults: AdminDefaults): Hono {
       if (trail) return answer(c, await core.cloudtrail(trail[1]!, parseJson(text), meta(c)));
       if (target.startsWith(TAGGING_TARGET))
         return answer(c, await core.tagging(target.slice(TAGGING_TARGET.length), parseJson(text), meta(c)));
+      if (target.startsWith(SQS_TARGET))
+        return hosted(
+          c,
+          await handleSqs(core, target.slice(SQS_TARGET.length), parseJson(text), meta(c), c.req.header('host')),
+        );
       if (contentType.startsWith('application/x-www-form-urlencoded')) {
         const sts = await handleSts(core, new URLSearchParams(text), meta(c));
         return c.body(sts.body, sts.status as 200, { 'content-type': 'text/xml', 'x-amzn-RequestId': sts.requestId });
       }
       throw new AwsError(
         'UnknownOperationException',
-        `No service answers X-Amz-Target "${target}"; this emulator serves TrentService (KMS), CloudTrail_20131101, ResourceGroupsTaggingAPI_20170126 and STS.`,
+        `No service answers X-Amz-Target "${target}"; this emulator serves TrentService (KMS), CloudTrail_20131101, ResourceGroupsTaggingAPI_20170126, AmazonSQS and STS.`,
       );
     } catch (err) {
       if (err instanceof AwsError) return answer(c, core.fail('00000000-0000-0000-0000-000000000000', err));

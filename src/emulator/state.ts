@@ -1,3 +1,5 @@
+import type { SqsState } from './sqs/model';
+
 /**
  * The emulator's whole state as plain JSON-able data, so that `--state FILE` can keep it across a
  * restart. Times are epoch milliseconds on the emulator's clock.
@@ -134,6 +136,8 @@ export interface EmulatorState {
   grants: GrantRecord[];
   events: TrailEvent[];
   principals: Principal[];
+  /** SQS queues and their messages (absent in state files written before SQS). */
+  sqs?: SqsState;
 }
 
 export function emptyState(clockOffsetMs = 0): EmulatorState {

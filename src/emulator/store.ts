@@ -1,5 +1,7 @@
 import type { AliasRecord, EmulatorState, GrantRecord, KeyRecord, Principal, TrailEvent } from './state';
 import { emptyState } from './state';
+import type { SqsState } from './sqs/model';
+import { emptySqsState } from './sqs/model';
 
 const scope = (account: string, region: string): string => `${account}/${region}`;
 
@@ -15,6 +17,7 @@ export class Store {
   readonly events = new Map<string, TrailEvent[]>();
   readonly principals = new Map<string, Principal>(); // by access key id
   clockOffsetMs = 0;
+  sqs: SqsState = emptySqsState();
 
   constructor(state: EmulatorState = emptyState()) {
     this.load(state);
@@ -32,6 +35,7 @@ export class Store {
     this.grants = [...state.grants];
     for (const event of state.events) this.eventsOf(event.account, event.region).push(event);
     for (const principal of state.principals) this.principals.set(principal.accessKeyId, principal);
+    this.sqs = state.sqs ? structuredClone(state.sqs) : emptySqsState();
   }
 
   toState(): EmulatorState {
@@ -43,6 +47,7 @@ export class Store {
       grants: this.grants,
       events: [...this.events.values()].flat(),
       principals: [...this.principals.values()],
+      sqs: this.sqs,
     };
   }
 
