@@ -27,6 +27,8 @@ const UNSET = {
   KMS_RETIRE_SERVICENOW_URL: undefined,
   KMS_RETIRE_SERVICENOW_USER: undefined,
   KMS_RETIRE_SERVICENOW_PASSWORD: undefined,
+  KMS_RETIRE_EVENTS: undefined,
+  KMS_RETIRE_EVENTS_QUEUE: undefined,
 };
 
 describe('kms-retire worker settings', () => {
@@ -144,6 +146,35 @@ describe('kms-retire worker settings', () => {
     const out = await runCli(['worker', flag, value], UNSET);
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(new RegExp(`option '${flag} <[a-z]+>' argument '${value}' is invalid\\. Give `));
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    [{ KMS_RETIRE_EVENTS: '1' }, [], { queueUrl: undefined }],
+    [
+      { KMS_RETIRE_EVENTS: 'true', KMS_RETIRE_EVENTS_QUEUE: 'https://sqs.eu-west-1.amazonaws.com/111122223333/q' },
+      [],
+      { queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/q' },
+    ],
+    [{ KMS_RETIRE_EVENTS: '0' }, [], undefined],
+    [{ KMS_RETIRE_EVENTS: '0' }, ['--events'], { queueUrl: undefined }],
+    [{}, [], undefined],
+  ])('push events from %j and %j: %j', async (env, flags, events) => {
+    const out = await runCli(['worker', ...flags], { ...UNSET, ...env });
+    expect(out.code).toBe(0);
+    expect(run.mock.calls[0]?.[0].events).toEqual(events);
+  });
+
+  it.each([
+    [{ KMS_RETIRE_EVENTS: 'maybe' }, /environment variable KMS_RETIRE_EVENTS: Give 1 or 0/],
+    [
+      { KMS_RETIRE_EVENTS: '1', KMS_RETIRE_EVENTS_QUEUE: 'kms-retire-events' },
+      /from env 'KMS_RETIRE_EVENTS_QUEUE' is invalid\. Give the queue URL/,
+    ],
+  ])('a bad push setting %j exits 2 naming it', async (env, message) => {
+    const out = await runCli(['worker'], { ...UNSET, ...env });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(message);
     expect(run).not.toHaveBeenCalled();
   });
 });

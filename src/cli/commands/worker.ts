@@ -4,7 +4,8 @@ import { parseSecret } from '../../webhook/secrets';
 import { DEFAULT_DISABLING_GATE_CONFIG } from '../../workflows/gate/gate-config';
 import { DEFAULT_WATCHER_CONFIG } from '../../workflows/watcher/watcher-config';
 import { formatDuration } from '../../shared/duration';
-import { checked, duration, rate, wholeNumber } from '../settings';
+import { checked, duration, onOff, rate, wholeNumber } from '../settings';
+import { checkQueueUrl } from '../../events/names';
 
 interface WorkerFlags {
   watchInterval?: number;
@@ -23,6 +24,8 @@ interface WorkerFlags {
   servicenowUrl?: string;
   servicenowUser?: string;
   servicenowPassword?: string;
+  events?: boolean;
+  eventsQueue?: string;
 }
 
 /** Each setting a flag or a KMS_RETIRE_* variable (the flag wins), checked before anything connects. */
@@ -144,7 +147,27 @@ export function registerWorkerCommand(program: Command): void {
         .env('KMS_RETIRE_SERVICENOW_PASSWORD')
         .argParser(checked((t) => t)),
     )
+    .addOption(
+      new Option(
+        '--events',
+        'push detection: long-poll the EventBridge queue of `kms-retire events setup` (or KMS_RETIRE_EVENTS=1)',
+      ),
+    )
+    .addOption(
+      new Option('--events-queue <url>', 'the queue URL (default: the queue named kms-retire-events)')
+        .env('KMS_RETIRE_EVENTS_QUEUE')
+        .argParser(checked(checkQueueUrl)),
+    )
     .action(async (flags: WorkerFlags, command: Command) => {
+      let events = flags.events;
+      try {
+        events ??= onOff(process.env.KMS_RETIRE_EVENTS);
+      } catch (err) {
+        command.error(`error: environment variable KMS_RETIRE_EVENTS: ${err instanceof Error ? err.message : ''}`, {
+          exitCode: 2,
+          code: 'kms-retire.events',
+        });
+      }
       const sn = [flags.servicenowUrl, flags.servicenowUser, flags.servicenowPassword];
       if (sn.some((v) => v !== undefined) && !sn.every((v) => v !== undefined))
         command.error(
@@ -173,6 +196,7 @@ export function registerWorkerCommand(program: Command): void {
         disablingGate: defined({ limit: flags.maxDisablingPerAccount, leaseMs: flags.disablingLease }),
         roleTemplate: flags.roleTemplate,
         metricsPort: flags.metricsPort,
+        events: events ? { queueUrl: flags.eventsQueue } : undefined,
         ticketCallback:
           flags.callbackUrl !== undefined && flags.callbackSecret !== undefined
             ? { url: flags.callbackUrl, secret: flags.callbackSecret }
@@ -187,9 +211,9 @@ export function registerWorkerCommand(program: Command): void {
           flags.servicenowPassword !== undefined
             ? { url: flags.servicenowUrl, user: flags.servicenowUser, password: flags.servicenowPassword }
             : undefined,
-        onReady: ({ address, namespace, taskQueue, metricsPort }) =>
+        onReady: ({ address, namespace, taskQueue, metricsPort, eventsQueue }) =>
           process.stderr.write(
-            `kms-retire worker: polling ${taskQueue} on ${address} (namespace ${namespace})${metricsPort !== undefined ? `; metrics on http://localhost:${metricsPort}/metrics` : ''}; Ctrl-C stops it\n`,
+            `kms-retire worker: polling ${taskQueue} on ${address} (namespace ${namespace})${metricsPort !== undefined ? `; metrics on http://localhost:${metricsPort}/metrics` : ''}${eventsQueue ? `; push events from ${eventsQueue}` : ''}; Ctrl-C stops it\n`,
           ),
       });
     });
