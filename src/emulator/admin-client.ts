@@ -3,6 +3,8 @@ import type { SeedKeySpec } from './admin/seed-key';
 import type { CallCounts } from './calls';
 import type { FaultTable } from './faults';
 import type { Guardrail, GuardrailSpec } from './guardrails';
+import type { DeliveryCounters, DeliverySettings } from './events/delivery';
+import type { Organization } from './events/model';
 import type { Principal } from './state';
 
 /** What `seedKey` returns: DescribeKey's metadata with ISO-8601 times, plus Region and TrackingStartDate. */
@@ -130,5 +132,29 @@ export class EmulatorAdmin {
   /** Registers an access key id as a named IAM user or assumed-role session for CloudTrail. */
   async registerPrincipal(spec: PrincipalSpec): Promise<Principal> {
     return this.call('POST', 'principals', spec);
+  }
+
+  /**
+   * EventBridge delivery settings (real-time milliseconds; drop/duplicate are probabilities 0..1 per
+   * delivery to a target); fields left out keep their value. Returns settings and counters.
+   */
+  async setEventBridge(
+    settings: Partial<DeliverySettings>,
+  ): Promise<{ settings: DeliverySettings; counters: DeliveryCounters }> {
+    return this.call('POST', 'eventbridge', settings);
+  }
+
+  /** EventBridge delivery settings and counters (published, matched, delivered, dropped, duplicated, failed, per target). */
+  async eventBridge(): Promise<{ settings: DeliverySettings; counters: DeliveryCounters }> {
+    return this.call('GET', 'eventbridge');
+  }
+
+  /** Declares the organization: its id (o-…) and member accounts, for aws:PrincipalOrgID and organization trails. */
+  async setOrganization(org: Organization): Promise<Organization> {
+    return this.call('POST', 'organization', org);
+  }
+
+  async organization(): Promise<Organization | Record<string, never>> {
+    return this.call('GET', 'organization');
   }
 }

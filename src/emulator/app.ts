@@ -6,6 +6,7 @@ import { adminRoutes } from './admin/routes';
 import type { EmulatorCore, RequestMeta, ServiceAnswer } from './core';
 import { AwsError } from './errors';
 import type { HostedAnswer } from './service-host';
+import { handleEvents } from './events/service';
 import { handleSqs } from './sqs/service';
 import { handleSts } from './sts';
 
@@ -16,6 +17,8 @@ const CLOUDTRAIL_TARGET = /(?:^|\.)CloudTrail_20131101\.(\w+)$/;
 const TAGGING_TARGET = 'ResourceGroupsTaggingAPI_20170126.';
 // SQS's AWS JSON 1.0 target prefix (SQS service model: awsJson1_0, AmazonSQS).
 const SQS_TARGET = 'AmazonSQS.';
+// EventBridge's AWS JSON 1.1 target prefix (EventBridge service model: AWSEvents).
+const EVENTS_TARGET = 'AWSEvents.';
 
 function meta(c: Context): RequestMeta {
   let address = '127.0.0.1';
@@ -61,7 +64,7 @@ export function createApp(core: EmulatorCore, defaults: AdminDefaults): Hono {
     c.json(
       {
         __type: 'NotFound',
-        message: `No emulator endpoint ${c.req.method} ${c.req.path}: try POST reset|keys|clock|faults|principals|guardrails, GET calls|clock|faults|guardrails|health.`,
+        message: `No emulator endpoint ${c.req.method} ${c.req.path}: try POST reset|keys|clock|faults|principals|guardrails|eventbridge|organization, GET calls|clock|faults|guardrails|eventbridge|organization|health.`,
       },
       404,
     ),
@@ -83,13 +86,15 @@ export function createApp(core: EmulatorCore, defaults: AdminDefaults): Hono {
           c,
           await handleSqs(core, target.slice(SQS_TARGET.length), parseJson(text), meta(c), c.req.header('host')),
         );
+      if (target.startsWith(EVENTS_TARGET))
+        return hosted(c, await handleEvents(core, target.slice(EVENTS_TARGET.length), parseJson(text), meta(c)));
       if (contentType.startsWith('application/x-www-form-urlencoded')) {
         const sts = await handleSts(core, new URLSearchParams(text), meta(c));
         return c.body(sts.body, sts.status as 200, { 'content-type': 'text/xml', 'x-amzn-RequestId': sts.requestId });
       }
       throw new AwsError(
         'UnknownOperationException',
-        `No service answers X-Amz-Target "${target}"; this emulator serves TrentService (KMS), CloudTrail_20131101, ResourceGroupsTaggingAPI_20170126, AmazonSQS and STS.`,
+        `No service answers X-Amz-Target "${target}"; this emulator serves TrentService (KMS), CloudTrail_20131101, ResourceGroupsTaggingAPI_20170126, AmazonSQS, AWSEvents and STS.`,
       );
     } catch (err) {
       if (err instanceof AwsError) return answer(c, core.fail('00000000-0000-0000-0000-000000000000', err));

@@ -4,6 +4,8 @@ import { EmulatorClock } from './clock';
 import { CallCounter } from './calls';
 import { lookupEvents } from './cloudtrail/lookup-events';
 import { EventIds, recordKmsCall } from './cloudtrail/recorder';
+import { handleTrails, TRAIL_OPERATIONS } from './cloudtrail/trails';
+import { EventDelivery } from './events/delivery';
 import { AwsError } from './errors';
 import { Faults } from './faults';
 import { Guardrails } from './guardrails';
@@ -23,6 +25,8 @@ export interface CoreOptions {
   trailDelayMs: number;
   lookupRatePerSecond: number;
   state?: EmulatorState;
+  /** Real-time delay of each EventBridge delivery to a target (POST /_emulator/eventbridge changes it). */
+  eventDeliveryDelayMs?: number;
   /** Called after anything that changes state, so persistence can save it. */
   onChange?: () => void;
 }
@@ -52,6 +56,7 @@ export class EmulatorCore {
   readonly guardrails = new Guardrails();
   readonly calls = new CallCounter();
   readonly lookupLimiter: RateLimiter;
+  readonly eventDelivery: EventDelivery;
   trailDelayMs: number;
   private seq = 0;
 
@@ -60,6 +65,12 @@ export class EmulatorCore {
     this.clock = new EmulatorClock(options.clock, this.store.clockOffsetMs);
     this.lookupLimiter = new RateLimiter(options.lookupRatePerSecond);
     this.trailDelayMs = options.trailDelayMs;
+    this.eventDelivery = new EventDelivery(this, {
+      deliveryDelayMs: options.eventDeliveryDelayMs ?? 0,
+      drop: 0,
+      duplicate: 0,
+      extraDelayMs: 0,
+    });
     // A loop, not Math.max(...spread): a restored trail may hold more events than a call has arguments.
     for (const list of this.store.events.values()) for (const e of list) this.seq = Math.max(this.seq, e.seq);
   }
@@ -106,7 +117,7 @@ export class EmulatorCore {
       answer = this.fail(ctx.requestId, error);
     }
     const requestParameters = ctx.requestParameters ?? defaultParameters(input);
-    recordKmsCall(
+    const recorded = recordKmsCall(
       this.store,
       {
         caller,
@@ -125,20 +136,27 @@ export class EmulatorCore {
       },
       eventIds,
     );
+    this.eventDelivery.publishTrail(recorded);
     this.changed();
     return answer;
   }
 
-  /** CloudTrail: LookupEvents only, under the per account+Region rate limit. */
+  /** CloudTrail: LookupEvents (under the per account+Region rate limit) and the trail operations. */
   async cloudtrail(operation: string, input: Record<string, unknown>, meta: RequestMeta): Promise<ServiceAnswer> {
     const { caller, now } = await this.caller(meta);
     this.calls.record(operation, caller.account, caller.region);
     const requestId = randomUUID();
     try {
+      if (TRAIL_OPERATIONS.has(operation)) {
+        await this.faults.apply(operation);
+        const body = handleTrails(this.store.trails, caller, operation, input, now);
+        if (operation !== 'DescribeTrails' && operation !== 'GetTrailStatus') this.changed();
+        return { status: 200, body, requestId };
+      }
       if (operation !== 'LookupEvents')
         throw new AwsError(
           'UnknownOperationException',
-          `This emulator's CloudTrail answers LookupEvents only, not ${operation}.`,
+          `This emulator's CloudTrail answers LookupEvents and the trail operations only, not ${operation}.`,
         );
       await this.faults.apply(operation);
       if (!this.lookupLimiter.take(`${caller.account}/${caller.region}`, now)) {
@@ -179,6 +197,7 @@ export class EmulatorCore {
     this.guardrails.clear();
     this.calls.reset();
     this.lookupLimiter.reset();
+    this.eventDelivery.reset();
     this.changed();
   }
 }

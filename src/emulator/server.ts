@@ -12,6 +12,8 @@ export interface EmulatorOptions {
   host?: string;
   /** How long after a call its CloudTrail event becomes visible to LookupEvents (AWS: minutes). */
   trailDelayMs?: number;
+  /** Real-time delay of each EventBridge delivery to a target (default 0). */
+  eventDeliveryDelayMs?: number;
   /** Keep keys, events, principals and the clock offset in this JSON file across restarts. */
   stateFile?: string;
   /** LookupEvents requests per second per account and Region; 0 = unlimited. AWS: 2. */
@@ -39,6 +41,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const core = new EmulatorCore({
     clock: options.clock ?? Date.now,
     trailDelayMs: options.trailDelayMs ?? 0,
+    eventDeliveryDelayMs: options.eventDeliveryDelayMs,
     lookupRatePerSecond: options.lookupRatePerSecond ?? 2,
     state,
     onChange: () => writer?.schedule(),
@@ -60,6 +63,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     host,
     core,
     stop: async () => {
+      core.eventDelivery.reset();
       writer?.flush();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

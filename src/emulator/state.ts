@@ -1,3 +1,5 @@
+import type { TrailRecord } from './cloudtrail/trails';
+import type { EventBridgeState } from './events/model';
 import type { SqsState } from './sqs/model';
 
 /**
@@ -138,6 +140,10 @@ export interface EmulatorState {
   principals: Principal[];
   /** SQS queues and their messages (absent in state files written before SQS). */
   sqs?: SqsState;
+  /** CloudTrail trails (whether logging is on decides EventBridge delivery). */
+  trails?: TrailRecord[];
+  /** EventBridge buses, rules, targets, and the emulator's organization. */
+  eventbridge?: EventBridgeState;
 }
 
 export function emptyState(clockOffsetMs = 0): EmulatorState {

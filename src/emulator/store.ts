@@ -1,5 +1,8 @@
 import type { AliasRecord, EmulatorState, GrantRecord, KeyRecord, Principal, TrailEvent } from './state';
 import { emptyState } from './state';
+import type { TrailRecord } from './cloudtrail/trails';
+import type { EventBridgeState } from './events/model';
+import { emptyEventBridgeState } from './events/model';
 import type { SqsState } from './sqs/model';
 import { emptySqsState } from './sqs/model';
 
@@ -18,6 +21,8 @@ export class Store {
   readonly principals = new Map<string, Principal>(); // by access key id
   clockOffsetMs = 0;
   sqs: SqsState = emptySqsState();
+  trails: TrailRecord[] = [];
+  eventbridge: EventBridgeState = emptyEventBridgeState();
 
   constructor(state: EmulatorState = emptyState()) {
     this.load(state);
@@ -36,6 +41,8 @@ export class Store {
     for (const event of state.events) this.eventsOf(event.account, event.region).push(event);
     for (const principal of state.principals) this.principals.set(principal.accessKeyId, principal);
     this.sqs = state.sqs ? structuredClone(state.sqs) : emptySqsState();
+    this.trails = structuredClone(state.trails ?? []);
+    this.eventbridge = state.eventbridge ? structuredClone(state.eventbridge) : emptyEventBridgeState();
   }
 
   toState(): EmulatorState {
@@ -48,6 +55,8 @@ export class Store {
       events: [...this.events.values()].flat(),
       principals: [...this.principals.values()],
       sqs: this.sqs,
+      trails: this.trails,
+      eventbridge: this.eventbridge,
     };
   }
 

@@ -7,6 +7,7 @@ export interface EmulatorFlags {
   port: string;
   host: string;
   trailDelay: string;
+  eventDelay?: string;
   state?: string;
   lookupRate: string;
   json?: boolean;
@@ -22,14 +23,17 @@ function number(value: string, flag: string, min: number): number {
 export function registerEmulatorCommand(program: Command): void {
   program
     .command('emulator')
-    .description(
-      'run the local AWS emulator: KMS and CloudTrail LookupEvents (AWS JSON 1.1) and STS AssumeRole on one port',
-    )
+    .description('run the local AWS emulator: KMS, CloudTrail, EventBridge, SQS, the tagging API and STS on one port')
     .option('--port <port>', 'port to listen on (0 = a free port)', '4599')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option(
       '--trail-delay <duration>',
       "delay before a call's CloudTrail event is visible, e.g. 5m (AWS: minutes)",
+      '0s',
+    )
+    .option(
+      '--event-delay <duration>',
+      'real-time delay of each EventBridge delivery to a target, e.g. 2s (POST /_emulator/eventbridge changes it)',
       '0s',
     )
     .option('--state <file>', 'keep keys, events and the clock offset in this JSON file across restarts')
@@ -58,8 +62,11 @@ export async function runEmulator(
   out: (line: string) => void = (l) => process.stdout.write(l),
 ): Promise<void> {
   let trailDelayMs: number;
+  let eventDelayMs: number;
   try {
     trailDelayMs = flags.trailDelay === '0' ? 0 : parseDuration(flags.trailDelay, '--trail-delay');
+    eventDelayMs =
+      flags.eventDelay === undefined || flags.eventDelay === '0' ? 0 : parseDuration(flags.eventDelay, '--event-delay');
   } catch (err) {
     if (err instanceof DurationError) throw usageError(err.message);
     throw err;
@@ -68,6 +75,7 @@ export async function runEmulator(
     port: number(flags.port, '--port', 0),
     host: flags.host,
     trailDelayMs,
+    eventDeliveryDelayMs: eventDelayMs,
     stateFile: flags.state,
     lookupRatePerSecond: number(flags.lookupRate, '--lookup-rate', 0),
   });

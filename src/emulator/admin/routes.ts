@@ -4,6 +4,7 @@ import type { EmulatorCore } from '../core';
 import { AwsError } from '../errors';
 import type { FaultTable } from '../faults';
 import type { PrincipalSpec } from './principals';
+import { pushRoutes } from './push-routes';
 import { registerPrincipal } from './principals';
 import { seedKey, seededView } from './seed-key';
 
@@ -92,6 +93,8 @@ export function adminRoutes(core: EmulatorCore, defaults: AdminDefaults): Hono {
     core.changed();
     return c.json(principal);
   });
+
+  app.route('/', pushRoutes(core));
 
   return app;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TrailEvent } from '../state';
 import type { Store } from '../store';
 import type { KmsCall } from './record';
 import { kmsEvent } from './record';
@@ -29,8 +30,8 @@ export class EventIds {
   }
 }
 
-/** Appends the call's event(s) and drops what LookupEvents can never return again. */
-export function recordKmsCall(store: Store, call: KmsCall, ids: EventIds): void {
+/** Appends the call's event(s), drops what LookupEvents can never return again, and returns the new events. */
+export function recordKmsCall(store: Store, call: KmsCall, ids: EventIds): TrailEvent[] {
   const owners = [...new Set(call.resources.map((arn) => arn.split(':')[4] ?? ''))].filter(
     (a) => a && a !== call.caller.account,
   );
@@ -38,6 +39,7 @@ export function recordKmsCall(store: Store, call: KmsCall, ids: EventIds): void 
   const own = kmsEvent(call);
   if (shared) own.record.sharedEventID = shared;
   append(store, own, call.now);
+  const recorded = [own];
   for (const owner of owners) {
     const eventId = ids.for(owner);
     const copy = kmsEvent({ ...call, eventId, seq: call.seq });
@@ -45,7 +47,9 @@ export function recordKmsCall(store: Store, call: KmsCall, ids: EventIds): void 
     copy.record.recipientAccountId = owner;
     copy.record.sharedEventID = shared;
     append(store, copy, call.now);
+    recorded.push(copy);
   }
+  return recorded;
 }
 
 function append(store: Store, event: ReturnType<typeof kmsEvent>, now: number): void {
