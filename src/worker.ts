@@ -107,7 +107,7 @@ export interface RunOptions {
     namespace: string;
     taskQueue: string;
     metricsPort?: number;
-    eventsQueue?: string;
+    eventsQueue?: string[];
   }) => void;
 }
 
@@ -169,7 +169,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       namespace: settings.namespace,
       taskQueue: settings.taskQueue,
       metricsPort: server?.port,
-      eventsQueue: intake?.queueUrl,
+      eventsQueue: intake?.queueUrls,
     });
     // The SDK's Runtime shuts every worker down gracefully on SIGINT and SIGTERM (its default
     // shutdownSignals): polling stops, running tasks finish, then run() resolves.

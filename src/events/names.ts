@@ -18,7 +18,8 @@ export const TARGET_ID = 'kms-retire';
 /**
  * KMS's cryptographic calls are read-only management events: a rule on the default bus receives
  * them only in this state (EventBridge User Guide, "Receiving read-only management events from
- * AWS services"); in plain ENABLED it receives none of them.
+ * AWS services"); in plain ENABLED it receives none of them. The same holds for the central
+ * bus's rule, which receives the same events forwarded (the state is valid on custom buses too).
  */
 export const SOURCE_RULE_STATE = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
 
@@ -54,4 +55,13 @@ export function checkQueueUrl(text: string): string {
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname.split('/').filter(Boolean).length !== 2)
     throw new Error('Give the queue URL, such as https://sqs.us-east-1.amazonaws.com/111122223333/kms-retire-events.');
   return text;
+}
+
+/** One queue URL or several, comma-separated (one queue per Region). */
+export function checkQueueUrls(text: string): string[] {
+  const urls = text
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
+  return urls.map(checkQueueUrl);
 }

@@ -150,14 +150,14 @@ describe('kms-retire worker settings', () => {
   });
 
   it.each([
-    [{ KMS_RETIRE_EVENTS: '1' }, [], { queueUrl: undefined }],
+    [{ KMS_RETIRE_EVENTS: '1' }, [], { queueUrls: undefined }],
     [
       { KMS_RETIRE_EVENTS: 'true', KMS_RETIRE_EVENTS_QUEUE: 'https://sqs.eu-west-1.amazonaws.com/111122223333/q' },
       [],
-      { queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/q' },
+      { queueUrls: ['https://sqs.eu-west-1.amazonaws.com/111122223333/q'] },
     ],
     [{ KMS_RETIRE_EVENTS: '0' }, [], undefined],
-    [{ KMS_RETIRE_EVENTS: '0' }, ['--events'], { queueUrl: undefined }],
+    [{ KMS_RETIRE_EVENTS: '0' }, ['--events'], { queueUrls: undefined }],
     [{}, [], undefined],
   ])('push events from %j and %j: %j', async (env, flags, events) => {
     const out = await runCli(['worker', ...flags], { ...UNSET, ...env });

@@ -5,7 +5,7 @@ import { DEFAULT_DISABLING_GATE_CONFIG } from '../../workflows/gate/gate-config'
 import { DEFAULT_WATCHER_CONFIG } from '../../workflows/watcher/watcher-config';
 import { formatDuration } from '../../shared/duration';
 import { checked, duration, onOff, rate, wholeNumber } from '../settings';
-import { checkQueueUrl } from '../../events/names';
+import { checkQueueUrls } from '../../events/names';
 
 interface WorkerFlags {
   watchInterval?: number;
@@ -25,7 +25,7 @@ interface WorkerFlags {
   servicenowUser?: string;
   servicenowPassword?: string;
   events?: boolean;
-  eventsQueue?: string;
+  eventsQueue?: string[];
 }
 
 /** Each setting a flag or a KMS_RETIRE_* variable (the flag wins), checked before anything connects. */
@@ -154,9 +154,12 @@ export function registerWorkerCommand(program: Command): void {
       ),
     )
     .addOption(
-      new Option('--events-queue <url>', 'the queue URL (default: the queue named kms-retire-events)')
+      new Option(
+        '--events-queue <urls>',
+        'the queue URL, or one per Region comma-separated (default: the queue kms-retire-events in AWS_REGION)',
+      )
         .env('KMS_RETIRE_EVENTS_QUEUE')
-        .argParser(checked(checkQueueUrl)),
+        .argParser(checked(checkQueueUrls)),
     )
     .action(async (flags: WorkerFlags, command: Command) => {
       let events = flags.events;
@@ -196,7 +199,7 @@ export function registerWorkerCommand(program: Command): void {
         disablingGate: defined({ limit: flags.maxDisablingPerAccount, leaseMs: flags.disablingLease }),
         roleTemplate: flags.roleTemplate,
         metricsPort: flags.metricsPort,
-        events: events ? { queueUrl: flags.eventsQueue } : undefined,
+        events: events ? { queueUrls: flags.eventsQueue } : undefined,
         ticketCallback:
           flags.callbackUrl !== undefined && flags.callbackSecret !== undefined
             ? { url: flags.callbackUrl, secret: flags.callbackSecret }
@@ -213,7 +216,7 @@ export function registerWorkerCommand(program: Command): void {
             : undefined,
         onReady: ({ address, namespace, taskQueue, metricsPort, eventsQueue }) =>
           process.stderr.write(
-            `kms-retire worker: polling ${taskQueue} on ${address} (namespace ${namespace})${metricsPort !== undefined ? `; metrics on http://localhost:${metricsPort}/metrics` : ''}${eventsQueue ? `; push events from ${eventsQueue}` : ''}; Ctrl-C stops it\n`,
+            `kms-retire worker: polling ${taskQueue} on ${address} (namespace ${namespace})${metricsPort !== undefined ? `; metrics on http://localhost:${metricsPort}/metrics` : ''}${eventsQueue?.length ? `; push events from ${eventsQueue.join(', ')}` : ''}; Ctrl-C stops it\n`,
           ),
       });
     });
