@@ -6,6 +6,14 @@
  */
 import { CLOUDTRAIL_DETAIL_TYPE, KMS_SOURCE } from './envelope';
 
+/**
+ * The watcher's sweep interval on a worker with push on, unless --watch-interval says otherwise:
+ * pushed events re-enable keys in seconds, so the sweeps only end soaks (LookupEvents stays the
+ * authority) and catch what EventBridge failed to deliver; a third of the LookupEvents calls of
+ * the 5-minute default (docs/operating.md, "Push detection").
+ */
+export const WATCH_INTERVAL_WITH_PUSH_MS = 15 * 60_000;
+
 /** The queue the worker long-polls, in the central account and Region. */
 export const DEFAULT_QUEUE_NAME = 'kms-retire-events';
 /** The rule on each account and Region's default bus. */

@@ -165,6 +165,13 @@ describe('kms-retire worker settings', () => {
     expect(run.mock.calls[0]?.[0].events).toEqual(events);
   });
 
+  it('with push on, the watcher sweeps every 15 minutes unless told otherwise', async () => {
+    await runCli(['worker', '--events'], UNSET);
+    expect(run.mock.calls[0]?.[0].watcher).toEqual({ pollIntervalMs: 900_000 });
+    await runCli(['worker', '--events', '--watch-interval', '5m'], UNSET);
+    expect(run.mock.calls[1]?.[0].watcher).toEqual({ pollIntervalMs: 300_000 });
+  });
+
   it.each([
     [{ KMS_RETIRE_EVENTS: 'maybe' }, /environment variable KMS_RETIRE_EVENTS: Give 1 or 0/],
     [

@@ -15,7 +15,22 @@ export const SRC = path.resolve(__dirname, '../../src');
 const NOT_CALLERS = new Set(['emulator', 'bench', 'demo']);
 
 // IAM service prefixes of the SDK packages (Service Authorization Reference: "Actions defined by …").
-const SERVICE_PREFIX: Record<string, string> = { kms: 'kms', cloudtrail: 'cloudtrail', sts: 'sts', iam: 'iam' };
+const SERVICE_PREFIX: Record<string, string> = {
+  kms: 'kms',
+  cloudtrail: 'cloudtrail',
+  sts: 'sts',
+  iam: 'iam',
+  eventbridge: 'events',
+  sqs: 'sqs',
+};
+
+// Batch calls authorised as their single action (SQS Developer Guide, "Amazon SQS API permissions":
+// DeleteMessageBatch needs sqs:DeleteMessage, SendMessageBatch sqs:SendMessage, …).
+const AUTHORISED_AS: Record<string, string> = {
+  'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
+  'sqs:SendMessageBatch': 'sqs:SendMessage',
+  'sqs:ChangeMessageVisibilityBatch': 'sqs:ChangeMessageVisibility',
+};
 
 export interface ActionUse {
   action: string;
@@ -60,7 +75,8 @@ export function actionsCalledByCode(root = SRC): ActionUse[] {
         throw new Error(
           `${path.relative(root, file)} calls ${imported[1]} of @aws-sdk/client-${imported[0]}: add its IAM prefix to aws-actions.ts.`,
         );
-      uses.push({ action: `${prefix}:${imported[1].replace(/Command$/, '')}`, file: path.relative(root, file) });
+      const action = `${prefix}:${imported[1].replace(/Command$/, '')}`;
+      uses.push({ action: AUTHORISED_AS[action] ?? action, file: path.relative(root, file) });
     }
     // The credential provider calls STS AssumeRole on the role it is given.
     if (/\bfromTemporaryCredentials\s*\(/.test(text))

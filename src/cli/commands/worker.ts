@@ -5,7 +5,7 @@ import { DEFAULT_DISABLING_GATE_CONFIG } from '../../workflows/gate/gate-config'
 import { DEFAULT_WATCHER_CONFIG } from '../../workflows/watcher/watcher-config';
 import { formatDuration } from '../../shared/duration';
 import { checked, duration, onOff, rate, wholeNumber } from '../settings';
-import { checkQueueUrls } from '../../events/names';
+import { checkQueueUrls, WATCH_INTERVAL_WITH_PUSH_MS } from '../../events/names';
 
 interface WorkerFlags {
   watchInterval?: number;
@@ -191,7 +191,7 @@ export function registerWorkerCommand(program: Command): void {
       const { run } = await import('../../worker.js');
       await run({
         watcher: defined({
-          pollIntervalMs: flags.watchInterval,
+          pollIntervalMs: flags.watchInterval ?? (events ? WATCH_INTERVAL_WITH_PUSH_MS : undefined),
           maxRequestsPerSecond: flags.lookupRps,
           minLagMs: flags.watchMinLag,
           coverageReportIntervalMs: flags.watchReportInterval,
