@@ -1,4 +1,4 @@
-import type { TrailRecord } from './cloudtrail/trails';
+import type { TrailRecord } from './cloudtrail/trail-record';
 import type { EventBridgeState } from './events/model';
 import type { SqsState } from './sqs/model';
 

@@ -1,6 +1,6 @@
 import type { AliasRecord, EmulatorState, GrantRecord, KeyRecord, Principal, TrailEvent } from './state';
 import { emptyState } from './state';
-import type { TrailRecord } from './cloudtrail/trails';
+import type { TrailRecord } from './cloudtrail/trail-record';
 import type { EventBridgeState } from './events/model';
 import { emptyEventBridgeState } from './events/model';
 import type { SqsState } from './sqs/model';

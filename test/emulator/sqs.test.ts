@@ -1,4 +1,5 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -205,6 +206,35 @@ describe('SQS messages', () => {
     expect((await awsError(clients.sqs.send(new PurgeQueueCommand({ QueueUrl: url })))).name).toBe(
       'PurgeQueueInProgress',
     );
+  });
+
+  it('ChangeMessageVisibilityBatch releases in-flight messages and reports ones not in flight', async () => {
+    const url = await create('release');
+    for (const body of ['a', 'b']) await clients.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+    const { Messages } = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    const entries = Messages!.map((m, i) => ({ Id: `e${i}`, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
+    expect(
+      (await clients.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: entries }))).Successful,
+    ).toHaveLength(2);
+    const again = await clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+    );
+    expect(again.Messages!.map((m) => m.Body)).toEqual(['a', 'b']);
+    // Visibility 0 left them visible: not in flight, so the change fails per entry.
+    const stale = await clients.sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: url,
+        Entries: again.Messages!.map((m, i) => ({
+          Id: `s${i}`,
+          ReceiptHandle: m.ReceiptHandle!,
+          VisibilityTimeout: 10,
+        })),
+      }),
+    );
+    expect(stale.Failed!.map((f) => f.Code)).toEqual([
+      'AWS.SimpleQueueService.MessageNotInflight',
+      'AWS.SimpleQueueService.MessageNotInflight',
+    ]);
   });
 
   it('delays a message by DelaySeconds on the emulator clock and drops it after the retention period', async () => {

@@ -1,21 +1,6 @@
 import { AwsError } from '../errors';
 import type { Caller } from '../request-context';
-
-/** A CloudTrail trail: only what decides whether EventBridge gets the account's events. */
-export interface TrailRecord {
-  account: string;
-  homeRegion: string;
-  name: string;
-  arn: string;
-  s3BucketName: string;
-  multiRegion: boolean;
-  organization: boolean;
-  includeGlobalServiceEvents: boolean;
-  logging: boolean;
-  startLoggingTime?: number;
-  stopLoggingTime?: number;
-  createdAt: number;
-}
+import type { TrailRecord } from './trail-record';
 
 export const TRAIL_OPERATIONS = new Set([
   'CreateTrail',

@@ -241,8 +241,7 @@ export function deleteMessageBatch(ctx: SqsContext, input: Record<string, unknow
   });
 }
 
-export function changeMessageVisibility(ctx: SqsContext, input: Record<string, unknown>): Record<string, unknown> {
-  const queue = resolveQueue(ctx, input.QueueUrl);
+function changeOne(ctx: SqsContext, queue: SqsQueue, input: Record<string, unknown>): void {
   const { messageId, nonce } = readHandle(queue, input.ReceiptHandle);
   const seconds = integer('VisibilityTimeout', input.VisibilityTimeout, 0, MAX_VISIBILITY);
   if (seconds === undefined) throw missingParameter('VisibilityTimeout');
@@ -254,5 +253,17 @@ export function changeMessageVisibility(ctx: SqsContext, input: Record<string, u
       'AWS.SimpleQueueService.MessageNotInflight',
     );
   message.visibleAt = ctx.now + seconds * 1000;
+}
+
+export function changeMessageVisibility(ctx: SqsContext, input: Record<string, unknown>): Record<string, unknown> {
+  changeOne(ctx, resolveQueue(ctx, input.QueueUrl), input);
   return {};
+}
+
+export function changeMessageVisibilityBatch(ctx: SqsContext, input: Record<string, unknown>): Record<string, unknown> {
+  const queue = resolveQueue(ctx, input.QueueUrl);
+  return batch(checkBatch(input.Entries), (entry) => {
+    changeOne(ctx, queue, entry);
+    return {};
+  });
 }

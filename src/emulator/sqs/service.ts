@@ -5,6 +5,7 @@ import type { Store } from '../store';
 import { invalidParameter, SqsError } from './errors';
 import {
   changeMessageVisibility,
+  changeMessageVisibilityBatch,
   deleteMessage,
   deleteMessageBatch,
   sendMessage,
@@ -39,6 +40,7 @@ const HANDLERS: Record<string, Handler> = {
   DeleteMessage: deleteMessage,
   DeleteMessageBatch: deleteMessageBatch,
   ChangeMessageVisibility: changeMessageVisibility,
+  ChangeMessageVisibilityBatch: changeMessageVisibilityBatch,
 };
 const READ_ONLY = new Set(['GetQueueUrl', 'ListQueues', 'GetQueueAttributes']);
 // While a long poll waits it looks again this often (real time), so an emulator clock advance that
