@@ -7,7 +7,13 @@
  * the queue. Duplicates and late events are harmless: the retirement keeps a use once by event id
  * and judges its time against its watch.
  */
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Client } from '@temporalio/client';
 import { NO_EVENTS_METRICS, type EventsMetrics } from '../metrics/events-metrics';
 import { deliverUse } from './deliver';
@@ -22,6 +28,8 @@ export interface IntakeOptions {
   waitTimeSeconds?: number;
   /** How long a received message stays invisible to other receivers while it is handled. */
   visibilityTimeoutSeconds?: number;
+  /** A message kept for another try comes back after this long (not the whole visibility timeout). */
+  retryAfterSeconds?: number;
   /** After a failed ReceiveMessage, wait this long before the next. */
   retryDelayMs?: number;
   log?: (line: string) => void;
@@ -82,6 +90,8 @@ async function loop(
     const settled = await Promise.all(messages.map((m) => handle(o.client, m, metrics, log)));
     const done = messages.filter((m, i) => settled[i] && m.ReceiptHandle);
     if (done.length > 0) await deleteBatch(o, done, log);
+    const kept = messages.filter((m, i) => !settled[i] && m.ReceiptHandle);
+    if (kept.length > 0) await retrySoon(o, kept, log);
   }
 }
 
@@ -122,6 +132,25 @@ async function deleteBatch(o: IntakeOptions, messages: Message[], log: (l: strin
   } catch (err) {
     // Not deleted: the messages come back and are delivered again, which the retirements ignore.
     log(`kms-retire events: DeleteMessageBatch failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** A key being disabled right now is watched a moment later: try its use again soon. */
+async function retrySoon(o: IntakeOptions, messages: Message[], log: (l: string) => void): Promise<void> {
+  try {
+    await o.sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: o.queueUrl,
+        Entries: messages.map((m, i) => ({
+          Id: String(i),
+          ReceiptHandle: m.ReceiptHandle,
+          VisibilityTimeout: o.retryAfterSeconds ?? 5,
+        })),
+      }),
+    );
+  } catch (err) {
+    // They come back after the whole visibility timeout instead.
+    log(`kms-retire events: ChangeMessageVisibilityBatch failed: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
