@@ -138,4 +138,35 @@ describe('kms-retire events setup and status, against the emulator', () => {
       member.destroy();
     }
   });
+
+  it('an organisation: the central bus admits it by aws:PrincipalOrgID, and a member account is live', async () => {
+    const [central, member, org] = ['222233334444', '555566667777', 'o-kmsretire01'];
+    await fetch(`${emu.url}/_emulator/organization`, {
+      method: 'POST',
+      body: JSON.stringify({ id: org, accounts: [central, member] }),
+    });
+    const orgArgs = ['--accounts', `${central},${member}`, '--regions', TEST_REGION, '--organization', org];
+    const orgEnv = { ...env, AWS_ACCESS_KEY_ID: central };
+    const roles = ['--role-template', 'arn:aws:iam::{account}:role/kms-retire', '--json'];
+    const setupRun = await runCli(['events', 'setup', ...orgArgs, ...roles], orgEnv);
+    expect(setupRun.code).toBe(0);
+    const plan = setupRun.json<{ plan: PlanStep[]; queues: string[] }>();
+    expect(plan.plan.map((p) => p.resource)).toContain(`bus permission kms-retire-org (organisation ${org})`);
+    const c = pushClients(emu, central, TEST_REGION);
+    const m = pushClients(emu, member, TEST_REGION);
+    try {
+      await loggingTrail(c);
+      await loggingTrail(m);
+      const live = await runCli(['events', 'status', ...orgArgs, ...roles], orgEnv);
+      expect(live.json<{ live: boolean }>().live).toBe(true);
+      expect(live.code).toBe(0);
+      const key = await emu.admin.seedKey({ account: member, keyState: 'Disabled' });
+      expect(await tryToUse(emu.kms(member, TEST_REGION), key.Arn)).toBe('DisabledException');
+      const delivered = await drain(c, plan.queues[0]!, 3);
+      expect(delivered.map((e) => e.account)).toEqual([member]);
+    } finally {
+      c.destroy();
+      m.destroy();
+    }
+  });
 });
