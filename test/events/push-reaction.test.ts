@@ -4,7 +4,10 @@
  * events and events of other phases change nothing. The record is the emulator's own CloudTrail
  * record of the refused call, in the envelope EventBridge gives it.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { temporal } from '@temporalio/proto';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { WorkflowHandle } from '@temporalio/client';
 import { deliverUse } from '../../src/events/deliver';
@@ -86,7 +89,15 @@ describe('push detection: a pushed refused use on the time-skipping server', () 
         expect(await deliverUse(client, early)).toBe('before-watch');
         expect(await deliverUse(client, use)).toBe('delivered');
         expect(await deliverUse(client, use)).toBe('duplicate');
-        return { result: await handle.result(), use };
+        const result = await handle.result();
+        // KMS_RETIRE_RECORD_HISTORY=dir writes this run's history, for the replay test's fixtures.
+        const record = process.env.KMS_RETIRE_RECORD_HISTORY;
+        if (record)
+          fs.writeFileSync(
+            path.join(record, 'retire-key-pushed-use-reenabled.bin'),
+            temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish(),
+          );
+        return { result, use };
       },
       SLOW_WATCHER,
     );
