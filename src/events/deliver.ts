@@ -6,7 +6,7 @@
  */
 import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { parseKeyArn } from '../shared/arn';
+import { KeyRefError, parseKeyArn, type KeyRef } from '../shared/arn';
 import { retirementWorkflowId } from '../shared/ids';
 import type { retireKey } from '../workflows';
 import { PUSH_REJECTIONS, pushedUseUpdate } from '../workflows/retirement/messages';
@@ -32,7 +32,14 @@ export const DELIVERY_DEADLINE_MS = 30_000;
  * queue and comes back after its visibility timeout.
  */
 export async function deliverUse(client: Client, use: PushedUse): Promise<Delivery> {
-  const key = parseKeyArn(use.keyArn);
+  let key: KeyRef;
+  try {
+    key = parseKeyArn(use.keyArn);
+  } catch (err) {
+    // Not a key kms-retire could retire (an unknown partition, say): settled, not retried forever.
+    if (err instanceof KeyRefError) return 'no-key';
+    throw err;
+  }
   const handle = client.workflow.getHandle<typeof retireKey>(retirementWorkflowId(key));
   try {
     await client.withDeadline(Date.now() + DELIVERY_DEADLINE_MS, () =>
