@@ -73,10 +73,7 @@ function common(command: Command): Command {
 /** Loaded when a subcommand runs: the AWS SDK clients stay out of `kms-retire --help`. */
 async function withLayout<T>(
   flags: EventsFlags,
-  body: (deps: {
-    clients: EventsClients;
-    layout: PushLayout;
-  }) => Promise<T>,
+  body: (deps: { clients: EventsClients; layout: PushLayout }) => Promise<T>,
 ): Promise<T> {
   const { accounts, regions } = parseFlags(flags);
   const { eventsClients } = await import('../../events/clients.js');
