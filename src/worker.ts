@@ -21,6 +21,8 @@ import { createPrometheusMetrics, type Metrics } from './metrics/metrics';
 import { retirementSinks } from './metrics/sinks';
 import { freeLoopbackPort, serveMetrics, type MetricsServer } from './metrics/server';
 import { pollVisibility } from './metrics/visibility';
+import { createEventsMetrics } from './metrics/events-metrics';
+import { runIntake, type EventsSettings, type RunningIntake } from './events/worker-intake';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -106,8 +108,16 @@ export interface RunOptions {
   jira?: JiraSettings;
   /** ServiceNow work notes, from the worker's environment only. */
   servicenow?: ServiceNowSettings;
+  /** Push detection (`--events`): long-poll the EventBridge queue and hand refused uses to retirements. */
+  events?: EventsSettings;
   /** Called once the worker polls (the CLI prints where it runs). */
-  onReady?: (info: { address: string; namespace: string; taskQueue: string; metricsPort?: number }) => void;
+  onReady?: (info: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    metricsPort?: number;
+    eventsQueue?: string[];
+  }) => void;
 }
 
 /**
@@ -140,6 +150,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   });
   let server: MetricsServer | undefined;
   let stopVisibility: (() => Promise<void>) | undefined;
+  let intake: RunningIntake | undefined;
   try {
     if (metrics) {
       server = await serveMetrics({ port: options.metricsPort ?? 0, registry: metrics.registry, sdkMetricsUrl });
@@ -159,16 +170,25 @@ export async function run(options: RunOptions = {}): Promise<void> {
       jira: options.jira,
       servicenow: options.servicenow,
     });
+    if (options.events)
+      intake = await runIntake(
+        options.events,
+        temporal.client,
+        metrics && createEventsMetrics(metrics.registry),
+        (line) => process.stderr.write(`${line}\n`),
+      );
     options.onReady?.({
       address: settings.address,
       namespace: settings.namespace,
       taskQueue: settings.taskQueue,
       metricsPort: server?.port,
+      eventsQueue: intake?.queueUrls,
     });
     // The SDK's Runtime shuts every worker down gracefully on SIGINT and SIGTERM (its default
     // shutdownSignals): polling stops, running tasks finish, then run() resolves.
     await worker.run();
   } finally {
+    await intake?.stop();
     await stopVisibility?.();
     await server?.close();
     clients.destroy();

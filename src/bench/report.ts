@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import type { DetectionRow } from './detection';
 import type { DiscoveryRow } from './discovery';
+import type { PushDetectionRow } from './push-detection';
 import type { HistoryRow } from './history';
 import type { ScanRateRow } from './scan-rate';
 import type { ThroughputRow } from './throughput';
@@ -15,6 +16,7 @@ export interface BenchResults {
   only?: boolean;
   watcherCalls?: WatcherCallsRow[];
   detection?: DetectionRow[];
+  push?: PushDetectionRow[];
   throughput?: ThroughputRow;
   history?: HistoryRow;
   scan?: ScanRateRow;
@@ -56,6 +58,13 @@ export function checks(r: BenchResults): { name: string; ok: boolean; value: str
       value: `${n(big.peakRssMiB, 0)} MiB`,
     });
   }
+  const push = r.push?.find((p) => p.mode === 'push');
+  if (push)
+    out.push({
+      name: 'push: refused call → key enabled within 60 s of EventBridge delivery at p99',
+      ok: push.reenabled === push.keys && push.p99AfterDeliverySeconds <= 60,
+      value: `${n(push.p99AfterDeliverySeconds)} s (${push.reenabled}/${push.keys} re-enabled)`,
+    });
   if (r.history) {
     const max = Math.max(r.history.retirementEventsPerRun, r.history.watcherMaxEventsPerRun);
     out.push({
@@ -142,6 +151,34 @@ export function renderTables(r: BenchResults): string {
     for (const d of r.detection)
       t.push([d.pollInterval, d.deliveryDelay, d.keyTrailLag, d.outcome, n(d.latencyMinutes)]);
     parts.push(`Detection latency (simulated time)\n${t.toString()}`);
+  }
+  if (r.push) {
+    const t = new Table({
+      head: [
+        'mode',
+        'keys',
+        'delivery delay',
+        'watch interval',
+        're-enabled',
+        'p50 (s)',
+        'p99 (s)',
+        'p99 after delivery (s)',
+        'LookupEvents/h',
+      ],
+    });
+    for (const p of r.push)
+      t.push([
+        p.mode,
+        p.keys,
+        p.deliveryDelay,
+        p.watchInterval,
+        p.reenabled,
+        n(p.p50Seconds),
+        n(p.p99Seconds),
+        n(p.p99AfterDeliverySeconds),
+        n(p.lookupEventsPerHour, 0),
+      ]);
+    parts.push(`Detection with push and with polling (real time, refused call → key enabled)\n${t.toString()}`);
   }
   if (r.throughput) {
     const x = r.throughput;

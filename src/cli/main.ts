@@ -10,6 +10,7 @@ import { registerStartCommand } from './commands/start';
 import { registerStatusCommand } from './commands/status';
 import { registerWorkerCommand } from './commands/worker';
 import { registerScanCommand } from './commands/scan';
+import { registerEventsCommand } from './commands/events';
 import { EXIT_USAGE } from './errors';
 import { toCliError } from './error-translation';
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerToolchainCommand(program);
   registerEmulatorCommand(program);
   registerWebhookCommand(program);
+  registerEventsCommand(program);
   return program;
 }
 

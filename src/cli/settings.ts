@@ -84,3 +84,12 @@ export function checked<T>(check: (value: string) => T): Parse<T> {
     }
   };
 }
+
+/** An on/off switch given as a variable (1, true, yes, on / 0, false, no, off); unset or empty: undefined. */
+export function onOff(text: string | undefined): boolean | undefined {
+  const value = (text ?? '').trim().toLowerCase();
+  if (value === '') return undefined;
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new InvalidArgumentError('Give 1 or 0 (true, false, yes, no, on, off).');
+}

@@ -11,6 +11,7 @@ import type { RetirementOptionsInput } from '../shared/options';
 import { seedDemoKeys, WORKLOAD_ACCESS_KEY, type DemoKey } from './scenario';
 import { startDemoStack, type DemoStack } from './stack';
 import { renderOutcomes, uiLink, type DemoOutcome } from './render';
+import { reenableDelay } from './push';
 
 export interface DemoOptions {
   /** The soak of each retirement, e.g. "20s". */
@@ -22,6 +23,8 @@ export interface DemoOptions {
   /** Ends a kept demo, or the demo early. */
   stop?: AbortSignal;
   pollMs?: number;
+  /** Push detection on (EventBridge → SQS → the worker's intake); the watcher sweeps every 15 s. */
+  push?: boolean;
 }
 
 export interface DemoReport {
@@ -38,7 +41,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const started = Date.now();
   const out = options.out ?? process.stdout;
   const say = (line: string): void => void out.write(`${line}\n`);
-  const stack = await startDemoStack({ uiPort: options.uiPort, step: (what) => say(`• ${what}`) });
+  const stack = await startDemoStack({ uiPort: options.uiPort, push: options.push, step: (what) => say(`• ${what}`) });
   let workload: Workload | undefined;
   try {
     say(`• Temporal Web UI: ${stack.uiUrl}`);
@@ -92,6 +95,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     const ok = outcomes.every((o) => o.ok);
     say('');
     say(renderOutcomes(outcomes));
+    const delay = reenableDelay(followed[1]?.status);
+    if (delay) say(`The still-used key was ${delay}.`);
     say(`Web UI: ${uiLink(stack.uiUrl, stack.namespace)}`);
     say(ok ? `✔ all ${all.length} outcomes as expected.` : '✘ not every outcome was the expected one (see above).');
     if (options.keep && !options.stop?.aborted) {

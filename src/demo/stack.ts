@@ -18,10 +18,15 @@ export const DEMO_TASK_QUEUE = 'kms-retire-demo';
 // The demo's CloudTrail is instant (no --trail-delay), so the watcher may poll every 2s and
 // assume no delivery lag; production keeps the defaults (5 minutes, 15 minutes).
 const DEMO_WATCHER: Partial<WatcherConfig> = { pollIntervalMs: 2000, minLagMs: 0, coverageReportIntervalMs: 60_000 };
+// With push on, the watcher sweeps every 15s: the still-used key is re-enabled by the pushed event
+// long before a sweep could find it, and the unused key's soak still ends on a sweep's coverage.
+const DEMO_PUSH_WATCHER: Partial<WatcherConfig> = { ...DEMO_WATCHER, pollIntervalMs: 15_000 };
 
 export interface StackOptions {
   uiPort?: number | 'auto';
   progress?: ProgressFn;
+  /** Push detection: events setup in the emulator and the worker's intake (`demo --push`). */
+  push?: boolean;
   /** Called before each slow step, for the demo's narration. */
   step?: (what: string) => void;
 }
@@ -69,7 +74,7 @@ export async function startDemoStack(options: StackOptions = {}): Promise<DemoSt
       taskQueue: DEMO_TASK_QUEUE,
       namespace: server.namespace,
       clients,
-      watcher: DEMO_WATCHER,
+      watcher: options.push ? DEMO_PUSH_WATCHER : DEMO_WATCHER,
     });
     const running = worker.run();
     stoppers.push(async () => {
@@ -77,6 +82,14 @@ export async function startDemoStack(options: StackOptions = {}): Promise<DemoSt
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
+    if (options.push) {
+      options.step?.(
+        'push detection: an EventBridge rule (ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS) to an SQS queue, and the intake',
+      );
+      const { startDemoPush } = await import('./push.js');
+      const push = await startDemoPush(emulator.url, DEMO_ACCOUNT, DEMO_REGION, client);
+      stoppers.push(() => push.stop());
+    }
     return {
       address: server.address,
       namespace: server.namespace,

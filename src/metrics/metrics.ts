@@ -105,7 +105,8 @@ export function createPrometheusMetrics(now: () => number = Date.now): Prometheu
   const reenable = new Histogram({
     name: 'kms_retire_use_to_reenable_seconds',
     help: 'Time from the first refused use of a disabled key to its re-enabling',
-    buckets: [60, 300, 900, 1800, 3600, 7200, 21_600, 86_400],
+    // From seconds (pushed events) to hours (LookupEvents, CloudTrail's delivery lag).
+    buckets: [5, 15, 30, 60, 300, 900, 1800, 3600, 7200, 21_600, 86_400],
     registers: [registry],
   });
   const posts = new Counter({

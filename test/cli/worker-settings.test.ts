@@ -29,6 +29,8 @@ const UNSET = {
   KMS_RETIRE_SERVICENOW_PASSWORD: undefined,
   KMS_RETIRE_KMS_RATE_SCALE: undefined,
   KMS_RETIRE_KMS_RATES: undefined,
+  KMS_RETIRE_EVENTS: undefined,
+  KMS_RETIRE_EVENTS_QUEUE: undefined,
 };
 
 describe('kms-retire worker settings', () => {
@@ -162,6 +164,42 @@ describe('kms-retire worker settings', () => {
     const out = await runCli(['worker', flag, value], UNSET);
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(new RegExp(`option '${flag} <[a-z]+>' argument '${value}' is invalid\\. Give `));
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    [{ KMS_RETIRE_EVENTS: '1' }, [], { queueUrls: undefined }],
+    [
+      { KMS_RETIRE_EVENTS: 'true', KMS_RETIRE_EVENTS_QUEUE: 'https://sqs.eu-west-1.amazonaws.com/111122223333/q' },
+      [],
+      { queueUrls: ['https://sqs.eu-west-1.amazonaws.com/111122223333/q'] },
+    ],
+    [{ KMS_RETIRE_EVENTS: '0' }, [], undefined],
+    [{ KMS_RETIRE_EVENTS: '0' }, ['--events'], { queueUrls: undefined }],
+    [{}, [], undefined],
+  ])('push events from %j and %j: %j', async (env, flags, events) => {
+    const out = await runCli(['worker', ...flags], { ...UNSET, ...env });
+    expect(out.code).toBe(0);
+    expect(run.mock.calls[0]?.[0].events).toEqual(events);
+  });
+
+  it('with push on, the watcher sweeps every 15 minutes unless told otherwise', async () => {
+    await runCli(['worker', '--events'], UNSET);
+    expect(run.mock.calls[0]?.[0].watcher).toEqual({ pollIntervalMs: 900_000 });
+    await runCli(['worker', '--events', '--watch-interval', '5m'], UNSET);
+    expect(run.mock.calls[1]?.[0].watcher).toEqual({ pollIntervalMs: 300_000 });
+  });
+
+  it.each([
+    [{ KMS_RETIRE_EVENTS: 'maybe' }, /environment variable KMS_RETIRE_EVENTS: Give 1 or 0/],
+    [
+      { KMS_RETIRE_EVENTS: '1', KMS_RETIRE_EVENTS_QUEUE: 'kms-retire-events' },
+      /from env 'KMS_RETIRE_EVENTS_QUEUE' is invalid\. Give the queue URL/,
+    ],
+  ])('a bad push setting %j exits 2 naming it', async (env, message) => {
+    const out = await runCli(['worker'], { ...UNSET, ...env });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(message);
     expect(run).not.toHaveBeenCalled();
   });
 });

@@ -79,6 +79,27 @@ describe('kms-retire demo', () => {
     expect(await accepts(report.emulatorUrl)).toBe(false);
   });
 
+  it('with --push, the still-used key is re-enabled on the pushed event within seconds of its first refused call', async () => {
+    const lines: string[] = [];
+    const report = await runDemo({
+      soak: '3s',
+      push: true,
+      out: { isTTY: false, write: (t) => void lines.push(t) },
+      pollMs: 500,
+    });
+    expect(report.outcomes.map((o) => [o.label, o.actual, o.ok])).toEqual([
+      ['unused', 'deletion scheduled', true],
+      ['still used', 'Reenabled', true],
+      ['AWS managed', 'Refused', true],
+    ]);
+    const text = lines.join('');
+    expect(text).toContain('push detection: an EventBridge rule');
+    const seconds = /re-enabled ([\d.]+) s after its first refused call \(pushed by EventBridge\)/.exec(text);
+    // What re-enabled it was the pushed event, not a sweep (the speed itself is the bench's to measure).
+    expect(seconds).not.toBeNull();
+    expect(await accepts(report.emulatorUrl)).toBe(false);
+  });
+
   it('refuses a soak it cannot show in a demo (exit 2) before starting anything', async () => {
     const run = await runCli(['demo', '--soak', '2h']);
     expect(run.code).toBe(2);

@@ -31,6 +31,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   sqs: 'sqs',
   eks: 'eks',
   'config-service': 'config',
+  eventbridge: 'events',
 };
 
 // Operations whose IAM action has another name (Service Authorization Reference, Amazon S3:
@@ -38,6 +39,14 @@ const SERVICE_PREFIX: Record<string, string> = {
 const ACTION_OF_OPERATION: Record<string, string> = {
   's3:ListBuckets': 's3:ListAllMyBuckets',
   's3:GetBucketEncryption': 's3:GetEncryptionConfiguration',
+};
+
+// Batch calls authorised as their single action (SQS Developer Guide, "Amazon SQS API permissions":
+// DeleteMessageBatch needs sqs:DeleteMessage, SendMessageBatch sqs:SendMessage, …).
+const AUTHORISED_AS: Record<string, string> = {
+  'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
+  'sqs:SendMessageBatch': 'sqs:SendMessage',
+  'sqs:ChangeMessageVisibilityBatch': 'sqs:ChangeMessageVisibility',
 };
 
 export interface ActionUse {
@@ -84,7 +93,8 @@ export function actionsCalledByCode(root = SRC): ActionUse[] {
           `${path.relative(root, file)} calls ${imported[1]} of @aws-sdk/client-${imported[0]}: add its IAM prefix to aws-actions.ts.`,
         );
       const operation = `${prefix}:${imported[1].replace(/Command$/, '')}`;
-      uses.push({ action: ACTION_OF_OPERATION[operation] ?? operation, file: path.relative(root, file) });
+      const action = ACTION_OF_OPERATION[operation] ?? AUTHORISED_AS[operation] ?? operation;
+      uses.push({ action, file: path.relative(root, file) });
     }
     // The credential provider calls STS AssumeRole on the role it is given.
     if (/\bfromTemporaryCredentials\s*\(/.test(text))

@@ -40,6 +40,20 @@ describe('replaying histories of earlier versions', () => {
     ).resolves.toBeUndefined();
   });
 
+  it("a retirement re-enabled on a pushed use (the pushedUse update) replays on today's code", async () => {
+    const history = temporal.api.history.v1.History.decode(
+      fs.readFileSync(path.join(dir, 'retire-key-pushed-use-reenabled.bin')),
+    );
+    const events = history.events ?? [];
+    expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length).toBe(1);
+    expect(events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toContain(
+      'enableKey',
+    );
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'replay-pushed-use'),
+    ).resolves.toBeUndefined();
+  });
+
   it("a watcher run from before batching replays on today's code", async () => {
     const history = temporal.api.history.v1.History.decode(
       fs.readFileSync(path.join(dir, 'watcher-before-batching.bin')),

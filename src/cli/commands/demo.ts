@@ -9,6 +9,7 @@ interface DemoFlags {
   soak: string;
   uiPort: string;
   json?: boolean;
+  push?: boolean;
 }
 
 /** `kms-retire demo` (`npm run demo`): dev server + Web UI, emulator, worker, five keys, their expected outcomes. */
@@ -22,6 +23,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--soak <duration>', 'soak of each retirement', '20s')
     .option('--ui-port <port>', 'port of the Temporal Web UI ("auto": a free one)', 'auto')
     .option('--json', 'print the outcomes as JSON at the end')
+    .option('--push', 'push detection on: EventBridge → SQS → the worker; the still-used key is back within seconds')
     .action(async (flags: DemoFlags) => {
       const soakMs = soak(flags.soak);
       const uiPort = flags.uiPort === 'auto' ? 'auto' : Number(flags.uiPort);
@@ -41,6 +43,7 @@ export function registerDemoCommand(program: Command): void {
         const report = await runDemo({
           soak: formatDuration(soakMs),
           keep: flags.keep,
+          push: flags.push,
           uiPort,
           stop: stop.signal,
           out: flags.json ? process.stderr : process.stdout,

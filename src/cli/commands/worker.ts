@@ -6,7 +6,8 @@ import { DEFAULT_PROBE_RATE } from '../../activities/dependents/probe-rate';
 import { DEFAULT_WATCHER_CONFIG } from '../../workflows/watcher/watcher-config';
 import { formatDuration } from '../../shared/duration';
 import { kmsPace, kmsPaceOptions, type KmsPaceFlags } from '../kms-pace-options';
-import { checked, duration, rate, wholeNumber } from '../settings';
+import { checked, duration, onOff, rate, wholeNumber } from '../settings';
+import { checkQueueUrls, WATCH_INTERVAL_WITH_PUSH_MS } from '../../events/names';
 
 interface WorkerFlags extends KmsPaceFlags {
   watchInterval?: number;
@@ -26,6 +27,8 @@ interface WorkerFlags extends KmsPaceFlags {
   servicenowUrl?: string;
   servicenowUser?: string;
   servicenowPassword?: string;
+  events?: boolean;
+  eventsQueue?: string[];
 }
 
 /** Each setting a flag or a KMS_RETIRE_* variable (the flag wins), checked before anything connects. */
@@ -154,8 +157,31 @@ export function registerWorkerCommand(program: Command): void {
       new Option('--servicenow-password <password>', 'its password; prefer the variable')
         .env('KMS_RETIRE_SERVICENOW_PASSWORD')
         .argParser(checked((t) => t)),
+    )
+    .addOption(
+      new Option(
+        '--events',
+        'push detection: long-poll the EventBridge queue of `kms-retire events setup` (or KMS_RETIRE_EVENTS=1)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--events-queue <urls>',
+        'the queue URL, or one per Region comma-separated (default: the queue kms-retire-events in AWS_REGION)',
+      )
+        .env('KMS_RETIRE_EVENTS_QUEUE')
+        .argParser(checked(checkQueueUrls)),
     );
   kmsPaceOptions(command).action(async (flags: WorkerFlags, command: Command) => {
+    let events = flags.events;
+    try {
+      events ??= onOff(process.env.KMS_RETIRE_EVENTS);
+    } catch (err) {
+      command.error(`error: environment variable KMS_RETIRE_EVENTS: ${err instanceof Error ? err.message : ''}`, {
+        exitCode: 2,
+        code: 'kms-retire.events',
+      });
+    }
     const sn = [flags.servicenowUrl, flags.servicenowUser, flags.servicenowPassword];
     if (sn.some((v) => v !== undefined) && !sn.every((v) => v !== undefined))
       command.error(
@@ -176,7 +202,7 @@ export function registerWorkerCommand(program: Command): void {
     const { run } = await import('../../worker.js');
     await run({
       watcher: defined({
-        pollIntervalMs: flags.watchInterval,
+        pollIntervalMs: flags.watchInterval ?? (events ? WATCH_INTERVAL_WITH_PUSH_MS : undefined),
         maxRequestsPerSecond: flags.lookupRps,
         minLagMs: flags.watchMinLag,
         coverageReportIntervalMs: flags.watchReportInterval,
@@ -186,6 +212,7 @@ export function registerWorkerCommand(program: Command): void {
       kmsPace: kmsPace(flags),
       metricsPort: flags.metricsPort,
       probeRatePerSecond: flags.probeRps,
+      events: events ? { queueUrls: flags.eventsQueue } : undefined,
       ticketCallback:
         flags.callbackUrl !== undefined && flags.callbackSecret !== undefined
           ? { url: flags.callbackUrl, secret: flags.callbackSecret }
@@ -200,9 +227,9 @@ export function registerWorkerCommand(program: Command): void {
         flags.servicenowPassword !== undefined
           ? { url: flags.servicenowUrl, user: flags.servicenowUser, password: flags.servicenowPassword }
           : undefined,
-      onReady: ({ address, namespace, taskQueue, metricsPort }) =>
+      onReady: ({ address, namespace, taskQueue, metricsPort, eventsQueue }) =>
         process.stderr.write(
-          `kms-retire worker: polling ${taskQueue} on ${address} (namespace ${namespace})${metricsPort !== undefined ? `; metrics on http://localhost:${metricsPort}/metrics` : ''}; Ctrl-C stops it\n`,
+          `kms-retire worker: polling ${taskQueue} on ${address} (namespace ${namespace})${metricsPort !== undefined ? `; metrics on http://localhost:${metricsPort}/metrics` : ''}${eventsQueue?.length ? `; push events from ${eventsQueue.join(', ')}` : ''}; Ctrl-C stops it\n`,
         ),
     });
   });

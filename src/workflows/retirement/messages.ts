@@ -49,3 +49,33 @@ export const approveUpdate = defineUpdate<RetirementStatus, [DecisionInput]>('ap
 export const rejectUpdate = defineUpdate<RetirementStatus, [DecisionInput]>('reject');
 export const cancelUpdate = defineUpdate<RetirementStatus, [DecisionInput]>('cancel');
 export const extendSoakUpdate = defineUpdate<RetirementStatus, [ExtendSoakInput]>('extendSoak');
+
+/**
+ * A refused use pushed by EventBridge (`kms-retire worker --events`): the same evidence as a
+ * watcher report, without coverage (LookupEvents stays the authority on when a soak may end).
+ * An update, so that the intake learns at once whether the retirement took the use (it then
+ * deletes the queue message) or why not; a rejected update writes nothing to the history.
+ */
+export interface PushedUseInput {
+  keyArn: string;
+  event: UsageEvent;
+}
+export interface PushedUseAnswer {
+  /** The phase in which the use was taken. */
+  phase: RetirementPhase;
+}
+export const pushedUseUpdate = defineUpdate<PushedUseAnswer, [PushedUseInput]>('pushedUse');
+
+/** Why a retirement refuses a pushed use: the failure type of the rejected update. */
+export const PUSH_REJECTIONS = {
+  /** Already known (a duplicate delivery, or LookupEvents found it first). */
+  duplicate: 'PushDuplicate',
+  /** The key is being disabled right now: the watch is about to start; try again shortly. */
+  tooEarly: 'PushTooEarly',
+  /** The retirement is not watching for this kind of refusal (not disabled, or done). */
+  notWatching: 'PushNotWatching',
+  /** Before the watch began (a late event of an earlier state of the key). */
+  beforeWatch: 'PushBeforeWatch',
+  /** The event names another key. */
+  otherKey: 'PushOtherKey',
+} as const;

@@ -18,11 +18,14 @@ import {
   approveUpdate,
   cancelUpdate,
   extendSoakUpdate,
+  pushedUseUpdate,
   rejectUpdate,
   statusQuery,
   type DecisionInput,
   type ExtendSoakInput,
+  type PushedUseInput,
 } from './messages';
+import { takePushedUse, validatePushedUse } from './pushed-use';
 import { disablingSlotGrantedSignal } from '../gate/messages';
 import { trailReportSignal } from '../watcher/messages';
 import { checkResolvedOptions, OptionsError } from '../../shared/options';
@@ -58,6 +61,9 @@ export async function retireKey(input: RetireKeyInput): Promise<RetirementResult
   const s = new RetirementState(input, key, workflowId);
   setHandler(statusQuery, () => s.status());
   setHandler(trailReportSignal, (report) => s.onTrailReport(report));
+  setHandler(pushedUseUpdate, (i) => takePushedUse(s, i), {
+    validator: (i: PushedUseInput) => validatePushedUse(s, i),
+  });
   setHandler(disablingSlotGrantedSignal, () => void (s.slotGranted = true));
   setHandler(approveUpdate, (i) => s.decide('approve', i), {
     validator: (i: DecisionInput) => s.validateApproval('approve', i),

@@ -144,14 +144,19 @@ export class RetirementState {
     this.heardFromWatcherAt = Date.now();
     const covered = Date.parse(report.coveredUntil);
     if (Number.isFinite(covered) && covered > (this.coveredUntil ?? 0)) this.coveredUntil = covered;
+    this.takeEvents(report.events, 'CloudTrail');
+  }
+
+  /** Keeps refused uses once each, by event id, from the watcher or pushed by EventBridge. */
+  takeEvents(events: UsageEvent[], via: 'CloudTrail' | 'EventBridge'): void {
     const known = new Set(this.usageEvents.map((e) => e.eventId));
-    const fresh = report.events.filter((e) => !known.has(e.eventId));
+    const fresh = events.filter((e) => !known.has(e.eventId));
     if (fresh.length === 0) return;
     this.usageEvents.push(...fresh);
     this.newUsage = true;
     retirementMetrics.refusedUses(this.key.account, this.key.region, fresh.length);
     this.note(
-      `CloudTrail: ${fresh.map((e) => `${e.eventName} ${e.errorCode ?? ''} by ${e.principalArn ?? 'unknown'} at ${e.eventTime}`).join('; ')}`,
+      `${via}: ${fresh.map((e) => `${e.eventName} ${e.errorCode ?? ''} by ${e.principalArn ?? 'unknown'} at ${e.eventTime}`).join('; ')}`,
     );
   }
 

@@ -1,5 +1,6 @@
 import { CreateAliasCommand } from '@aws-sdk/client-kms';
-import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { failureOf, probeFixture } from './fixture';
 
