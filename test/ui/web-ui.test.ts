@@ -154,8 +154,9 @@ describe('a retirement in the Temporal Web UI', () => {
   it("names each AWS call in the event history's activity summaries", async () => {
     await openTab('history');
     const keyId = keyArn.slice(keyArn.lastIndexOf('/') + 1);
-    // The dependency probes come before DisableKey: the history is long enough that its row may sit
-    // below the fold, and the UI renders rows as they scroll into view.
+    // The dependency probes come before DisableKey: the full history runs to several pages of 100.
+    // Compact shows one row per activity: the probes and the watcher's signals fit on one page.
+    await page.getByText('Compact', { exact: true }).first().click();
     const disable = page.getByText(`DisableKey ${keyId}`).first();
     await eventually(
       async () => {
@@ -166,9 +167,15 @@ describe('a retirement in the Temporal Web UI', () => {
       },
       UI_WAIT.timeout,
       'the DisableKey row in the history',
-    );
+    ).catch(async (err: unknown) => {
+      await page.screenshot({ path: path.join(ARTIFACTS, 'failed-history.png'), fullPage: true });
+      fs.writeFileSync(path.join(ARTIFACTS, 'failed-history.txt'), await page.locator('main').innerText());
+      throw err;
+    });
     const activities = await page.locator('main').innerText();
     expect(activities).toMatch(/ScheduleKeyDeletion \S+ \(7 days\)/);
+    // Each dependency probe is its own activity, named by service and key.
+    expect(activities).toContain(`Probe dynamodb for ${keyId}`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'history.png') });
   });
 });
