@@ -5,12 +5,13 @@
  * and takes back the permit of a retirement terminated while holding it.
  */
 import { ListResourceTagsCommand } from '@aws-sdk/client-kms';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowExecutionInfo, WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMany } from '../../../src/workflows/retirement/client';
 import { disablingGateState } from '../../../src/workflows/gate/client';
 import { decide, retirementStatus } from '../../../src/workflows/retirement/client';
-import type { DisablingGateInput } from '../../../src/workflows/gate/gate-config';
+import type { DisablingGateCarry, DisablingGateInput } from '../../../src/workflows/gate/gate-config';
+import { unpackCarry } from '../../../src/workflows/packed-carry';
 import { disablingGateWorkflowId } from '../../../src/shared/ids';
 import { disablingGate } from '../../../src/workflows/gate/disabling-gate';
 import { type RetirementStatus } from '../../../src/workflows/retirement/messages';
@@ -20,6 +21,21 @@ import { eventually, freshAccount, startBulkFixture, type BulkFixture } from './
 
 const OPTIONS = { soak: '1h', trailLag: '0s', minIdle: '0s' };
 const PAST_DISABLING = ['Soaking', 'AwaitingApproval', 'Scheduling', 'PendingDeletion', 'Done'];
+
+async function seedKeys(f: BulkFixture, acct: string, n: number): Promise<string[]> {
+  const keys = await Promise.all(
+    Array.from({ length: n }, () => f.emu.admin.seedKey({ account: acct, creationDate: '-400d' })),
+  );
+  return keys.map((k) => k.Arn);
+}
+
+async function startRetirements(f: BulkFixture, keyArns: string[], started: string[]): Promise<string[]> {
+  const report = await startMany(f.client, f.taskQueue, keyArns, { options: OPTIONS, requestedBy: 'test' });
+  expect(report.failed).toBe(0);
+  const ids = report.entries.map((e) => e.workflowId as string);
+  started.push(...ids);
+  return ids;
+}
 
 describe('bulk start through the per-account disabling gate', () => {
   const accounts: string[] = [];
@@ -38,20 +54,8 @@ describe('bulk start through the per-account disabling gate', () => {
     return a;
   }
 
-  async function seed(acct: string, n: number): Promise<string[]> {
-    const keys = await Promise.all(
-      Array.from({ length: n }, () => f.emu.admin.seedKey({ account: acct, creationDate: '-400d' })),
-    );
-    return keys.map((k) => k.Arn);
-  }
-
-  async function start(keyArns: string[]): Promise<string[]> {
-    const report = await startMany(f.client, f.taskQueue, keyArns, { options: OPTIONS, requestedBy: 'test' });
-    expect(report.failed).toBe(0);
-    const ids = report.entries.map((e) => e.workflowId as string);
-    started.push(...ids);
-    return ids;
-  }
+  const seed = (acct: string, n: number): Promise<string[]> => seedKeys(f, acct, n);
+  const start = (keyArns: string[]): Promise<string[]> => startRetirements(f, keyArns, started);
 
   const status = (id: string): Promise<RetirementStatus> => retirementStatus(f.client, id);
   const phaseIs = (id: string, phases: string[]) => async () => {
@@ -59,7 +63,11 @@ describe('bulk start through the per-account disabling gate', () => {
     return phases.includes(s.phase) ? s : undefined;
   };
 
-  /** Starts an account's gate with its own settings (a running gate keeps them). */
+  /**
+   * Starts an account's gate with its own settings (a running gate keeps them). Only until it idles
+   * out: its idleMs (default 10 minutes) must outlast the retirements' way to the gate, or the first
+   * request starts a gate with the worker's settings (a limit of 2 here).
+   */
   async function startGate(acct: string, config: DisablingGateInput['config']): Promise<void> {
     const input: DisablingGateInput = { account: acct, config };
     await f.client.workflow.start(disablingGate, {
@@ -187,22 +195,74 @@ describe('bulk start through the per-account disabling gate', () => {
     const gate = await disablingGateState(f.client, acct);
     expect(gate?.holders.map((h) => h.workflowId) ?? []).not.toContain(leaked);
   });
+});
 
-  it('continues-as-new with its holders and queue, and finishes once idle', async () => {
-    const acct = account();
-    await startGate(acct, { limit: 1, messagesPerRun: 5, idleMs: 1000 });
-    const first = await f.client.workflow.getHandle(disablingGateWorkflowId(acct)).describe();
-    await f.emu.admin.setFaults({ DisableKey: { latencyMs: 200 } });
-    const ids = await start(await seed(acct, 6));
-    for (const id of ids) await eventually(phaseIs(id, PAST_DISABLING), 30_000, `${id} past Disabling`);
-    await f.emu.admin.setFaults({});
-    expect(f.disableKeyInFlight(acct).max).toBe(1);
-    // 6 requests, grants and releases: 18 messages, more than one run of 5. Everyone got through
-    // one at a time, so the queue and the holder were carried over (a lost queue entry would wait
-    // for its hourly ask-again, far past this test's timeout).
-    expect((await f.client.workflow.getHandle(disablingGateWorkflowId(acct), first.runId).describe()).status.name).toBe(
-      'CONTINUED_AS_NEW',
+/**
+ * The gate's run chain, on a worker whose gate settings (limit 1, 5 messages a run) are those of
+ * every gate it starts. The gate is not started by hand: a hand-started gate with settings of its
+ * own idles out when the retirements take longer than its idleMs to reach it (preflight runs a
+ * dozen activities), and the first request then starts a gate with the worker's settings. With
+ * the describe above (its worker's limit is 2) that is what showed two DisableKey calls at once
+ * in a test whose hand-started gate had a limit of 1.
+ */
+describe('the disabling gate across continue-as-new and idling out', () => {
+  const accounts: string[] = [];
+  const started: string[] = [];
+  let f: BulkFixture;
+  beforeAll(async () => {
+    f = await startBulkFixture(1, { messagesPerRun: 5, idleMs: 1000 });
+  });
+  afterAll(async () => {
+    await f?.stop(accounts, started);
+  });
+
+  /** The account's gate runs, oldest first. */
+  async function gateRuns(acct: string): Promise<WorkflowExecutionInfo[]> {
+    const runs: WorkflowExecutionInfo[] = [];
+    for await (const wf of f.client.workflow.list({ query: `WorkflowId = "${disablingGateWorkflowId(acct)}"` }))
+      runs.push(wf);
+    return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+  }
+
+  /** What a run handed to the next one when it continued-as-new. */
+  async function carriedBy(acct: string, runId: string): Promise<DisablingGateCarry | undefined> {
+    const history = await f.client.workflow.getHandle(disablingGateWorkflowId(acct), runId).fetchHistory();
+    const can = history.events?.find((e) => e.workflowExecutionContinuedAsNewEventAttributes);
+    const packed = can?.workflowExecutionContinuedAsNewEventAttributes?.input?.payloads?.[1]?.data;
+    return packed ? unpackCarry<DisablingGateCarry>(packed) : undefined;
+  }
+
+  it('continues-as-new with its holder and queue, never more than its limit disabling, and finishes once idle', async () => {
+    const acct = freshAccount();
+    accounts.push(acct);
+    // The first permit is held 8 s (its DisableKey is slow): the other five queue meanwhile, and
+    // 5 messages in (requests and the grant) the first run continues-as-new with a holder and a queue.
+    await f.emu.admin.setFaults({ DisableKey: { latencyMs: 8000, count: 1 } });
+    const ids = await startRetirements(f, await seedKeys(f, acct, 6), started);
+    const first = await eventually(
+      async () => {
+        const [run] = await gateRuns(acct);
+        return run?.status.name === 'CONTINUED_AS_NEW' ? run : undefined;
+      },
+      30_000,
+      'the first gate run continued-as-new',
     );
+    const carry = await carriedBy(acct, first.runId);
+    expect(carry?.holders).toHaveLength(1);
+    expect(carry?.holders[0]?.workflowId).toBeOneOf(ids);
+    expect(carry?.queue.length).toBeGreaterThanOrEqual(3);
+    for (const id of ids)
+      await eventually(
+        async () => {
+          const s = await retirementStatus(f.client, id);
+          return PAST_DISABLING.includes(s.phase) ? s : undefined;
+        },
+        30_000,
+        `${id} past Disabling`,
+      );
+    // Everyone got through one at a time: the holder and the queue were carried over (a lost queue
+    // entry would wait for its hourly ask-again, far past this test's timeout).
+    expect(f.disableKeyInFlight(acct).max).toBe(1);
     // Nobody holds or waits: after idleMs the gate's last run completes.
     const last = await eventually(
       async () => {

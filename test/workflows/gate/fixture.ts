@@ -5,6 +5,7 @@
  */
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { AwsClients, ClientFactory } from '../../../src/aws/client-factory';
+import type { DisablingGateConfig } from '../../../src/workflows/gate/gate-config';
 import { startWorkerFixture, type WorkerFixture } from '../../cli/helpers/worker';
 
 export { eventually, freshAccount } from '../../cli/helpers/worker';
@@ -49,10 +50,18 @@ function counting(clients: ClientFactory, inFlight: Map<string, InFlight>): AwsC
   };
 }
 
-export async function startBulkFixture(limit: number): Promise<BulkFixture> {
+/**
+ * `gate` is the worker's gate settings: those of every gate a retirement's request starts. A gate a
+ * test starts by hand with other settings keeps them only until it idles out; the next request then
+ * starts one with these.
+ */
+export async function startBulkFixture(
+  limit: number,
+  gate: Partial<Omit<DisablingGateConfig, 'limit'>> = {},
+): Promise<BulkFixture> {
   const inFlight = new Map<string, InFlight>();
   const fx = await startWorkerFixture({
-    disablingGate: { limit, idleMs: 5000 },
+    disablingGate: { limit, idleMs: 5000, ...gate },
     wrapClients: (clients) => counting(clients, inFlight),
   });
   return { ...fx, disableKeyInFlight: (account) => inFlight.get(account) ?? { now: 0, max: 0 } };
