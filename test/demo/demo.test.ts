@@ -91,6 +91,8 @@ describe('kms-retire demo', () => {
       ['unused', 'deletion scheduled', true],
       ['still used', 'Reenabled', true],
       ['AWS managed', 'Refused', true],
+      ['DynamoDB', 'Refused', true],
+      ['EBS volume', 'Refused', true],
     ]);
     const text = lines.join('');
     expect(text).toContain('push detection: an EventBridge rule');

@@ -4,8 +4,10 @@
  * the posts still under way (each bounded: 10 attempts within an hour) so that the last milestone
  * is not lost when the workflow closes. A post given up on is noted in the timeline and counted
  * (kms_retire_ticket_posts_failed_total); it never changes what the retirement decides.
+ * Under patch `ticket-posts-in-order`, each system's posts go out one after the other, so that a
+ * ticket's comments read in milestone order even when a post needs retries.
  */
-import { ActivityFailure, CancellationScope, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, CancellationScope, patched, proxyActivities } from '@temporalio/workflow';
 import type { TicketUpdateActivities } from '../../activities/retirement/ticket-updates';
 import type { JiraActivities } from '../../activities/retirement/jira-comments';
 import type { ServiceNowActivities } from '../../activities/retirement/servicenow-notes';
@@ -32,6 +34,8 @@ export interface TicketReporter {
 export class TicketUpdates {
   private readonly pending: Promise<void>[] = [];
   private readonly sent = new Set<Milestone>();
+  /** Per system, the post that the next one waits for (patch ticket-posts-in-order). */
+  private readonly last = new Map<string, Promise<void>>();
 
   constructor(private readonly reporter: TicketReporter) {}
 
@@ -56,7 +60,9 @@ export class TicketUpdates {
   }
 
   private start(system: string, update: TicketUpdate, post: () => Promise<unknown>): void {
-    const posting = CancellationScope.nonCancellable(post).then(
+    const previous = patched('ticket-posts-in-order') ? this.last.get(system) : undefined;
+    const send = previous ? () => previous.then(post) : post;
+    const posting = CancellationScope.nonCancellable(send).then(
       () => undefined,
       (err: unknown) => {
         const cause = err instanceof ActivityFailure && err.cause instanceof Error ? err.cause.message : String(err);
@@ -66,6 +72,7 @@ export class TicketUpdates {
         retirementMetrics.ticketPostFailed(system);
       },
     );
+    this.last.set(system, posting);
     this.pending.push(posting);
   }
 
