@@ -13,6 +13,7 @@ import { buildDependentsIndex } from '../scan/dependents-index';
 import { scanFleet } from '../scan/scanner';
 import { PROBES, type ProbeName } from '../shared/dependents';
 import type { ResourceSeed } from '../emulator/services/seed-types';
+import { RESOURCE_TYPES } from '../emulator/state';
 import { benchEmulator } from './harness';
 
 export interface DiscoveryRow {
@@ -39,21 +40,8 @@ const ACCOUNT = '240000000000';
 const REGION = 'us-east-1';
 const FAST = 1000;
 // Types a probe lists, in the order their seeds are dealt out.
-const TYPES = [
-  'dynamodb:table',
-  'ec2:volume',
-  'ec2:snapshot',
-  'rds:db',
-  'rds:cluster',
-  'rds:snapshot',
-  'rds:cluster-snapshot',
-  's3:bucket',
-  'secretsmanager:secret',
-  'lambda:function',
-  'logs:log-group',
-  'sns:topic',
-  'eks:cluster',
-];
+// Not instances (they name no key; an attached volume makes its own) nor the EBS defaults (one per account).
+const TYPES = RESOURCE_TYPES.filter((t) => t !== 'ec2:instance' && t !== 'ec2:ebs-defaults');
 
 // Probing per key costs the same for every key (each probe lists its whole service), so a few keys
 // measure it; the bench as a whole must stay under 10 minutes.
@@ -179,7 +167,7 @@ async function servedTypes(
 ): Promise<string[]> {
   const served: string[] = [];
   for (const type of TYPES) {
-    const ok = await admin.seedResources([{ type, account: '249999999999', region: REGION, key } as ResourceSeed]).then(
+    const ok = await admin.seedResources([{ type, account: '249999999999', region: REGION, key }]).then(
       () => true,
       () => false,
     );

@@ -6,7 +6,8 @@
  */
 import type { Command } from 'commander';
 import { checkRoleTemplate, RoleTemplateError } from '../../aws/role-credentials';
-import { isAccountId, isRegion } from '../../shared/arn';
+import { isAccountId } from '../../shared/arn';
+import { fleetScope } from '../fleet-scope';
 import { CliError, usageError } from '../errors';
 import { table, write, writeJson } from '../output';
 import type { EventsClients } from '../../events/clients';
@@ -22,27 +23,8 @@ interface EventsFlags {
   json?: boolean;
 }
 
-const list = (value: string): string[] => [
-  ...new Set(
-    value
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== ''),
-  ),
-];
-
 function parseFlags(flags: EventsFlags) {
-  const accounts = list(flags.accounts);
-  const bad = accounts.find((a) => !isAccountId(a));
-  if (accounts.length === 0 || bad !== undefined)
-    throw usageError(
-      `--accounts must be 12-digit AWS account ids separated by commas${bad ? `; "${bad}" is not one` : ''}.`,
-    );
-  const regions = list(flags.regions ?? process.env.AWS_REGION ?? '');
-  if (regions.length === 0)
-    throw usageError('--regions is required (e.g. --regions us-east-1,eu-west-1), or set AWS_REGION.');
-  const badRegion = regions.find((r) => !isRegion(r));
-  if (badRegion) throw usageError(`--regions: "${badRegion}" is not an AWS Region name such as us-east-1.`);
+  const { accounts, regions } = fleetScope(flags);
   if (flags.centralAccount !== undefined && !isAccountId(flags.centralAccount))
     throw usageError(`--central-account must be a 12-digit AWS account id, not "${flags.centralAccount}".`);
   // AWS Organizations API Reference, Organization Id: "o-" and 10 to 32 lower-case letters or digits.

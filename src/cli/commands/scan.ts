@@ -6,7 +6,7 @@ import { RoleTemplateError, checkRoleTemplate } from '../../aws/role-credentials
 import { formatCsv, formatJson, formatTable, summary } from '../../scan/format';
 import { scanProgressBar } from '../../scan/progress-bar';
 import { scanFleet } from '../../scan/scanner';
-import { isAccountId, isRegion } from '../../shared/arn';
+import { fleetScope } from '../fleet-scope';
 import { OptionsError, resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
 import { kmsPace, kmsPaceOptions, type KmsPaceFlags } from '../kms-pace-options';
@@ -30,27 +30,8 @@ interface ScanFlags extends KmsPaceFlags {
   probeRate: number;
 }
 
-const list = (value: string): string[] => [
-  ...new Set(
-    value
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== ''),
-  ),
-];
-
 function parseFlags(flags: ScanFlags) {
-  const accounts = list(flags.accounts);
-  const bad = accounts.find((a) => !isAccountId(a));
-  if (accounts.length === 0 || bad !== undefined)
-    throw usageError(
-      `--accounts must be 12-digit AWS account ids separated by commas${bad ? `; "${bad}" is not one` : ''}.`,
-    );
-  const regions = list(flags.regions ?? process.env.AWS_REGION ?? '');
-  if (regions.length === 0)
-    throw usageError('--regions is required (e.g. --regions us-east-1,eu-west-1), or set AWS_REGION.');
-  const badRegion = regions.find((r) => !isRegion(r));
-  if (badRegion) throw usageError(`--regions: "${badRegion}" is not an AWS Region name such as us-east-1.`);
+  const { accounts, regions } = fleetScope(flags);
   const { kmsRate: rate, concurrency } = flags;
   if (flags.json && flags.csv) throw usageError('choose one of --json and --csv.');
   try {
