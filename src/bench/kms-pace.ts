@@ -1,5 +1,6 @@
 /** The bench's view of the KMS pace: the configured pace of each operation beside its measured peak. */
 import type { CallCounts } from '../emulator/calls';
+import { knownQuotaNames } from '../aws/kms-quotas';
 
 export interface KmsPaceRow {
   operation: string;
@@ -18,13 +19,15 @@ export function kmsPaceRows(
   configured: (operation: string) => number,
 ): { kmsPace: KmsPaceRow[]; kmsPeakAllOperations: number } {
   const rows = new Map<string, KmsPaceRow>();
+  const kms = new Set(knownQuotaNames());
   let all = 0;
   for (const scope of scopes) {
     const peaks = calls.peakPerSecond[scope] ?? {};
     all = Math.max(all, peaks['*'] ?? 0);
     for (const [operation, count] of Object.entries(calls.byScope[scope] ?? {})) {
-      // LookupEvents is CloudTrail's, paced by the watcher's own budget.
-      if (operation === 'LookupEvents') continue;
+      // KMS's own operations only: LookupEvents is CloudTrail's (the watcher's own budget), and the
+      // dependency probes' calls go to other services, paced per service.
+      if (!kms.has(operation)) continue;
       const row = rows.get(operation) ?? {
         operation,
         configuredPerSecond: configured(operation),

@@ -210,7 +210,7 @@ export function renderTables(r: BenchResults): string {
     const p = new Table({ head: ['KMS operation', 'calls', 'configured pace/s', 'peak in any 1 s'] });
     for (const row of x.kmsPace ?? [])
       p.push([row.operation, row.calls, n(row.configuredPerSecond), row.peakPerSecond]);
-    p.push(['all together', '', '', x.kmsPeakAllOperations ?? 'n/a']);
+    p.push(['all operations (every service)', '', '', x.kmsPeakAllOperations ?? 'n/a']);
     parts.push(
       `KMS calls per account and Region during that run (pace ${x.kmsRateScale ?? '?'} × AWS's quotas; max over the ${x.accounts} accounts; ${x.kmsThrottles ?? 'n/a'} throttled)\n${p.toString()}`,
     );
