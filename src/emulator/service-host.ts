@@ -27,6 +27,18 @@ export interface ServiceHost {
   changed(): void;
 }
 
+/** What every hosted call does first: who is calling and when, counted, then the fault table. */
+export async function beginCall(
+  host: ServiceHost,
+  operation: string,
+  meta: RequestMeta,
+): Promise<{ caller: Caller; now: number }> {
+  const who = await host.caller(meta);
+  host.calls.record(operation, who.caller.account, who.caller.region);
+  await host.faults.apply(operation);
+  return who;
+}
+
 /** A service's answer; app.ts renders it as AWS JSON with these extra headers. */
 export interface HostedAnswer {
   status: number;

@@ -1,6 +1,6 @@
 import { AwsError } from '../errors';
 import type { EventsContext } from './context';
-import { busName, constraint, getBus, notFound, page, validation } from './context';
+import { busName, constraint, getBus, newBus, notFound, page, validation } from './context';
 import type { EventBus } from './model';
 import { busArn } from './model';
 
@@ -26,14 +26,7 @@ export function createEventBus(ctx: EventsContext, input: Record<string, unknown
   if (name === 'default') throw validation('Event bus name default is reserved.');
   const arn = busArn(ctx.caller.region, ctx.caller.account, name);
   if (ctx.state.buses[arn]) throw new AwsError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
-  const bus: EventBus = {
-    account: ctx.caller.account,
-    region: ctx.caller.region,
-    name,
-    arn,
-    createdAt: ctx.now,
-    lastModifiedAt: ctx.now,
-  };
+  const bus = newBus(ctx, name);
   if (typeof input.Description === 'string') bus.description = input.Description;
   ctx.state.buses[arn] = bus;
   return { EventBusArn: arn };

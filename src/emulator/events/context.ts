@@ -32,19 +32,24 @@ export function busName(ctx: EventsContext, value: unknown): string {
   return value;
 }
 
+/** A new bus of the caller's account and Region (not yet stored). */
+export function newBus(ctx: EventsContext, name: string): EventBus {
+  return {
+    account: ctx.caller.account,
+    region: ctx.caller.region,
+    name,
+    arn: busArn(ctx.caller.region, ctx.caller.account, name),
+    createdAt: ctx.now,
+    lastModifiedAt: ctx.now,
+  };
+}
+
 /** The caller's bus by name; the default bus exists in every account and Region (made when first needed). */
 export function getBus(ctx: EventsContext, name: string): EventBus {
   const arn = busArn(ctx.caller.region, ctx.caller.account, name);
   let bus = ctx.state.buses[arn];
   if (!bus && name === 'default') {
-    bus = {
-      account: ctx.caller.account,
-      region: ctx.caller.region,
-      name,
-      arn,
-      createdAt: ctx.now,
-      lastModifiedAt: ctx.now,
-    };
+    bus = newBus(ctx, name);
     ctx.state.buses[arn] = bus;
   }
   if (!bus) throw notFound(`Event bus ${name} does not exist.`);

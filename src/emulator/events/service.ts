@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../errors';
-import type { HostedAnswer, RequestMeta, ServiceHost } from '../service-host';
+import { beginCall, type HostedAnswer, type RequestMeta, type ServiceHost } from '../service-host';
 import {
   createEventBus,
   deleteEventBus,
@@ -58,9 +58,7 @@ export async function handleEvents(
 ): Promise<HostedAnswer> {
   const requestId = randomUUID();
   try {
-    const { caller, now } = await host.caller(meta);
-    host.calls.record(operation, caller.account, caller.region);
-    await host.faults.apply(operation);
+    const { caller, now } = await beginCall(host, operation, meta);
     const handler = HANDLERS[operation];
     if (!handler)
       throw new AwsError('UnknownOperationException', `This emulator's EventBridge does not serve ${operation}.`);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../errors';
-import type { HostedAnswer, RequestMeta, ServiceHost } from '../service-host';
+import { beginCall, type HostedAnswer, type RequestMeta, type ServiceHost } from '../service-host';
 import type { Store } from '../store';
 import { invalidParameter, SqsError } from './errors';
 import {
@@ -84,9 +84,7 @@ export async function handleSqs(
 ): Promise<HostedAnswer> {
   const requestId = randomUUID();
   try {
-    const { caller, now } = await host.caller(meta);
-    host.calls.record(operation, caller.account, caller.region);
-    await host.faults.apply(operation);
+    const { caller, now } = await beginCall(host, operation, meta);
     // A Deny on sqs:<Operation> (the guardrails' "deny" list), as SQS answers it: AccessDenied, HTTP 403.
     const denied = host.services.denial(caller, 'sqs', operation);
     if (denied) throw new SqsError('AccessDenied', denied, 'AccessDenied', 403);
