@@ -35,11 +35,19 @@ const NON_RETRYABLE: Record<string, string> = {
   DisabledException: 'Disabled',
 };
 
+// Each service's own words for "slow down": JSON services ThrottlingException, Query ones Throttling,
+// EC2 RequestLimitExceeded, S3 SlowDown (HTTP 503), Lambda TooManyRequestsException, SQS
+// RequestThrottled, the tagging API ThrottledException (the AWS SDK's THROTTLING_ERROR_CODES).
 const RETRYABLE: Record<string, string> = {
   ThrottlingException: 'Throttling',
   Throttling: 'Throttling',
   TooManyRequestsException: 'Throttling',
   RequestLimitExceeded: 'Throttling',
+  SlowDown: 'Throttling',
+  RequestThrottled: 'Throttling',
+  RequestThrottledException: 'Throttling',
+  ThrottledException: 'Throttling',
+  ProvisionedThroughputExceededException: 'Throttling',
   DependencyTimeoutException: 'DependencyTimeout',
   KMSInternalException: 'KMSInternal',
   InternalFailure: 'KMSInternal',

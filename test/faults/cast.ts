@@ -3,6 +3,8 @@
  * expected outcome, the key's final state, and the irreversible calls that outcome needs, in order.
  */
 import type { EmulatorAdmin, SeedKeySpec } from '../../src/emulator';
+import { RESOURCE_TYPES } from '../../src/emulator/state';
+import type { ResourceSeed } from '../../src/emulator/services/seed-types';
 
 export type Kind =
   | 'unused'
@@ -84,4 +86,31 @@ export async function seedCast(admin: EmulatorAdmin, account: string, kinds: rea
     keys.push({ kind, arn: key.Arn, account, expect: EXPECT[kind] });
   }
   return keys;
+}
+
+// Lists a probe pages through: more of these than one page holds (the probes ask 50 a page).
+const PAGED: Record<string, number> = { 'logs:log-group': 60, 'lambda:function': 60 };
+// Instances name no key, and the account's EBS default key would name a retired one's neighbour.
+const LISTED = RESOURCE_TYPES.filter((t) => t !== 'ec2:instance' && t !== 'ec2:ebs-defaults');
+
+/**
+ * What else lives in the account: resources of every probed type, naming two keys that are not
+ * being retired, so that every probe lists a real service (and pages through the longer lists)
+ * and faults on those services land on the retirements' probes. Returns how many were seeded.
+ */
+export async function seedBystanders(admin: EmulatorAdmin, account: string): Promise<number> {
+  const keys = [
+    (await admin.seedKey({ account, region: 'us-east-1', description: 'bystander' })).Arn,
+    (await admin.seedKey({ account, region: 'us-east-1', description: 'bystander' })).Arn,
+  ];
+  const seeds: ResourceSeed[] = LISTED.flatMap((type) =>
+    Array.from({ length: PAGED[type] ?? 3 }, (_, i) => ({
+      type,
+      account,
+      region: 'us-east-1',
+      key: keys[i % keys.length],
+    })),
+  );
+  await admin.seedResources(seeds);
+  return seeds.length;
 }

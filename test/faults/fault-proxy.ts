@@ -1,12 +1,15 @@
 /**
  * AWS's front door, misbehaving: an HTTP proxy in front of the emulator that delays every request
  * and, by a seeded draw, answers some of them itself with throttling or a server error, as AWS
- * does under load. Faulted requests never reach the emulator, so its call counts and CloudTrail
- * show only what AWS would have acted on. It can also deny one operation on one key
- * (AccessDeniedException), to show that a non-retryable answer fails fast.
+ * does under load, each in the protocol and with the codes of the service asked (aws-faults.ts):
+ * KMS and the dependency services alike. Faulted requests never reach the emulator, so its call
+ * counts and CloudTrail show only what AWS would have acted on. It can also deny one KMS operation
+ * on one key (AccessDeniedException), to show that a non-retryable answer fails fast. Requests that
+ * are no AWS call (the emulator's admin API) pass untouched.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { identify, SERVICE_FAULTS, sendError, type ServiceFaults } from './aws-faults';
 import { Prng } from './prng';
 
 export interface FaultPlan {
@@ -15,8 +18,10 @@ export interface FaultPlan {
   serverErrorRate: number;
   /** Added to every request: [min, max] milliseconds. */
   latencyMs: [number, number];
-  /** Answer AccessDeniedException to this operation on this key (by KeyId in the body). */
+  /** Answer AccessDeniedException to this KMS operation on this key (by KeyId in the body). */
   deny?: { operation: string; keyArn: string };
+  /** Only these services (signing names) are faulted; absent: every one. */
+  services?: readonly string[];
 }
 
 export interface FaultCounts {
@@ -25,6 +30,7 @@ export interface FaultCounts {
   serverErrors: number;
   denied: number;
   delayedMsTotal: number;
+  /** By `service:Operation` (e.g. `ec2:DescribeVolumes`). */
   byOperation: Record<string, { throttled: number; serverErrors: number }>;
 }
 
@@ -34,17 +40,7 @@ export interface FaultProxy {
   stop(): Promise<void>;
 }
 
-// AWS JSON 1.1 error bodies, as KMS and CloudTrail send them. Throttling: HTTP 400
-// ThrottlingException "Rate exceeded"; KMS's own server fault: HTTP 500 KMSInternalException.
-function awsError(res: http.ServerResponse, status: number, type: string, message: string): void {
-  const body = JSON.stringify({ __type: type, message });
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'x-amzn-requestid': `fault-${Date.now()}`,
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
-}
+const KMS = SERVICE_FAULTS.kms as ServiceFaults;
 
 export async function startFaultProxy(target: string, plan: FaultPlan): Promise<FaultProxy> {
   const rng = new Prng(plan.seed);
@@ -62,42 +58,46 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const operation = target.slice(target.indexOf('.') + 1) || 'unknown';
+      const { service, operation } = identify(req, body.toString('utf8'));
+      const faults =
+        service && (!plan.services || plan.services.includes(service)) ? SERVICE_FAULTS[service] : undefined;
+      if (!faults) {
+        forward(upstream, req, body, res);
+        return;
+      }
       counts.requests += 1;
-      const per = (counts.byOperation[operation] ??= { throttled: 0, serverErrors: 0 });
+      const per = (counts.byOperation[`${service}:${operation}`] ??= { throttled: 0, serverErrors: 0 });
       const delay = plan.latencyMs[0] + rng.next() * (plan.latencyMs[1] - plan.latencyMs[0]);
       const draw = rng.next();
       counts.delayedMsTotal += delay;
       setTimeout(() => {
-        if (plan.deny && operation === plan.deny.operation && body.toString('utf8').includes(plan.deny.keyArn)) {
+        if (
+          plan.deny &&
+          service === 'kms' &&
+          operation === plan.deny.operation &&
+          body.toString('utf8').includes(plan.deny.keyArn)
+        ) {
           counts.denied += 1;
-          awsError(
-            res,
-            400,
-            'AccessDeniedException',
-            `User: arn:aws:sts::000000000000:assumed-role/kms-retire/worker is not authorized to perform: kms:${operation} on resource: ${plan.deny.keyArn} because no identity-based policy allows the kms:${operation} action`,
-          );
+          sendError(res, KMS, {
+            status: 400,
+            code: 'AccessDeniedException',
+            message: `User: arn:aws:sts::000000000000:assumed-role/kms-retire/worker is not authorized to perform: kms:${operation} on resource: ${plan.deny.keyArn} because no identity-based policy allows the kms:${operation} action`,
+          });
           return;
         }
         if (draw < plan.serverErrorRate) {
           counts.serverErrors += 1;
           per.serverErrors += 1;
-          awsError(
-            res,
-            500,
-            operation === 'LookupEvents' ? 'InternalFailure' : 'KMSInternalException',
-            'We encountered an internal error. Please try again.',
-          );
+          sendError(res, faults, faults.serverError);
           return;
         }
         if (draw < plan.serverErrorRate + plan.throttleRate) {
           counts.throttled += 1;
           per.throttled += 1;
-          awsError(res, 400, 'ThrottlingException', 'Rate exceeded');
+          sendError(res, faults, faults.throttle);
           return;
         }
-        forward(upstream, req, body, res);
+        forward(upstream, req, body, res, faults);
       }, delay);
     });
   });
@@ -114,7 +114,13 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
   };
 }
 
-function forward(upstream: URL, req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void {
+function forward(
+  upstream: URL,
+  req: http.IncomingMessage,
+  body: Buffer,
+  res: http.ServerResponse,
+  faults: ServiceFaults = KMS,
+): void {
   const out = http.request(
     { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
     (answer) => {
@@ -122,6 +128,8 @@ function forward(upstream: URL, req: http.IncomingMessage, body: Buffer, res: ht
       answer.pipe(res);
     },
   );
-  out.on('error', (err) => awsError(res, 502, 'ServiceUnavailableException', `proxy: ${err.message}`));
+  out.on('error', (err) =>
+    sendError(res, faults, { ...faults.serverError, status: 502, message: `proxy: ${err.message}` }),
+  );
   out.end(body);
 }

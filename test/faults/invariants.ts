@@ -92,9 +92,22 @@ export function summary(report: SoakReport, found: string[]): string {
     `  retirements: ${all.length}`,
     `  crashes injected: ${report.lanes.reduce((n, l) => n + l.worker.kills, 0)} worker SIGKILLs, ${report.devServerRestarts} dev server SIGKILL + restart (Temporal away ${(report.devServerDownMs / 1000).toFixed(1)} s)`,
     `  AWS faults injected: ${f.throttled} throttled, ${f.serverErrors} server errors, ${f.denied} access denied, of ${f.requests} requests; latency added to every one (avg ${(f.delayedMsTotal / Math.max(1, f.requests)).toFixed(0)} ms)`,
+    `  faults by service (throttled+5xx): ${byService(f)}`,
     `  irreversible calls made vs needed: ${t.effective} state-changing / ${t.needed} needed (${t.accepted} accepted, ${t.repeats} idempotent repeats)`,
     ...report.lanes.map(laneLine),
     `  invariant violations: ${found.length}`,
     ...found.map((v) => `    - ${v}`),
   ].join('\n');
+}
+
+function byService(f: SoakReport['faults']): string {
+  const per = new Map<string, { throttled: number; serverErrors: number }>();
+  for (const [op, n] of Object.entries(f.byOperation)) {
+    const service = op.split(':')[0] ?? '?';
+    const t = per.get(service) ?? { throttled: 0, serverErrors: 0 };
+    t.throttled += n.throttled;
+    t.serverErrors += n.serverErrors;
+    per.set(service, t);
+  }
+  return [...per.entries()].map(([s, t]) => `${s} ${t.throttled}+${t.serverErrors}`).join(', ') || 'none';
 }

@@ -4,7 +4,11 @@
  *  - "crash": 20 retirements straight against the emulator; the worker is SIGKILLed at seeded
  *    random moments and restarted, and the dev server is crashed and restarted mid-soak;
  *  - "faults": the same 20 (plus one key whose DisableKey is denied) through a proxy that adds
- *    latency to every call, throttles 20% and fails 5% with server errors; its worker is killed too.
+ *    latency to every call of every service (KMS, CloudTrail and the dependency probes' services),
+ *    throttles 20% and fails 5% with server errors, each as that service answers them
+ *    (aws-faults.ts); its worker is killed too.
+ * Both accounts hold resources of every probed type naming other keys (seedBystanders), so the
+ * probes list, and page through, real services.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,7 +20,7 @@ import { startEmulator, EmulatorAdmin, type RunningEmulator } from '../../src/em
 import { freePort } from '../../src/toolchain/process';
 import { watcherWorkflowId } from '../../src/shared/ids';
 import { callsByKey, type KeyCalls } from './accounting';
-import { seedCast, TWENTY, type CastKey } from './cast';
+import { seedBystanders, seedCast, TWENTY, type CastKey } from './cast';
 import { CrashableDevServer } from './dev-server-crash';
 import { decision, useKeysStillNeeded, whereStuck, workflowIdOf, type Decided } from './drive';
 import { startFaultProxy, type FaultCounts } from './fault-proxy';
@@ -73,6 +77,7 @@ export async function runSoak(seed: number, deadlineMs = 420_000): Promise<SoakR
   const faultAccount = '220000000002';
   for (const account of [crashAccount, faultAccount])
     await admin.registerPrincipal({ accessKeyId: `AKIA${account}`, account, userName: 'payments-app' });
+  for (const account of [crashAccount, faultAccount]) await seedBystanders(admin, account);
   const crashKeys = await seedCast(admin, crashAccount, TWENTY);
   const faultKeys = await seedCast(admin, faultAccount, [...TWENTY, 'denied']);
   const denied = faultKeys.find((k) => k.kind === 'denied');
@@ -91,14 +96,11 @@ export async function runSoak(seed: number, deadlineMs = 420_000): Promise<SoakR
     AWS_REGION: 'us-east-1',
     AWS_SECRET_ACCESS_KEY: 'test',
   };
-  for (const name of [
-    'AWS_PROFILE',
-    'AWS_SESSION_TOKEN',
-    'TEMPORAL_API_KEY',
-    'AWS_ENDPOINT_URL_KMS',
-    'AWS_ENDPOINT_URL_CLOUDTRAIL',
-  ])
-    delete baseEnv[name];
+  // Every AWS client of the worker goes to AWS_ENDPOINT_URL (the proxy, for the fault lane): no
+  // service-specific endpoint may send one around it.
+  for (const name of Object.keys(baseEnv))
+    if (name.startsWith('AWS_ENDPOINT_URL_') || ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'TEMPORAL_API_KEY'].includes(name))
+      delete baseEnv[name];
   Object.assign(baseEnv, {
     KMS_RETIRE_WATCH_INTERVAL_MS: '1000',
     KMS_RETIRE_WATCH_MIN_LAG_MS: '1000',
