@@ -12,8 +12,7 @@ import { aliasTargets } from '../activities/dependents';
 import { buildDependentsIndex } from '../scan/dependents-index';
 import { scanFleet } from '../scan/scanner';
 import { PROBES, type ProbeName } from '../shared/dependents';
-import type { ResourceSeed } from '../emulator/services/seed-types';
-import { RESOURCE_TYPES } from '../emulator/state';
+import { seedAccountResources, servedTypes } from './account-resources';
 import { benchEmulator } from './harness';
 
 export interface DiscoveryRow {
@@ -39,9 +38,6 @@ export interface DiscoveryCost {
 const ACCOUNT = '240000000000';
 const REGION = 'us-east-1';
 const FAST = 1000;
-// Types a probe lists, in the order their seeds are dealt out.
-// Not instances (they name no key; an attached volume makes its own) nor the EBS defaults (one per account).
-const TYPES = RESOURCE_TYPES.filter((t) => t !== 'ec2:instance' && t !== 'ec2:ebs-defaults');
 
 // Probing per key costs the same for every key (each probe lists its whole service), so a few keys
 // measure it; the bench as a whole must stay under 10 minutes.
@@ -71,16 +67,8 @@ export async function benchDiscovery(keys = 1000, resources = 5000, sampledKeys 
       );
       keyRefs.push(...seeded);
     }
-    const types = await servedTypes(emu.admin, keyRefs[0] as string);
-    const seeds: ResourceSeed[] = [];
-    for (let i = 0; i < resources; i++) {
-      const type = types[i % types.length] as string;
-      // A volume in five is attached, so the probe looks its instance up as well.
-      const attached =
-        type === 'ec2:volume' && i % 5 === 0 ? { instanceId: `i-${(i + 1).toString(16).padStart(17, '0')}` } : {};
-      seeds.push({ type, account: ACCOUNT, region: REGION, key: keyRefs[i % keys], ...attached } as ResourceSeed);
-    }
-    for (let i = 0; i < seeds.length; i += 500) await emu.admin.seedResources(seeds.slice(i, i + 500));
+    const types = await servedTypes(emu.admin, REGION, keyRefs[0] as string);
+    await seedAccountResources(emu.admin, { account: ACCOUNT, region: REGION, keys: keyRefs, count: resources, types });
 
     // Scan's discovery cost: the calls of a scan with every probe beyond preflight's KMS reads (grants
     // come from preflight's own ListGrants, so they cost scan nothing more).
@@ -158,22 +146,6 @@ export async function benchDiscovery(keys = 1000, resources = 5000, sampledKeys 
     clients.destroy();
     await emu.stop();
   }
-}
-
-/** The resource types this emulator seeds (a type it does not know is refused). */
-async function servedTypes(
-  admin: { seedResources(s: ResourceSeed[]): Promise<unknown> },
-  key: string,
-): Promise<string[]> {
-  const served: string[] = [];
-  for (const type of TYPES) {
-    const ok = await admin.seedResources([{ type, account: '249999999999', region: REGION, key }]).then(
-      () => true,
-      () => false,
-    );
-    if (ok) served.push(type);
-  }
-  return served;
 }
 
 // Which service each probe operation belongs to, to find the one the rate holds back most.

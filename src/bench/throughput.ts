@@ -1,6 +1,8 @@
 /**
  * 1,000 retirements from start to decision (deletion scheduled) on the dev server in real time,
- * with the soak compressed to seconds: decisions per second, CPU seconds and peak memory.
+ * with the soak compressed to seconds, in accounts that hold resources of every probed type (500
+ * each by default, naming keys that stay): decisions per second, CPU seconds, peak memory, and the
+ * dependency-listing calls the retirements cost (the emulator's call counter).
  */
 import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
@@ -16,8 +18,11 @@ import { KMS_REQUEST_QUOTAS } from '../aws/kms-quotas';
 import { workerKmsPacer } from '../worker';
 import { benchEmulator, benchWorker, peakRssMiB } from './harness';
 import { kmsPaceRows, type KmsPaceRow } from './kms-pace';
+import { dependencyListingCalls, seedAccountResources, servedTypes } from './account-resources';
 
 const ACCOUNTS = 10;
+/** Keys per account that resources name and nobody retires: the retirements' keys have no dependents. */
+const BYSTANDERS = 5;
 
 export interface ThroughputRow {
   retirements: number;
@@ -38,6 +43,13 @@ export interface ThroughputRow {
   kmsThrottles: number;
   /** The worker's --kms-rate-scale in this run (BENCH_KMS_RATE_SCALE, default 1). */
   kmsRateScale: number;
+  /** Resources seeded in each account (BENCH_RESOURCES, default 500), dealt over `resourceTypes`. */
+  resourcesPerAccount: number;
+  resourceTypes: string[];
+  /** Calls to the dependency services (and KMS ListAliases) over the run, every account together. */
+  dependencyListingCalls: number;
+  /** The same per decided retirement: what a retirement's dependents checks cost, amortised. */
+  listingCallsPerRetirement: number;
 }
 
 /** utime + stime of a process, in seconds (Linux /proc). */
@@ -54,6 +66,7 @@ export async function benchThroughput(
   bundle: WorkflowBundleWithSourceMap,
   count: number,
   log: (line: string) => void,
+  resourcesPerAccount = Number(process.env.BENCH_RESOURCES ?? 500),
 ): Promise<ThroughputRow> {
   const server = await startDevServer();
   // The worker's KMS pace at AWS's published quotas (--kms-rate-scale 1; BENCH_KMS_RATE_SCALE),
@@ -97,6 +110,23 @@ export async function benchThroughput(
         await emu.admin.seedKey({ account: accounts[i % ACCOUNTS] as string, region, creationDate: '-400d' })
       ).Arn;
     });
+    // What else lives in each account: resources of every probed type, naming keys nobody retires.
+    let resourceTypes: string[] = [];
+    for (const account of accounts) {
+      const bystanders: string[] = [];
+      for (let b = 0; b < BYSTANDERS; b++)
+        bystanders.push((await emu.admin.seedKey({ account, region, description: 'in use elsewhere' })).Arn);
+      if (!resourceTypes.length) resourceTypes = await servedTypes(emu.admin, region, bystanders[0] as string);
+      await seedAccountResources(emu.admin, {
+        account,
+        region,
+        keys: bystanders,
+        count: resourcesPerAccount,
+        types: resourceTypes,
+      });
+    }
+    log(`  ${resourcesPerAccount} resources in each of ${ACCOUNTS} accounts over ${resourceTypes.length} types`);
+    emu.emulator.core.calls.reset();
     const cpuBefore = process.cpuUsage();
     const serverCpuBefore = processCpuSeconds(server.pid);
     const started = Date.now();
@@ -130,7 +160,10 @@ export async function benchThroughput(
     const benchCpu = (cpu.user + cpu.system) / 1e6;
     const serverCpu = processCpuSeconds(server.pid) - serverCpuBefore;
     const done = decided();
-    const calls = emu.emulator.core.calls.snapshot();
+    // As GET /_emulator/calls answers it.
+    const calls = await emu.admin.calls();
+    const scopes = accounts.map((a) => `${a}/${region}`);
+    const listing = dependencyListingCalls(calls, scopes);
     await forEachLimited(keys, 32, async (keyArn) => {
       await client.workflow
         .getHandle(retirementWorkflowId(parseKeyArn(keyArn)))
@@ -153,13 +186,13 @@ export async function benchThroughput(
       devServerCpuSeconds: serverCpu,
       cpuMsPerRetirement: ((benchCpu + serverCpu) * 1000) / Math.max(1, done),
       peakRssMiB: peakRssMiB(),
-      ...kmsPaceRows(
-        calls,
-        accounts.map((a) => `${a}/${region}`),
-        (op) => pacer.configured(op),
-      ),
+      ...kmsPaceRows(calls, scopes, (op) => pacer.configured(op)),
       kmsThrottles,
       kmsRateScale,
+      resourcesPerAccount,
+      resourceTypes,
+      dependencyListingCalls: listing,
+      listingCallsPerRetirement: listing / Math.max(1, done),
     };
   } finally {
     worker.shutdown();

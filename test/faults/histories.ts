@@ -2,7 +2,7 @@
  * Reading what the workflows' histories say about activities: which failed for good and with what
  * type, and how many attempts were retries (a retry absorbed a fault or a crash).
  */
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { NON_RETRYABLE_TYPES } from '../../src/shared/error-types';
 
 export interface ActivityFailureSeen {
@@ -21,12 +21,23 @@ export interface HistoryFacts {
   retriedAttempts: number;
   /** Failures of a type that should have been retried. */
   gaveUpOnRetryable: ActivityFailureSeen[];
+  /** Why the histories could not be read (then nothing above was checked). */
+  unreadable?: string;
 }
 
 export async function historyFacts(client: Client, workflowIds: readonly string[]): Promise<HistoryFacts> {
   const facts: HistoryFacts = { failures: [], retriedAttempts: 0, gaveUpOnRetryable: [] };
   for (const workflowId of workflowIds) {
-    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    // A workflow that never started (an account's watcher when none of its keys got to soak) has
+    // nothing to say; any other error must not hide what the others say.
+    const history = await client.workflow
+      .getHandle(workflowId)
+      .fetchHistory()
+      .catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      });
+    if (!history) continue;
     const scheduled = new Map<string, string>();
     const attempts = new Map<string, number>();
     for (const event of history.events ?? []) {

@@ -32,6 +32,7 @@ export function violations(report: SoakReport): string[] {
         if (ours.length) out.push(`${name}: given back with kms-retire tags ${ours.join(',')}`);
       }
     }
+    if (lane.history.unreadable) out.push(`${lane.name}: histories could not be read: ${lane.history.unreadable}`);
     for (const g of lane.history.gaveUpOnRetryable)
       out.push(`${lane.name}: ${g.workflowId} activity ${g.activity} gave up on retryable ${g.type}: ${g.message}`);
     const denied = lane.keys.find((k) => k.kind === 'denied');

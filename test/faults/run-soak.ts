@@ -203,10 +203,11 @@ export async function runSoak(seed: number, deadlineMs = 420_000): Promise<SoakR
   const reports: LaneReport[] = [];
   for (const l of lanes) {
     const ids = [...l.keys.map(workflowIdOf), watcherWorkflowId(l.account, 'us-east-1')];
-    const history = await historyFacts(client, ids).catch(() => ({
+    const history = await historyFacts(client, ids).catch((err: unknown) => ({
       failures: [],
       retriedAttempts: -1,
       gaveUpOnRetryable: [],
+      unreadable: err instanceof Error ? err.message : String(err),
     }));
     reports.push({
       name: l.name,
