@@ -17,7 +17,7 @@ const TYPES = RESOURCE_TYPES.filter((t) => t !== 'ec2:instance' && t !== 'ec2:eb
 export async function servedTypes(admin: EmulatorAdmin, region: string, key: string): Promise<string[]> {
   const served: string[] = [];
   for (const type of TYPES) {
-    const ok = await admin.seedResources([{ type, account: '249999999999', region, key } as ResourceSeed]).then(
+    const ok = await admin.seedResources([{ type, account: '249999999999', region, key }]).then(
       () => true,
       () => false,
     );

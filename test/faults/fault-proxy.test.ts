@@ -217,7 +217,8 @@ describe('the fault proxy answers as each AWS service does', () => {
     await expect(ok.send()).resolves.toBeDefined();
     ok.destroy();
     expect((await failure(requests(bucket).ec2!, p.url)).name).toBe('RequestLimitExceeded');
-    await expect(new EmulatorAdmin(p.url).calls()).resolves.toMatchObject({ total: expect.any(Number) });
+    const calls = await new EmulatorAdmin(p.url).calls();
+    expect(calls.byOperation.ListKeys).toBeGreaterThan(0);
     expect(p.counts).toMatchObject({ requests: 1, throttled: 1 });
   });
 });
