@@ -39,9 +39,10 @@ const ACCOUNT = '240000000000';
 const REGION = 'us-east-1';
 const FAST = 1000;
 
-// Probing per key costs the same for every key (each probe lists its whole service), so a few keys
-// measure it; the bench as a whole must stay under 10 minutes.
-export async function benchDiscovery(keys = 1000, resources = 5000, sampledKeys = 3): Promise<DiscoveryRow> {
+// Probing per key costs the same for every key (each probe lists its whole service), so one key
+// measures it (three until issue 23: the same figure, three times the wait); the bench as a whole
+// must stay under 10 minutes.
+export async function benchDiscovery(keys = 1000, resources = 5000, sampledKeys = 1): Promise<DiscoveryRow> {
   const emu = await benchEmulator({});
   const clients = new ClientFactory({
     endpoint: emu.emulator.url,

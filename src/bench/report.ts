@@ -12,6 +12,8 @@ export interface BenchResults {
   machine: { cpus: number; memoryGiB: number; node: string; platform: string };
   startedAt: string;
   seconds?: number;
+  /** Real seconds each section took, in the order they ran. */
+  sectionSeconds?: Record<string, number>;
   /** Set when BENCH_ONLY or BENCH_SIZES narrowed the run. */
   only?: boolean;
   watcherCalls?: WatcherCallsRow[];
