@@ -95,7 +95,7 @@ export function checks(r: BenchResults): { name: string; ok: boolean; value: str
     out.push({
       // Amortised: an account's listings are shared by its retirements (scan's reverse index: 1.6 a key).
       name: `dependency-listing calls per decided retirement ≤ ${MAX_LISTING_CALLS} (amortised)`,
-      ok: x.decided > 0 && (x.listingCallsPerRetirement ?? Number.POSITIVE_INFINITY) <= MAX_LISTING_CALLS,
+      ok: x.decided > 0 && Number(x.listingCallsPerRetirement ?? Number.NaN) <= MAX_LISTING_CALLS,
       value: `${n(x.listingCallsPerRetirement ?? Number.NaN, 2)} (${x.dependencyListingCalls ?? 'n/a'} calls, ${x.decided} decided)`,
     });
     out.push({

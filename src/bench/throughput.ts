@@ -48,7 +48,7 @@ export interface ThroughputRow {
   resourceTypes: string[];
   /** Calls to the dependency services (and KMS ListAliases) over the run, every account together. */
   dependencyListingCalls: number;
-  /** The same per decided retirement: what a retirement's dependents checks cost, amortised. */
+  /** The same per decided retirement: what a retirement's dependents checks cost, amortised (NaN: none decided). */
   listingCallsPerRetirement: number;
 }
 
@@ -192,7 +192,8 @@ export async function benchThroughput(
       resourcesPerAccount,
       resourceTypes,
       dependencyListingCalls: listing,
-      listingCallsPerRetirement: listing / Math.max(1, done),
+      // Nothing decided, nothing to share the calls among: NaN (null in the JSON), not the total.
+      listingCallsPerRetirement: done > 0 ? listing / done : Number.NaN,
     };
   } finally {
     worker.shutdown();
