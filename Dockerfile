@@ -9,6 +9,8 @@ RUN npm install --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
+# Node 20's young generation for the main isolate too (src/worker-memory.ts bounds the workflow thread's).
+ENV NODE_OPTIONS=--max-semi-space-size=16
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

@@ -23,6 +23,7 @@ import { freeLoopbackPort, serveMetrics, type MetricsServer } from './metrics/se
 import { pollVisibility } from './metrics/visibility';
 import { createEventsMetrics } from './metrics/events-metrics';
 import { runIntake, type EventsSettings, type RunningIntake } from './events/worker-intake';
+import { boundWorkflowThreadYoungGeneration } from './worker-memory';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -74,6 +75,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     jira: options.jira,
     servicenow: options.servicenow,
   });
+  boundWorkflowThreadYoungGeneration();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? options.client.options.namespace,

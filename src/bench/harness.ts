@@ -15,6 +15,7 @@ import type { WatcherConfig } from '../workflows/watcher/watcher-config';
 import { connectTimeSkipping, startTimeSkippingServer, type TimeSkippingServer } from '../toolchain/time-skipping';
 import { createBenchActivities } from './activities';
 import { retirementSinks } from '../metrics/sinks';
+import { boundWorkflowThreadYoungGeneration } from '../worker-memory';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 
@@ -92,6 +93,8 @@ export interface BenchWorkerOptions {
 }
 
 export async function benchWorker(o: BenchWorkerOptions): Promise<Worker> {
+  // As createWorker does for `kms-retire worker`.
+  boundWorkflowThreadYoungGeneration();
   return Worker.create({
     connection: o.connection,
     taskQueue: o.taskQueue,

@@ -18,6 +18,7 @@ import { checks, renderTables, type BenchResults } from './report';
 import { benchScanRate } from './scan-rate';
 import { benchThroughput } from './throughput';
 import { benchWatcherCalls, type WatcherCallsRow } from './watcher-calls';
+import { WORKFLOW_SEMI_SPACE_MIB } from '../worker-memory';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -136,6 +137,8 @@ async function watcherInChild(sizes: number[]): Promise<WatcherCallsRow[]> {
   fs.rmSync(file, { force: true });
   const child = fork(__filename, [], {
     env: { ...process.env, BENCH_CHILD: 'watcher', BENCH_ROWS: file, BENCH_SIZES: sizes.join(',') },
+    // The main isolate's young generation as the Dockerfile's worker has it (src/worker-memory.ts).
+    execArgv: [...process.execArgv, `--max-semi-space-size=${WORKFLOW_SEMI_SPACE_MIB}`],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const limit = setTimeout(() => child.kill('SIGKILL'), 480_000);

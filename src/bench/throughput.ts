@@ -184,7 +184,7 @@ export async function benchThroughput(
       decisionsPerSecond: done / seconds,
       benchProcessCpuSeconds: benchCpu,
       devServerCpuSeconds: serverCpu,
-      cpuMsPerRetirement: ((benchCpu + serverCpu) * 1000) / Math.max(1, done),
+      cpuMsPerRetirement: done > 0 ? ((benchCpu + serverCpu) * 1000) / done : Number.NaN,
       peakRssMiB: peakRssMiB(),
       ...kmsPaceRows(calls, scopes, (op) => pacer.configured(op)),
       kmsThrottles,
