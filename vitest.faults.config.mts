@@ -7,7 +7,7 @@ export default defineConfig({
     include: ['test/faults/**/*.faults.ts'],
     setupFiles: ['test/setup/quiet-runtime.ts'],
     pool: 'forks',
-    testTimeout: 600_000,
+    testTimeout: 720_000,
     hookTimeout: 120_000,
     reporters: ['default'],
   },

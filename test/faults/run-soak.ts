@@ -65,7 +65,8 @@ interface Lane {
   useAnswers: string[];
 }
 
-export async function runSoak(seed: number, deadlineMs = 420_000): Promise<SoakReport & { cleanup(): Promise<void> }> {
+// 9 minutes: the probes now page through real listings under faults, and a fault costs time.
+export async function runSoak(seed: number, deadlineMs = 540_000): Promise<SoakReport & { cleanup(): Promise<void> }> {
   const began = Date.now();
   const rng = new Prng(seed);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kms-retire-faults-'));
