@@ -192,3 +192,8 @@ export function goingOnText(decision: DependentsDecision, choice: DependentsChoi
     ? `dependents (going on, --dependents ${choice.mode}): ${decision.warnings.join('; ')}`
     : undefined;
 }
+
+/** The oldest listing a check used (ISO), or undefined for checks from before the inventory. */
+export function oldestListing(evidence: DependentsEvidence): string | undefined {
+  return evidence.outcomes.flatMap((o) => (o.listedAt ? [o.listedAt] : [])).sort()[0];
+}

@@ -35,12 +35,7 @@ describe('kms-retire plan: dependents and unknown probes', () => {
       ['ec2:volume', true, { instanceId: 'i-0123456789abcdef0', instanceState: 'running' }],
     ]);
     expect(outcomes.get('s3')?.dependents.map((d) => d.arn)).toEqual([bucket?.arn]);
-    expect(outcomes.get('rds')).toEqual({
-      probe: 'rds',
-      answer: 'answered',
-      dependents: [],
-      listedAt: expect.any(String),
-    });
+    expect(outcomes.get('rds')).toMatchObject({ probe: 'rds', answer: 'answered', dependents: [] });
     // Each outcome says which listing it used: the inventory's, begun before plan printed.
     expect(Date.parse(outcomes.get('rds')?.listedAt ?? '')).toBeLessThanOrEqual(Date.now());
     // The verdict start would reach: refused, HasDependents, each dependent named.

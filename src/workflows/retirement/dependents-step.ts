@@ -18,6 +18,7 @@ import {
   dependentsRefusal,
   DYNAMODB_UNUSABLE_CAP_MS,
   goingOnText,
+  oldestListing,
   hasDependentsText,
   type DependentsChoice,
   type DependentsDecision,
@@ -89,7 +90,7 @@ async function checkAll(s: RetirementState, when: string, notBefore?: number): P
   );
   const found = outcomes.flatMap((o) => o.dependents);
   const unknown = outcomes.filter((o) => o.answer === 'unknown').map((o) => o.probe);
-  const listed = outcomes.flatMap((o) => (o.listedAt ? [o.listedAt] : [])).sort()[0];
+  const listed = oldestListing({ checkedAt: '', outcomes });
   const summary = `Dependents of ${s.key.keyId} (${when}): ${found.length ? `${found.length} found (${[...new Set(found.map((d) => d.type))].join(', ')})` : 'none found'}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}${listed ? `; listings from ${listed}` : ''}`;
   await call(recordActs.recordDependentsCheck, summary, { keyArn, found: found.length, unknown });
   return { checkedAt: new Date().toISOString(), outcomes };
