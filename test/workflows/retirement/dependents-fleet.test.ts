@@ -127,4 +127,23 @@ describe("retirements share their account's dependents listings (dev server, emu
     // Tried again and again within the window, not once.
     expect((await callsIn(account)).ListTables).toBeGreaterThanOrEqual(3);
   });
+
+  it('a retirement waiting on its listings says so in status and the Web UI details', async () => {
+    const account = freshAccount();
+    const key = await idleKey(account);
+    // DynamoDB answers its next ListTables after 4 s: preflight waits on that listing.
+    await fx.emu.admin.setFaults({ ListTables: { latencyMs: 4_000, count: 1 } });
+    const [id = ''] = await startAll([key.Arn]);
+    let waiting: RetirementStatus | undefined;
+    for (let i = 0; i < 40 && !waiting; i++) {
+      const s = await retirementStatus(fx.client, id);
+      if (s.waitingOn) waiting = s;
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(waiting?.phase).toBe('Preflight');
+    expect(waiting?.waitingOn).toMatch(/^checking dependents \(preflight\): waiting on the account's listings/);
+    const [done] = await decided([id]);
+    expect(done?.phase).toBe('PendingDeletion');
+    expect(done?.waitingOn).toBeUndefined();
+  });
 });
