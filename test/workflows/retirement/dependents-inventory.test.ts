@@ -5,6 +5,9 @@
  * at once wedge the Java test server, and a listing waiting out throttling in real time lets it
  * skip past the check's heartbeat timeout: dependents-fleet.test.ts runs those on the dev server.)
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_REGION } from '../../helpers/emulator';
 import { freshAccount, keyState, setUpFixture, withWorker, type Fixture } from '../fixture';
@@ -31,7 +34,15 @@ describe('retirements share one dependents inventory per account and Region (tim
       // Someone makes a volume under the disabled key; the preflight listings are minutes old at most.
       const at = Date.now();
       await volumeUnder(f, account, target.Arn, true);
-      return { mine: await handle.result(), theirs: await Promise.all(rest.map((h) => h.result())), seededAt: at };
+      const result = await handle.result();
+      // KMS_RETIRE_RECORD_HISTORY=dir writes this run's history, for the replay test's fixtures.
+      const record = process.env.KMS_RETIRE_RECORD_HISTORY;
+      if (record)
+        fs.writeFileSync(
+          path.join(record, 'retire-key-inventory-refused.bin'),
+          temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish(),
+        );
+      return { mine: result, theirs: await Promise.all(rest.map((h) => h.result())), seededAt: at };
     });
     expect(mine.outcome, mine.reason).toBe('Refused');
     expect(mine.reason).toMatch(/^HasDependents: .*ec2:volume .*appeared since preflight/);
