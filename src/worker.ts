@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { TicketCallback } from './activities/retirement/ticket-updates';
+import type { InventorySettings } from './activities/dependents/inventory-settings';
 import type { JiraSettings } from './activities/retirement/jira-comments';
 import type { ServiceNowSettings } from './activities/retirement/servicenow-notes';
 import { fleetClients } from './aws/clients';
@@ -39,6 +40,8 @@ export interface CreateWorkerOptions {
   pacer?: Pacer;
   /** Dependency probe requests per second per service, account and Region (KMS_RETIRE_PROBE_RPS). */
   probeRatePerSecond?: number;
+  /** The dependents inventory: KMS_RETIRE_DEPENDENTS_MAX_AGE, KMS_RETIRE_DEPENDENTS_RETRY_FOR. */
+  dependents?: Partial<InventorySettings>;
   /** Where activities and the retirements' sinks record kms-retire's metrics (none by default). */
   metrics?: Metrics;
   /** Where retirements that carry a ticket report their milestones (KMS_RETIRE_CALLBACK_URL/_SECRET). */
@@ -70,6 +73,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     disablingGate: options.disablingGate,
     pacer: options.pacer,
     probeRatePerSecond: options.probeRatePerSecond,
+    dependents: options.dependents,
     metrics: options.metrics,
     ticketCallback: options.ticketCallback,
     jira: options.jira,
@@ -104,6 +108,8 @@ export interface RunOptions {
   metricsPort?: number;
   /** Dependency probe requests per second per service, account and Region. */
   probeRatePerSecond?: number;
+  /** How old a dependents listing preflight may use, and how long a listing's call is retried. */
+  dependents?: Partial<InventorySettings>;
   /** The generic ticket callback: URL and secret (key bytes), from the worker's environment only. */
   ticketCallback?: TicketCallback;
   /** Jira Cloud comments, from the worker's environment only. */
@@ -167,6 +173,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       watcher: options.watcher,
       disablingGate: options.disablingGate,
       probeRatePerSecond: options.probeRatePerSecond,
+      dependents: options.dependents,
       metrics,
       ticketCallback: options.ticketCallback,
       jira: options.jira,

@@ -7,6 +7,7 @@ import type { AwsClients } from '../aws/client-factory';
 import type { Pacer } from '../aws/pacer';
 import type { Metrics } from '../metrics/metrics';
 import { createDependentsActivities } from './dependents';
+import type { InventorySettings } from './dependents/inventory-settings';
 import { createDisablingGateActivities, type DisablingGateDeps } from './gate/disabling-gate';
 import { createKmsActivities } from './retirement/kms';
 import { createTicketUpdateActivities, type TicketUpdateDeps } from './retirement/ticket-updates';
@@ -22,6 +23,8 @@ export interface ActivityDeps extends WatcherRegistryDeps, DisablingGateDeps, Ti
   pacer?: Pacer;
   /** Dependency probes: requests per second per service, account and Region (DEFAULT_PROBE_RATE). */
   probeRatePerSecond?: number;
+  /** The dependents inventory's freshness and patience (`--dependents-max-age`, `--dependents-retry-for`). */
+  dependents?: Partial<InventorySettings>;
   /** Where activities record kms-retire's metrics (none by default). */
   metrics?: Metrics;
   /** Jira Cloud comments on tickets that came from Jira. */

@@ -4,7 +4,7 @@
  */
 import type { Dependent, DependentsEvidence } from '../shared/dependents';
 import type { DependentsRecord } from '../shared/dependents-record';
-import { dependentText, unknownProbes } from '../shared/dependents-rules';
+import { dependentText, oldestListing, unknownProbes } from '../shared/dependents-rules';
 import { table } from './output';
 
 export function dependentLine(d: Dependent): string {
@@ -45,6 +45,12 @@ export function dependentsSection(r: DependentsRecord): string[] {
   const unknown = unknownProbes(r.evidence).length + (r.recheck ? unknownProbes(r.recheck).length : 0);
   const head = `dependents (--dependents ${r.mode}${r.acceptedVolumes.length ? `, accepted volumes: ${r.acceptedVolumes.join(', ')}` : ''}): ${rows.length - unknown} found, ${unknown} probe(s) unknown, of ${r.evidence.outcomes.length} probes at ${r.evidence.checkedAt}`;
   const lines = [head];
+  const listed = oldestListing(r.evidence);
+  const again = r.recheck && oldestListing(r.recheck);
+  if (listed || again)
+    lines.push(
+      `  listings used: ${listed ? `preflight from ${listed}` : ''}${listed && again ? '; ' : ''}${again ? `re-check from ${again}` : ''}`,
+    );
   if (rows.length) lines.push(table(['when', 'probe', 'type', 'resource'], rows));
   for (const [arn, status] of Object.entries(r.tableStatus)) lines.push(`  watched table ${arn}: ${status}`);
   if (r.unusableUntil) lines.push(`  enabled again by ${r.unusableUntil} at the latest (DynamoDB's 7-day archival)`);

@@ -1,12 +1,16 @@
 /**
  * `plan`: preflight only. The same KMS calls as the workflow's Preflight (the activities, built on
- * the same client factory) and the same pure rules (shared/preflight), and no change to any key.
+ * the same client factory), the same dependents inventory as the worker's, and the same pure rules
+ * (shared/preflight, shared/dependents-rules): a key `start` would refuse, plan refuses, with the
+ * same code and words. No change to any key.
  */
 import { createKmsActivities } from '../activities/retirement/kms';
-import { createDependentsActivities } from '../activities/dependents';
+import { DependentsInventory } from '../activities/dependents/inventory';
+import type { InventorySettings } from '../activities/dependents/inventory-settings';
 import type { AwsClients } from '../aws/client-factory';
 import type { KeyRef } from '../shared/arn';
-import { PROBES, type DependentsEvidence, type ProbeName, type ProbeOutcome } from '../shared/dependents';
+import { PROBES, type DependentsEvidence, type ProbeName } from '../shared/dependents';
+import { decideDependents, dependentsRefusal, goingOnText, type DependentsChoice } from '../shared/dependents-rules';
 import type { LastUsageReport } from '../shared/key-facts';
 import { otherMembers, withMemberUsage } from '../shared/key-family';
 import { decidePreflight, type PreflightEvidence, type Refusal } from '../shared/preflight';
@@ -21,7 +25,15 @@ export interface PlanEntry {
   evidence?: PreflightEvidence;
   /** What each dependency probe found for the key, or why it could not look (unknown). */
   dependents?: DependentsEvidence;
+  /** What `--dependents warn` lets through (start notes the same and goes on). */
+  warnings?: string[];
   error?: string;
+}
+
+export interface PlanDependents {
+  probes?: readonly ProbeName[];
+  /** `--dependents-max-age`, `--dependents-retry-for`. */
+  settings?: Partial<InventorySettings>;
 }
 
 export async function planKeys(
@@ -29,10 +41,15 @@ export async function planKeys(
   options: RetirementOptions,
   clients: AwsClients,
   now: () => number = Date.now,
-  probes: readonly ProbeName[] = PROBES,
+  { probes = PROBES, settings }: PlanDependents = {},
 ): Promise<PlanEntry[]> {
   const kms = createKmsActivities(clients);
-  const dependents = createDependentsActivities({ clients });
+  // One inventory for the run: keys of one account and Region share each service's listing.
+  const inventory = new DependentsInventory({ clients, settings });
+  const choice: DependentsChoice = {
+    mode: options.dependents ?? 'refuse',
+    acceptedVolumes: options.acceptAttachedVolumes ?? [],
+  };
   // One key at a time: a plan over many keys must not trip KMS's per-account request quotas.
   const out: PlanEntry[] = [];
   for (const key of keys) {
@@ -47,20 +64,22 @@ export async function planKeys(
       ]);
       // No own workflow id: any kms-retire:workflow-id tag means a retirement is already under way.
       const decision = decidePreflight({ key: facts, lastUsage, aliases, tags, grants }, options, now(), '');
+      const evidence: DependentsEvidence | undefined =
+        probes.length > 0
+          ? { checkedAt: new Date(now()).toISOString(), outcomes: await inventory.ask({ scope: key, keyArn, probes }) }
+          : undefined;
+      // The decision start makes after preflight's (shared/dependents-rules.ts), the same words.
+      const verdict = evidence ? decideDependents(evidence, choice) : undefined;
+      const refusal = verdict && dependentsRefusal(verdict);
+      const goingOn = verdict && goingOnText(verdict, choice);
       out.push({
         keyArn,
         checked: true,
-        eligible: decision.eligible,
-        refusals: decision.refusals,
+        eligible: decision.eligible && !refusal,
+        refusals: [...decision.refusals, ...(refusal ? [refusal] : [])],
         evidence: await withFamilyUsage(kms, decision.evidence, now),
-        ...(probes.length > 0
-          ? {
-              dependents: {
-                checkedAt: new Date(now()).toISOString(),
-                outcomes: await probeAll(dependents, keyArn, probes),
-              },
-            }
-          : {}),
+        ...(evidence ? { dependents: evidence } : {}),
+        ...(goingOn && !refusal ? { warnings: [goingOn] } : {}),
       });
     } catch (err) {
       out.push({
@@ -95,26 +114,4 @@ async function withFamilyUsage(
     ...evidence,
     family: withMemberUsage(family, { arn: evidence.keyArn, ...evidence.lastUsage }, reports, now()),
   };
-}
-
-/** Each probe for the key, one after the other; a probe that fails is unknown, with its reason. */
-async function probeAll(
-  activities: ReturnType<typeof createDependentsActivities>,
-  keyArn: string,
-  probes: readonly ProbeName[],
-): Promise<ProbeOutcome[]> {
-  const outcomes: ProbeOutcome[] = [];
-  for (const probe of probes) {
-    try {
-      outcomes.push({ probe, answer: 'answered', dependents: await activities.probeDependents({ keyArn, probe }) });
-    } catch (err) {
-      outcomes.push({
-        probe,
-        answer: 'unknown',
-        dependents: [],
-        reason: err instanceof Error ? err.message : String(err),
-      });
-    }
-  }
-  return outcomes;
 }

@@ -44,6 +44,7 @@ export function renderStatus(
       ['retirement', workflowId],
       ['key', s.keyArn],
       ['phase', s.phase],
+      ...(s.waitingOn ? [['waiting on', s.waitingOn] as [string, string]] : []),
       ...queuedRows(workflowId, s, gate),
       ['outcome', s.outcome ?? (s.phase === 'PendingDeletion' ? 'deletion scheduled' : 'in progress')],
       ['reason', s.reason],

@@ -1,11 +1,12 @@
 /**
- * Scan's reverse index of one account and Region: each service listed once (paged, paced) and its
- * resources filed under the key they name, so that a fleet of keys costs one sweep per service
- * instead of one per key. The listings are the probe activities' own (activities/dependents);
- * a probe that cannot answer is kept as unknown with its reason, never dropped.
+ * Scan's reverse index of one account and Region, from the dependents inventory
+ * (activities/dependents/inventory.ts): each service listed once (paged, paced) and its resources
+ * filed under the key they name, so a fleet of keys costs one sweep per service instead of one
+ * per key. A probe that cannot answer is kept as unknown with its reason, never dropped.
  */
-import { listProbe, type ScopeListing } from '../activities/dependents';
-import { PROBES, type Dependent, type ProbeName } from '../shared/dependents';
+import { DependentsInventory } from '../activities/dependents/inventory';
+import type { ScopeListing } from '../activities/dependents';
+import type { Dependent, ProbeName } from '../shared/dependents';
 
 /** A probe that could not answer in a scope. */
 export interface UnknownProbe {
@@ -22,37 +23,27 @@ export interface DependentsIndex {
   answered: ProbeName[];
 }
 
-/** Lists every probe in `probes` once for the scope; the services are listed side by side. */
+/** Every key of `scope.keyArns` asked of one inventory: each service in `probes` listed once. */
 export async function buildDependentsIndex(
   scope: ScopeListing,
   probes: readonly ProbeName[],
 ): Promise<DependentsIndex> {
+  const inventory = new DependentsInventory({
+    clients: scope.clients,
+    pacer: scope.pacer,
+    probeRatePerSecond: scope.ratePerSecond,
+    ...(scope.patience ? { settings: { retryForMs: scope.patience.retryForMs } } : {}),
+  });
   const index: DependentsIndex = { byKey: new Map(), unknown: [], answered: [] };
-  await Promise.all(
-    probes.map(async (probe) => {
-      try {
-        for (const { keyArn, dependent } of await listProbe(scope, probe)) {
-          const list = index.byKey.get(keyArn) ?? [];
-          list.push(dependent);
-          index.byKey.set(keyArn, list);
-        }
-        index.answered.push(probe);
-      } catch (err) {
-        index.unknown.push({ probe, reason: failureReason(err) });
-      }
-    }),
-  );
-  // In PROBES order, whichever listing finished first.
-  const order = (a: ProbeName, b: ProbeName) => PROBES.indexOf(a) - PROBES.indexOf(b);
-  index.answered.sort(order);
-  index.unknown.sort((a, b) => order(a.probe, b.probe));
-  return index;
-}
-
-function failureReason(err: unknown): string {
-  if (err instanceof Error) {
-    const type = (err as { type?: unknown }).type;
-    return typeof type === 'string' && !err.message.startsWith(type) ? `${type}: ${err.message}` : err.message;
+  for (const keyArn of scope.keyArns) {
+    const outcomes = await inventory.ask({ scope, keyArn, probes });
+    const dependents = outcomes.flatMap((o) => o.dependents);
+    if (dependents.length) index.byKey.set(keyArn, dependents);
+    // The same listings answer every key of the scope: the first tells which answered.
+    if (index.answered.length + index.unknown.length === 0)
+      for (const o of outcomes)
+        if (o.answer === 'answered') index.answered.push(o.probe);
+        else index.unknown.push({ probe: o.probe, reason: o.reason ?? 'it could not look' });
   }
-  return String(err);
+  return index;
 }

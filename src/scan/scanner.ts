@@ -12,8 +12,10 @@ import { decidePreflight, refusalText } from '../shared/preflight';
 import { DEFAULT_OPTIONS, type RetirementOptions } from '../shared/options';
 import { forEachLimited } from '../shared/limited';
 import { DEFAULT_PROBE_RATE, grantDependents } from '../activities/dependents';
-import type { Dependent, ProbeName } from '../shared/dependents';
-import { buildDependentsIndex, type DependentsIndex } from './dependents-index';
+import { DependentsInventory } from '../activities/dependents/inventory';
+import type { InventorySettings } from '../activities/dependents/inventory-settings';
+import type { DependentsMode, ProbeName, ProbeOutcome } from '../shared/dependents';
+import { decideDependents, dependentsRefusal } from '../shared/dependents-rules';
 import type { ScanEntry, ScanReport, ScopeError } from './types';
 
 export interface ScanRequest {
@@ -33,6 +35,11 @@ export interface ScanRequest {
   probes?: readonly ProbeName[];
   /** Probe requests per second per service, account and Region (DEFAULT_PROBE_RATE). */
   probeRatePerSecond?: number;
+  /** `--dependents-max-age`, `--dependents-retry-for` of the scan's inventory. */
+  inventory?: Partial<InventorySettings>;
+  /** `--dependents`: the verdict column judges dependents as `start` would in this mode (default refuse). */
+  dependents?: DependentsMode;
+  acceptAttachedVolumes?: string[];
 }
 
 export interface ScanDeps {
@@ -61,8 +68,17 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
   let awsManagedSkipped = 0;
 
   const probes = request.probes ?? [];
+  // One inventory for the scan: each service listed once per account and Region, every key a lookup.
+  const inventory = new DependentsInventory({
+    clients: deps.clients,
+    pacer,
+    probeRatePerSecond: request.probeRatePerSecond ?? DEFAULT_PROBE_RATE,
+    settings: request.inventory,
+  });
+  const listed = probes.filter((p) => p !== 'grants');
+  const choice = { mode: request.dependents ?? 'refuse', acceptedVolumes: request.acceptAttachedVolumes ?? [] };
 
-  async function judge(keyArn: string, aliases: string[], index?: DependentsIndex): Promise<void> {
+  async function judge(keyArn: string, aliases: string[]): Promise<void> {
     const ref = parseKeyArn(keyArn);
     const base = { keyArn, account: ref.account, region: ref.region, keyId: ref.keyId, aliases };
     try {
@@ -80,23 +96,48 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
       // No retirement owns the key in a scan: a kms-retire:workflow-id tag means one already does.
       const decision = decidePreflight({ key, lastUsage, aliases, tags, grants }, options, now(), '');
       const reading = decision.evidence.lastUsage;
-      // Grants come from the preflight read above: the same ListGrants answer, no second call.
-      const dependents: Dependent[] = [
-        ...(index?.byKey.get(keyArn) ?? []),
-        ...(probes.includes('grants') ? grantDependents(keyArn, grants).map((f) => f.dependent) : []),
-      ].sort((a, b) => a.type.localeCompare(b.type) || a.arn.localeCompare(b.arn));
+      const outcomes: ProbeOutcome[] = [
+        ...(listed.length ? await inventory.ask({ scope: ref, keyArn, probes: listed }) : []),
+        // Grants come from the preflight read above: the same ListGrants answer, no second call.
+        ...(probes.includes('grants')
+          ? [
+              {
+                probe: 'grants' as const,
+                answer: 'answered' as const,
+                dependents: grantDependents(keyArn, grants).map((f) => f.dependent),
+              },
+            ]
+          : []),
+      ];
+      const dependents = outcomes
+        .flatMap((o) => o.dependents)
+        .sort((a, b) => a.type.localeCompare(b.type) || a.arn.localeCompare(b.arn));
+      // The verdict start would reach after preflight: the same rules, code and words.
+      const refusal =
+        probes.length > 0
+          ? dependentsRefusal(decideDependents({ checkedAt: new Date(now()).toISOString(), outcomes }, choice))
+          : undefined;
+      const refusals = [...decision.refusals, ...(refusal ? [refusal] : [])];
+      const candidate = decision.eligible && !refusal;
       entries.push({
         ...base,
         keyState: key.keyState,
-        candidate: decision.eligible,
-        reason: decision.eligible
+        candidate,
+        reason: candidate
           ? `${reading.summary}; idle ${formatDuration(reading.provenIdleMs)} proven, at least ${decision.evidence.minIdle}`
-          : refusalText(decision.refusals),
-        refusals: decision.refusals,
+          : refusalText(refusals),
+        refusals,
         lastUsage: reading.summary,
         provenIdleDays: Math.floor(reading.provenIdleMs / DAY),
         evidence: decision.evidence,
-        ...(index ? { dependents, unknownProbes: index.unknown } : {}),
+        ...(probes.length > 0
+          ? {
+              dependents,
+              unknownProbes: outcomes.flatMap((o) =>
+                o.answer === 'unknown' ? [{ probe: o.probe, reason: o.reason ?? 'it could not look' }] : [],
+              ),
+            }
+          : {}),
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -120,40 +161,20 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
       } while (marker);
       // One account-wide ListAliases instead of one per key: fewer requests under the same rate.
       const aliases = new Map<string, string[]>();
-      const aliasTargets = new Map<string, string>();
       marker = undefined;
       do {
         const out: ListAliasesCommandOutput = await client.send(new ListAliasesCommand({ Limit: 100, Marker: marker }));
         for (const a of out.Aliases ?? []) {
           if (a.TargetKeyId && a.AliasName) {
             aliases.set(a.TargetKeyId, [...(aliases.get(a.TargetKeyId) ?? []), a.AliasName]);
-            aliasTargets.set(a.AliasName, a.TargetKeyId);
           }
         }
         marker = out.Truncated ? out.NextMarker : undefined;
       } while (marker);
       progress.total += keyArns.length;
       deps.onProgress?.({ ...progress });
-      // One reverse index per account and Region, only where there are keys to file resources under.
-      const listed = probes.filter((p) => p !== 'grants');
-      const index =
-        probes.length > 0 && keyArns[0] !== undefined
-          ? await buildDependentsIndex(
-              {
-                account,
-                region,
-                partition: parseKeyArn(keyArns[0]).partition,
-                clients: deps.clients,
-                aliases: aliasTargets,
-                keyArns,
-                pacer,
-                ratePerSecond: request.probeRatePerSecond ?? DEFAULT_PROBE_RATE,
-              },
-              listed,
-            )
-          : undefined;
       await forEachLimited(keyArns, request.concurrencyPerScope ?? 4, (arn) =>
-        judge(arn, aliases.get(parseKeyArn(arn).keyId) ?? [], index),
+        judge(arn, aliases.get(parseKeyArn(arn).keyId) ?? []),
       );
     } catch (err) {
       errors.push({ account, region, message: err instanceof Error ? err.message : String(err) });

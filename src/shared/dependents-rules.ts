@@ -5,6 +5,7 @@
  * ScheduleKeyDeletion). Workflow-safe: no I/O, no clock.
  */
 import type { Dependent, DependentsEvidence, DependentsMode, ProbeName, ProbeOutcome } from './dependents';
+import type { Refusal } from './preflight';
 
 /**
  * DynamoDB archives a table whose key "remains inaccessible for more than seven days"
@@ -175,4 +176,24 @@ export function cappedSoakMs(soakMs: number, trailLagMs: number, tables: readonl
 /** The outcome reason of a refusal for dependents: each as type + ARN. */
 export function hasDependentsText(decision: DependentsDecision): string {
   return `the key still has dependents: ${decision.refusals.join('; ')}.`;
+}
+
+/**
+ * The refusal a retirement ends with when preflight's dependents decision says no, as `start`
+ * words it: `plan` and `scan` show the same code and text (test/cli/plan-start-agree.test.ts).
+ */
+export function dependentsRefusal(decision: DependentsDecision): Refusal | undefined {
+  return decision.proceed ? undefined : { code: 'HasDependents', reason: hasDependentsText(decision) };
+}
+
+/** What `--dependents warn` lets through, as one line (the timeline's note; plan's why column). */
+export function goingOnText(decision: DependentsDecision, choice: DependentsChoice): string | undefined {
+  return decision.warnings.length
+    ? `dependents (going on, --dependents ${choice.mode}): ${decision.warnings.join('; ')}`
+    : undefined;
+}
+
+/** The oldest listing a check used (ISO), or undefined for checks from before the inventory. */
+export function oldestListing(evidence: DependentsEvidence): string | undefined {
+  return evidence.outcomes.flatMap((o) => (o.listedAt ? [o.listedAt] : [])).sort()[0];
 }

@@ -61,6 +61,12 @@ export interface ProbeOutcome {
   dependents: Dependent[];
   /** Why unknown: access denied, service not available in the Region, retries exhausted. */
   reason?: string;
+  /**
+   * When the listing this outcome came from began (wall clock, ISO): with the dependents
+   * inventory, the older of the service's listing and the aliases it was resolved with. Absent in
+   * retirements from before the inventory (patch `dependents-inventory`).
+   */
+  listedAt?: string;
 }
 
 /** The dependency evidence kept on a retirement. */
@@ -78,6 +84,23 @@ export type DependentsMode = (typeof DEPENDENTS_MODES)[number];
 export interface ProbeInput {
   keyArn: string;
   probe: ProbeName;
+}
+
+/** The activity input of one dependents check of one key: every probe, from the inventory. */
+export interface CheckDependentsInput {
+  keyArn: string;
+  /**
+   * The listings must have begun after this (epoch ms, workflow time): the key's disable, for the
+   * re-check before ScheduleKeyDeletion. Absent in preflight.
+   */
+  notBefore?: number;
+  /** How old a listing may be (ms); the worker's `--dependents-max-age` when absent. */
+  maxAgeMs?: number;
+}
+
+/** What one dependents check found: every probe's outcome, each with the listing it used. */
+export interface CheckDependentsOutput {
+  outcomes: ProbeOutcome[];
 }
 
 /** A DynamoDB table's encryption as DescribeTable reports it, for the watch during a soak. */

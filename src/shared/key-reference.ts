@@ -46,3 +46,20 @@ export function keyArnOf(reference: string | undefined, scope: KeyScope): string
   }
   return isKeyId(text) ? keyArn(text) : undefined;
 }
+
+/**
+ * The alias a reference names, as its alias ARN (`arn:…:alias/x`), or undefined when it names a
+ * key directly or an alias of another account or Region. The dependents inventory files such a
+ * resource under its alias and resolves it when a key is asked about, with aliases as fresh as
+ * the listing (src/activities/dependents/inventory.ts).
+ */
+export function aliasArnOf(reference: string | undefined, scope: Omit<KeyScope, 'aliases'>): string | undefined {
+  const text = reference?.trim();
+  if (!text) return undefined;
+  const arn = KMS_ARN.exec(text);
+  if (arn) {
+    const [, , region, account, kind] = arn;
+    return kind === 'alias' && account === scope.account && region === scope.region ? text : undefined;
+  }
+  return text.startsWith('alias/') ? `arn:${scope.partition}:kms:${scope.region}:${scope.account}:${text}` : undefined;
+}

@@ -35,7 +35,13 @@ describe('kms-retire plan: dependents and unknown probes', () => {
       ['ec2:volume', true, { instanceId: 'i-0123456789abcdef0', instanceState: 'running' }],
     ]);
     expect(outcomes.get('s3')?.dependents.map((d) => d.arn)).toEqual([bucket?.arn]);
-    expect(outcomes.get('rds')).toEqual({ probe: 'rds', answer: 'answered', dependents: [] });
+    expect(outcomes.get('rds')).toMatchObject({ probe: 'rds', answer: 'answered', dependents: [] });
+    // Each outcome says which listing it used: the inventory's, begun before plan printed.
+    expect(Date.parse(outcomes.get('rds')?.listedAt ?? '')).toBeLessThanOrEqual(Date.now());
+    // The verdict start would reach: refused, HasDependents, each dependent named.
+    expect(entry?.eligible).toBe(false);
+    expect(entry?.refusals.map((r) => r.code)).toEqual(['HasDependents']);
+    expect(entry?.refusals[0]?.reason).toMatch(/^the key still has dependents: dynamodb:table .*orders/);
     expect(outcomes.get('sns')).toMatchObject({ answer: 'unknown', dependents: [] });
     expect(outcomes.get('sns')?.reason).toContain('sns:ListTopics');
 
@@ -44,6 +50,8 @@ describe('kms-retire plan: dependents and unknown probes', () => {
     expect(text.stdout).toContain('dynamodb:table');
     expect(text.stdout).toMatch(/unknown probes \(\d+\):/);
     expect(text.stdout).toContain('sns: ');
+    expect(text.stdout).toMatch(/refused.*HasDependents: the key still has dependents/s);
+    expect(text.stdout).toContain('0 of 1 key(s) eligible');
   });
 
   it('--probes none leaves the probes out; --probes with a wrong name is bad usage', async () => {

@@ -16,6 +16,9 @@ describe('kms-retire start --dependents / --accept-attached-volume, and status, 
     fx = await startWorkerFixture({
       watcher: { minLagMs: 1000, coverageReportIntervalMs: DEFAULT_WATCHER_CONFIG.coverageReportIntervalMs },
       lookupRatePerSecond: 2,
+      // Each key's volume is made just before its start: preflight must list after it, not use the
+      // listing of the key before (the default --dependents-max-age would serve that for 10 minutes).
+      dependents: { maxAgeMs: 0 },
     });
     emu = fx.emu;
     Object.assign(process.env, {
@@ -83,6 +86,7 @@ describe('kms-retire start --dependents / --accept-attached-volume, and status, 
     expect(human.stdout).toContain(`${volumeId} (attached to i-0123456789abcdef0`);
     expect(human.stdout).toMatch(/going on: ec2:volume .*accepted by name/);
     expect(human.stdout).toContain('re-check');
+    expect(human.stdout).toMatch(/listings used: preflight from \d{4}-.*; re-check from \d{4}-/);
     await fx.client.workflow.getHandle(decided.workflowId).terminate('test over');
   });
 

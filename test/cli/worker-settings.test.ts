@@ -31,6 +31,8 @@ const UNSET = {
   KMS_RETIRE_KMS_RATES: undefined,
   KMS_RETIRE_EVENTS: undefined,
   KMS_RETIRE_EVENTS_QUEUE: undefined,
+  KMS_RETIRE_DEPENDENTS_MAX_AGE: undefined,
+  KMS_RETIRE_DEPENDENTS_RETRY_FOR: undefined,
 };
 
 describe('kms-retire worker settings', () => {
@@ -100,12 +102,32 @@ describe('kms-retire worker settings', () => {
     ['KMS_RETIRE_KMS_RATE_SCALE', '2', /Give a number above 0 and at most 1/],
     ['KMS_RETIRE_KMS_RATES', 'DisableKeys=2', /"DisableKeys" is not a KMS operation with a published quota/],
     ['KMS_RETIRE_KMS_RATES', 'DisableKey:2', /is not OPERATION=RATE/],
+    ['KMS_RETIRE_DEPENDENTS_MAX_AGE', 'soon', /Give a duration of at least 0s/],
+    ['KMS_RETIRE_DEPENDENTS_RETRY_FOR', '-1h', /Give a duration of at least 0s/],
   ])('%s=%j exits 2 naming the variable and what it accepts; nothing starts', async (name, value, accepts) => {
     const out = await runCli(['worker'], { ...UNSET, [name]: value });
     expect(out.code).toBe(2);
     expect(out.stderr).toContain(`value '${value}' from env '${name}' is invalid.`);
     expect(out.stderr).toMatch(accepts);
     expect(run).not.toHaveBeenCalled();
+  });
+
+  it('takes the dependents inventory settings from the environment, a flag winning; defaults otherwise', async () => {
+    const env = await runCli(['worker'], {
+      ...UNSET,
+      KMS_RETIRE_DEPENDENTS_MAX_AGE: '2m',
+      KMS_RETIRE_DEPENDENTS_RETRY_FOR: '30m',
+    });
+    expect(env.code).toBe(0);
+    expect(run.mock.calls[0]?.[0].dependents).toEqual({ maxAgeMs: 120_000, retryForMs: 1_800_000 });
+    const flag = await runCli(['worker', '--dependents-max-age', '30s'], {
+      ...UNSET,
+      KMS_RETIRE_DEPENDENTS_MAX_AGE: '2m',
+    });
+    expect(flag.code).toBe(0);
+    expect(run.mock.calls[1]?.[0].dependents).toEqual({ maxAgeMs: 30_000 });
+    await runCli(['worker'], UNSET);
+    expect(run.mock.calls[2]?.[0].dependents).toEqual({});
   });
 
   it('takes the ticket callback from the environment (a whsec_ secret is base64), never printing the secret', async () => {

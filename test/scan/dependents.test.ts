@@ -150,4 +150,33 @@ describe("scan's reverse index of dependents", () => {
     expect(fromJson?.dependents?.[0]?.grantee).toBe('rds.amazonaws.com');
     expect(Array.isArray(fromJson?.unknownProbes)).toBe(true);
   });
+
+  it("the verdict column refuses a key with dependents as start would, and --dependents warn's verdict too", async () => {
+    // Default refuse: every key with a dependent (or an unknown probe) is no candidate, HasDependents.
+    for (const key of [keys.tables, keys.volume, keys.granted]) {
+      const e = entry(key.Arn);
+      expect(e.candidate, e.reason).toBe(false);
+      expect(e.refusals.map((r) => r.code)).toContain('HasDependents');
+      expect(e.reason).toMatch(/HasDependents: the key still has dependents: /);
+    }
+    const idle = entry(keys.idle.Arn);
+    expect(idle.candidate, idle.reason).toBe(!idle.unknownProbes?.length);
+    // warn: tables and grants go on; the attached volume is refused still (unless named).
+    const warned = await scanFleet(
+      {
+        accounts: [TEST_ACCOUNT],
+        regions: [TEST_REGION],
+        kmsRatePerSecond: 1000,
+        probes: PROBES.filter((p) => !entry(keys.idle.Arn).unknownProbes?.some((u) => u.probe === p)),
+        probeRatePerSecond: 1000,
+        dependents: 'warn',
+      },
+      { clients, pacer: noWait() },
+    );
+    const w = (arn: string) => [...warned.candidates, ...warned.notCandidates].find((e) => e.keyArn === arn)!;
+    expect(w(keys.tables.Arn).candidate, w(keys.tables.Arn).reason).toBe(true);
+    expect(w(keys.granted.Arn).candidate, w(keys.granted.Arn).reason).toBe(true);
+    expect(w(keys.volume.Arn).candidate).toBe(false);
+    expect(w(keys.volume.Arn).reason).toMatch(/HasDependents: .*ec2:volume .*attached again/);
+  });
 });

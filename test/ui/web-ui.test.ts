@@ -154,8 +154,7 @@ describe('a retirement in the Temporal Web UI', () => {
   it("names each AWS call in the event history's activity summaries", async () => {
     await openTab('history');
     const keyId = keyArn.slice(keyArn.lastIndexOf('/') + 1);
-    // The dependency probes come before DisableKey: the full history runs to several pages of 100.
-    // Compact shows one row per activity: the probes and the watcher's signals fit on one page.
+    // Compact shows one row per activity: the dependents checks and the watcher's signals fit on one page.
     await page.getByText('Compact', { exact: true }).first().click();
     const disable = page.getByText(`DisableKey ${keyId}`).first();
     await eventually(
@@ -174,8 +173,10 @@ describe('a retirement in the Temporal Web UI', () => {
     });
     const activities = await page.locator('main').innerText();
     expect(activities).toMatch(/ScheduleKeyDeletion \S+ \(7 days\)/);
-    // Each dependency probe is its own activity, named by service and key.
-    expect(activities).toContain(`Probe dynamodb for ${keyId}`);
+    // One dependents check per step (patch dependents-inventory), and a line naming what it found.
+    expect(activities).toContain(`Dependents of ${keyId} (preflight)`);
+    expect(activities).toMatch(new RegExp(`Dependents of ${keyId} \\(preflight\\): (none found|\\d+ found)`));
+    expect(activities).not.toContain(`Probe dynamodb for ${keyId}`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'history.png') });
   });
 });

@@ -101,4 +101,19 @@ describe('replaying histories of earlier versions', () => {
       Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `replay-${name}`),
     ).resolves.toBeUndefined();
   });
+
+  it("retire-key-inventory-refused (patch dependents-inventory: one check per step, refused at the re-check) replays on today's code", async () => {
+    const history = temporal.api.history.v1.History.decode(
+      fs.readFileSync(path.join(dir, 'retire-key-inventory-refused.bin')),
+    );
+    const events = history.events ?? [];
+    const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    // Two checks (preflight, before deletion), one activity each; no per-probe activities.
+    expect(scheduled.filter((n) => n === 'checkDependents')).toHaveLength(2);
+    expect(scheduled).not.toContain('probeDependents');
+    expect(scheduled).toContain('enableKey');
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'replay-inventory'),
+    ).resolves.toBeUndefined();
+  });
 });

@@ -6,8 +6,9 @@
 import type { AwsClients } from '../../aws/client-factory';
 import type { Pacer } from '../../aws/pacer';
 import type { Dependent, ProbeName } from '../../shared/dependents';
-import { keyArnOf, type KeyScope } from '../../shared/key-reference';
+import { aliasArnOf, keyArnOf, type KeyScope } from '../../shared/key-reference';
 import { awsErrorCode, probeCall } from '../errors';
+import { patiently, type Patience } from './patience';
 
 /** A resource (or grant) found by a listing and the key it names. */
 export interface Found {
@@ -20,15 +21,24 @@ export interface ScopeListing {
   region: string;
   partition: string;
   clients: AwsClients;
-  /** Alias name → target key id (ListAliases), to resolve references by alias. */
-  aliases: ReadonlyMap<string, string>;
-  /** The keys whose dependents are wanted; follow-up calls (a volume's instance) are made for these only. */
+  /**
+   * Alias name → target key id (ListAliases), to resolve references by alias; or 'by-alias': a
+   * resource that names an alias is filed under the alias ARN, resolved when a key is asked about
+   * (the inventory, whose aliases are listed on their own freshness).
+   */
+  aliases: ReadonlyMap<string, string> | 'by-alias';
+  /**
+   * The keys whose grants are listed (ListGrants takes a KeyId), and whose attached volumes get
+   * their instance's state; with 'by-alias' every attached volume does (batched, whatever the keys).
+   */
   keyArns: readonly string[];
   pacer: Pacer;
   /** Requests per second per service, account and Region. */
   ratePerSecond: number;
   /** Called after each call (an activity heartbeats). */
   onCall?: () => void;
+  /** Retry a call that fails transiently, for up to a window (the inventory); none: fail at once. */
+  patience?: Patience;
 }
 
 /** What a service's listing gets: its scope and a paced, classified way to call. */
@@ -40,9 +50,9 @@ export interface ListingContext extends ScopeListing {
    * (its service answers one of `goneCodes`), so a deletion mid-listing does not fail the probe.
    */
   callUnlessGone<T>(what: string, goneCodes: readonly string[], send: () => Promise<T>): Promise<T | undefined>;
-  /** A key reference (id, ARN, alias, alias ARN) as the key ARN. */
+  /** A key reference (id, ARN, alias, alias ARN) as the key ARN (or the alias ARN, with 'by-alias'). */
   keyArnOf(reference: string | undefined): string | undefined;
-  /** Whether a key ARN is one of `keyArns`. */
+  /** Whether a resource filed under this key (or alias) needs its follow-up calls. */
   wants(keyArn: string): boolean;
 }
 
@@ -50,23 +60,26 @@ export type ServiceListing = (ctx: ListingContext) => Promise<Found[]>;
 
 /** The context of one service's listing in one scope. */
 export function listingContext(scope: ScopeListing, probe: ProbeName): ListingContext {
+  const byAlias = scope.aliases === 'by-alias';
   const keyScope: KeyScope = {
     partition: scope.partition,
     account: scope.account,
     region: scope.region,
-    aliases: scope.aliases,
+    aliases: scope.aliases === 'by-alias' ? new Map() : scope.aliases,
   };
   const wanted = new Set(scope.keyArns);
   // Rate limits are per service (each service's own quotas), so each probe paces on its own.
   const paceScope = `${probe}/${scope.account}/${scope.region}`;
-  const call = async <T>(what: string, send: () => Promise<T>): Promise<T> => {
-    await scope.pacer.take(paceScope, scope.ratePerSecond);
-    try {
-      return await probeCall(`${what} ${scope.account}/${scope.region}`, send);
-    } finally {
-      scope.onCall?.();
-    }
-  };
+  // Each try is paced: a retried call takes its turn under the service's rate like any other.
+  const call = <T>(what: string, send: () => Promise<T>): Promise<T> =>
+    patiently(async () => {
+      await scope.pacer.take(paceScope, scope.ratePerSecond);
+      try {
+        return await probeCall(`${what} ${scope.account}/${scope.region}`, send);
+      } finally {
+        scope.onCall?.();
+      }
+    }, scope.patience);
   return {
     ...scope,
     call,
@@ -78,8 +91,8 @@ export function listingContext(scope: ScopeListing, probe: ProbeName): ListingCo
         throw err;
       }
     },
-    keyArnOf: (reference) => keyArnOf(reference, keyScope),
-    wants: (keyArn) => wanted.has(keyArn),
+    keyArnOf: (reference) => (byAlias ? aliasArnOf(reference, keyScope) : undefined) ?? keyArnOf(reference, keyScope),
+    wants: (keyArn) => byAlias || wanted.has(keyArn),
   };
 }
 

@@ -11,9 +11,13 @@ import { accountAndRegion, keyIdOf, table, write, writeJson } from '../output';
 import { planKeys, type PlanEntry } from '../plan-run';
 import { dependentsLines } from '../dependents-view';
 import { parseProbes, PROBES_HELP } from '../probes-flag';
+import { dependentsInventoryOptions, inventorySettings, type DependentsInventoryFlags } from '../dependents-flags';
+import type { DependentsMode } from '../../shared/dependents';
 
-interface PlanFlags extends KmsPaceFlags {
+interface PlanFlags extends KmsPaceFlags, DependentsInventoryFlags {
   probes: string;
+  dependents?: string;
+  acceptAttachedVolume?: string[];
   from?: string;
   region?: string;
   account?: string;
@@ -38,7 +42,17 @@ export function registerPlanCommand(program: Command): void {
     .option('--allow-external-material', 'allow keys with imported material or in a custom key store')
     .option('--accept-unknown-before-tracking', 'accept idle time proven only since KMS began tracking usage')
     .option('--probes <names>', `${PROBES_HELP} (each lists its service in the key's account and Region)`, 'all')
+    .option(
+      '--dependents <mode>',
+      'refuse | warn: judge dependents as `start --dependents` would (default refuse); warn shows what it lets through',
+    )
+    .option(
+      '--accept-attached-volume <vol-id>',
+      'an attached EBS volume accepted by name, as `start --accept-attached-volume` (repeatable)',
+      (id: string, ids: string[] = []) => [...ids, id],
+    )
     .option('--json', 'machine-readable output');
+  dependentsInventoryOptions(command);
   kmsPaceOptions(command).action(async (args: string[], flags: PlanFlags) => {
     const probes = parseProbes(flags.probes);
     const texts = [...args, ...(flags.from ? readKeyFile(flags.from) : [])];
@@ -47,13 +61,18 @@ export function registerPlanCommand(program: Command): void {
       minIdle: flags.minIdle,
       allowExternalMaterial: flags.allowExternalMaterial ?? false,
       acceptUnknownBeforeTracking: flags.acceptUnknownBeforeTracking ?? false,
+      dependents: flags.dependents as DependentsMode | undefined,
+      acceptAttachedVolumes: flags.acceptAttachedVolume,
     });
     // The CLI calls AWS itself here, with no Temporal retry behind it: let the SDK retry a little.
     // Paced as the worker's calls are: the account's quotas are shared with its applications.
     const clients = new ClientFactory({ maxAttempts: 3, kmsPacer: new KmsPacer({ pace: kmsPace(flags) }) });
     try {
       const keys = await resolveKeyArgs(texts, flags, clients);
-      const plan = await planKeys(keys, options, clients, Date.now, probes);
+      const plan = await planKeys(keys, options, clients, Date.now, {
+        probes,
+        settings: inventorySettings(flags),
+      });
       if (flags.json) writeJson({ keys: plan });
       else write(renderPlan(plan));
       const failed = plan.filter((p) => !p.checked);
@@ -86,7 +105,7 @@ export function renderPlan(plan: readonly PlanEntry[]): string {
       ? [p.error]
       : p.refusals.length
         ? p.refusals.map((r) => `${r.code}: ${r.reason}`)
-        : (e?.notes ?? []);
+        : [...(e?.notes ?? []), ...(p.warnings ?? [])];
     return [
       `${keyIdOf(p.keyArn)}\n${accountAndRegion(p.keyArn)}`,
       verdict,

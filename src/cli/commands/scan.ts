@@ -13,8 +13,12 @@ import { kmsPace, kmsPaceOptions, type KmsPaceFlags } from '../kms-pace-options'
 import { DEFAULT_PROBE_RATE } from '../../activities/dependents/probe-rate';
 import { parseProbes, PROBES_HELP } from '../probes-flag';
 import { rate, wholeNumber } from '../settings';
+import { dependentsInventoryOptions, inventorySettings, type DependentsInventoryFlags } from '../dependents-flags';
+import type { DependentsMode } from '../../shared/dependents';
 
-interface ScanFlags extends KmsPaceFlags {
+interface ScanFlags extends KmsPaceFlags, DependentsInventoryFlags {
+  dependents?: string;
+  acceptAttachedVolume?: string[];
   accounts: string;
   regions?: string;
   roleTemplate?: string;
@@ -36,12 +40,18 @@ function parseFlags(flags: ScanFlags) {
   if (flags.json && flags.csv) throw usageError('choose one of --json and --csv.');
   try {
     if (flags.roleTemplate) checkRoleTemplate(flags.roleTemplate);
-    const options = resolveOptions({ minIdle: flags.minIdle });
+    const options = resolveOptions({
+      minIdle: flags.minIdle,
+      dependents: flags.dependents as DependentsMode | undefined,
+      acceptAttachedVolumes: flags.acceptAttachedVolume,
+    });
     return {
       accounts,
       regions,
       rate,
       concurrency,
+      dependents: options.dependents,
+      acceptAttachedVolumes: options.acceptAttachedVolumes,
       options: {
         minIdleMs: options.minIdleMs,
         allowExternalMaterial: !!flags.allowExternalMaterial,
@@ -99,7 +109,17 @@ export function registerScanCommand(program: Command): void {
       rate(),
       DEFAULT_PROBE_RATE,
     )
+    .option(
+      '--dependents <mode>',
+      'refuse | warn: the verdict judges dependents as `start --dependents` would (default refuse)',
+    )
+    .option(
+      '--accept-attached-volume <vol-id>',
+      'an attached EBS volume accepted by name, as `start --accept-attached-volume` (repeatable)',
+      (id: string, ids: string[] = []) => [...ids, id],
+    )
     .option('--out <file>', 'write the report to FILE (format from --json/--csv or the extension) and print a summary');
+  dependentsInventoryOptions(command);
   kmsPaceOptions(command).action(async (flags: ScanFlags) => {
     const parsed = parseFlags(flags);
     const probes = parseProbes(flags.probes);
@@ -117,6 +137,9 @@ export function registerScanCommand(program: Command): void {
           options: parsed.options,
           probes,
           probeRatePerSecond: flags.probeRate,
+          inventory: inventorySettings(flags),
+          dependents: parsed.dependents,
+          acceptAttachedVolumes: parsed.acceptAttachedVolumes,
         },
         { clients, onProgress: (p) => bar.update(p) },
       );

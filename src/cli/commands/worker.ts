@@ -3,13 +3,14 @@ import { checkRoleTemplate } from '../../aws/role-credentials';
 import { parseSecret } from '../../webhook/secrets';
 import { DEFAULT_DISABLING_GATE_CONFIG } from '../../workflows/gate/gate-config';
 import { DEFAULT_PROBE_RATE } from '../../activities/dependents/probe-rate';
+import { dependentsInventoryOptions, type DependentsInventoryFlags } from '../dependents-flags';
 import { DEFAULT_WATCHER_CONFIG } from '../../workflows/watcher/watcher-config';
 import { formatDuration } from '../../shared/duration';
 import { kmsPace, kmsPaceOptions, type KmsPaceFlags } from '../kms-pace-options';
 import { checked, duration, onOff, rate, wholeNumber } from '../settings';
 import { checkQueueUrls, WATCH_INTERVAL_WITH_PUSH_MS } from '../../events/names';
 
-interface WorkerFlags extends KmsPaceFlags {
+interface WorkerFlags extends KmsPaceFlags, DependentsInventoryFlags {
   watchInterval?: number;
   lookupRps?: number;
   probeRps?: number;
@@ -172,6 +173,7 @@ export function registerWorkerCommand(program: Command): void {
         .env('KMS_RETIRE_EVENTS_QUEUE')
         .argParser(checked(checkQueueUrls)),
     );
+  dependentsInventoryOptions(command);
   kmsPaceOptions(command).action(async (flags: WorkerFlags, command: Command) => {
     let events = flags.events;
     try {
@@ -212,6 +214,7 @@ export function registerWorkerCommand(program: Command): void {
       kmsPace: kmsPace(flags),
       metricsPort: flags.metricsPort,
       probeRatePerSecond: flags.probeRps,
+      dependents: defined({ maxAgeMs: flags.dependentsMaxAge, retryForMs: flags.dependentsRetryFor }),
       events: events ? { queueUrls: flags.eventsQueue } : undefined,
       ticketCallback:
         flags.callbackUrl !== undefined && flags.callbackSecret !== undefined

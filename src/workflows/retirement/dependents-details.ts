@@ -1,6 +1,6 @@
 /** The dependents in the Web UI's details: what names the key, which probes could not look, the verdict. */
 import type { DependentsRecord } from '../../shared/dependents-record';
-import { dependentText, unknownText } from '../../shared/dependents-rules';
+import { dependentText, oldestListing, unknownText } from '../../shared/dependents-rules';
 
 const MAX_LINES = 20;
 
@@ -18,6 +18,13 @@ export function dependentsDetails(r: DependentsRecord): string[] {
   for (const [arn, status] of Object.entries(r.tableStatus)) lines.push(`- table \`${arn}\` last seen ${status}`);
   if (r.unusableUntil) lines.push(`- enabled again by ${r.unusableUntil} at the latest (DynamoDB's 7-day archival)`);
   for (const x of r.refusals.slice(0, MAX_LINES)) lines.push(`- refused: ${x}`);
-  if (r.recheck) lines.push(`- re-checked before deletion at ${r.recheck.checkedAt}`);
+  const listed = oldestListing(r.evidence);
+  if (listed) lines.push(`- preflight used listings begun at ${listed} or later`);
+  if (r.recheck) {
+    const again = oldestListing(r.recheck);
+    lines.push(
+      `- re-checked before deletion at ${r.recheck.checkedAt}${again ? ` (listings begun at ${again} or later)` : ''}`,
+    );
+  }
   return lines;
 }

@@ -14,6 +14,7 @@ export function renderDetails(s: RetirementStatus): string {
       '',
       "**Queued** for a disabling slot: the account's disabling gate lets only a few retirements disable at once (`kms-retire status` shows the position)",
     );
+  if (s.waitingOn) lines.push('', `**Now** ${s.waitingOn}`);
   if (s.reason) lines.push('', `**Reason** ${s.reason}`);
   if (s.ticketId) lines.push('', `**Ticket** ${s.ticketId}`);
   const deadlines: string[] = [];

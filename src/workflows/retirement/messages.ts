@@ -42,6 +42,8 @@ export interface RetirementStatus {
   evidence?: PreflightEvidence;
   /** What the dependency probes found and what the rules made of it (absent before them). */
   dependents?: DependentsRecord;
+  /** What the retirement waits on right now, when it is more than its phase says (e.g. listings). */
+  waitingOn?: string;
 }
 
 export const statusQuery = defineQuery<RetirementStatus>('status');

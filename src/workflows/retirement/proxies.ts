@@ -29,3 +29,20 @@ export const probeActs = proxyActivities<DependentsActivities>({
   scheduleToCloseTimeout: '15 minutes',
   retry: { ...ACTIVITY_OPTIONS.retry, maximumAttempts: 4 },
 });
+
+/**
+ * One dependents check (every probe, from the worker's inventory; patch `dependents-inventory`).
+ * Its listings retry transient failures for up to the worker's `--dependents-retry-for` (default
+ * 1 h) while the activity heartbeats: a minute without a heartbeat is a lost worker, and the
+ * start-to-close timeout is above the default retry window. A retry of the activity on the same
+ * worker joins the listing still in flight.
+ */
+export const inventoryActs = proxyActivities<Pick<DependentsActivities, 'checkDependents'>>({
+  ...ACTIVITY_OPTIONS,
+  heartbeatTimeout: '1 minute',
+  startToCloseTimeout: '90 minutes',
+  scheduleToCloseTimeout: '6 hours',
+});
+
+/** What a check found, as one marker whose summary names it (the Web UI's line for the check). */
+export const recordActs = proxyLocalActivities<Pick<DependentsActivities, 'recordDependentsCheck'>>(RECHECK_OPTIONS);

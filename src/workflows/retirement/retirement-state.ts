@@ -60,6 +60,8 @@ export class RetirementState {
   /** Asked the account's disabling gate for a permit (give it back), and whether it was granted. */
   slotRequested = false;
   slotGranted = false;
+  /** What the retirement waits on right now (the dependents' listings), for status and the Web UI. */
+  waitingOn?: string;
   /** Set when this retirement reports its milestones to its ticket (patch `ticket-updates`). */
   ticketUpdates?: TicketUpdates;
 
@@ -230,7 +232,20 @@ export class RetirementState {
       approval: this.input.options.approval,
       evidence: this.evidence,
       dependents: this.dependents,
+      ...(this.waitingOn ? { waitingOn: this.waitingOn } : {}),
     };
+  }
+
+  /** Says what the retirement waits on (status, the Web UI's details) until `done` settles. */
+  async waitFor<T>(what: string, done: () => Promise<T>): Promise<T> {
+    this.waitingOn = what;
+    this.publish();
+    try {
+      return await done();
+    } finally {
+      this.waitingOn = undefined;
+      this.publish();
+    }
   }
 
   result(): RetirementResult {

@@ -4,7 +4,7 @@ import { ClientFactory, type AwsClients } from '../../../src/aws/client-factory'
 import type { DisablingGateConfig } from '../../../src/workflows/gate/gate-config';
 import { disablingGateWorkflowId, watcherWorkflowId } from '../../../src/shared/ids';
 import type { WatcherConfig } from '../../../src/workflows/watcher/watcher-config';
-import { createWorker, workerKmsPacer } from '../../../src/worker';
+import { createWorker, workerKmsPacer, type CreateWorkerOptions } from '../../../src/worker';
 import type { Metrics } from '../../../src/metrics/metrics';
 import type { KmsPaceSettings } from '../../../src/aws/kms-quotas';
 import type { TicketCallback } from '../../../src/activities/retirement/ticket-updates';
@@ -38,6 +38,8 @@ export interface WorkerFixtureOptions {
   ticketCallback?: TicketCallback;
   jira?: JiraSettings;
   servicenow?: ServiceNowSettings;
+  /** The dependents inventory's settings (`--dependents-max-age`, `--dependents-retry-for`). */
+  dependents?: CreateWorkerOptions['dependents'];
 }
 
 export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Promise<WorkerFixture> {
@@ -62,6 +64,7 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
     ticketCallback: options.ticketCallback,
     jira: options.jira,
     servicenow: options.servicenow,
+    dependents: options.dependents,
   });
   const running = worker.run();
   return {

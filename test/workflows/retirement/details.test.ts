@@ -84,4 +84,33 @@ describe('renderDetails: the dependents', () => {
     expect(md).toContain('- enabled again by 2026-01-07T00:00:00.000Z at the latest');
     expect(md).toContain('- refused: a refusal');
   });
+
+  it('says what a retirement waits on, and which listings its dependents checks used', () => {
+    const md = renderDetails({
+      ...status,
+      phase: 'Scheduling',
+      waitingOn: "checking dependents (before deletion): waiting on the account's listings",
+      dependents: {
+        mode: 'refuse',
+        acceptedVolumes: [],
+        evidence: {
+          checkedAt: '2026-01-01T00:00:00.000Z',
+          outcomes: [{ probe: 's3', answer: 'answered', dependents: [], listedAt: '2025-12-31T23:55:00.000Z' }],
+        },
+        recheck: {
+          checkedAt: '2026-01-15T00:00:00.000Z',
+          outcomes: [{ probe: 's3', answer: 'answered', dependents: [], listedAt: '2026-01-15T00:00:01.000Z' }],
+        },
+        warnings: [],
+        refusals: [],
+        tables: [],
+        tableStatus: {},
+      },
+    });
+    expect(md).toContain("**Now** checking dependents (before deletion): waiting on the account's listings");
+    expect(md).toContain('- preflight used listings begun at 2025-12-31T23:55:00.000Z or later');
+    expect(md).toContain(
+      '- re-checked before deletion at 2026-01-15T00:00:00.000Z (listings begun at 2026-01-15T00:00:01.000Z or later)',
+    );
+  });
 });
