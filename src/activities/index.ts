@@ -9,6 +9,7 @@ import type { Metrics } from '../metrics/metrics';
 import { createDependentsActivities } from './dependents';
 import { createDisablingGateActivities, type DisablingGateDeps } from './gate/disabling-gate';
 import { createKmsActivities } from './retirement/kms';
+import { createRollbackProofActivities } from './retirement/rollback-proof';
 import { createTicketUpdateActivities, type TicketUpdateDeps } from './retirement/ticket-updates';
 import { createJiraActivities, type JiraSettings } from './retirement/jira-comments';
 import { createServiceNowActivities, type ServiceNowSettings } from './retirement/servicenow-notes';
@@ -34,6 +35,7 @@ export interface ActivityDeps extends WatcherRegistryDeps, DisablingGateDeps, Ti
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createKmsActivities(deps.clients),
+    ...createRollbackProofActivities(deps.clients),
     ...createCloudTrailActivities(deps.clients, deps.pacer, deps.metrics),
     ...createDependentsActivities(deps),
     ...createWatcherRegistryActivities(deps),

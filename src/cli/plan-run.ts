@@ -4,6 +4,8 @@
  */
 import { createKmsActivities } from '../activities/retirement/kms';
 import { createDependentsActivities } from '../activities/dependents';
+import { createRollbackProofActivities, proveRollbackNow } from '../activities/retirement/rollback-proof';
+import { rollbackRefusals } from '../shared/rollback';
 import type { AwsClients } from '../aws/client-factory';
 import type { KeyRef } from '../shared/arn';
 import { PROBES, type DependentsEvidence, type ProbeName, type ProbeOutcome } from '../shared/dependents';
@@ -33,6 +35,7 @@ export async function planKeys(
 ): Promise<PlanEntry[]> {
   const kms = createKmsActivities(clients);
   const dependents = createDependentsActivities({ clients });
+  const rollback = createRollbackProofActivities(clients);
   // One key at a time: a plan over many keys must not trip KMS's per-account request quotas.
   const out: PlanEntry[] = [];
   for (const key of keys) {
@@ -47,12 +50,17 @@ export async function planKeys(
       ]);
       // No own workflow id: any kms-retire:workflow-id tag means a retirement is already under way.
       const decision = decidePreflight({ key: facts, lastUsage, aliases, tags, grants }, options, now(), '');
+      // The way back, proven as the workflow proves it (shared/rollback.ts), for eligible keys only.
+      const checks = decision.eligible
+        ? await proveRollbackNow(rollback, { keyArn, keyState: facts.keyState })
+        : undefined;
+      const refusals = [...decision.refusals, ...rollbackRefusals(checks ?? [])];
       out.push({
         keyArn,
         checked: true,
-        eligible: decision.eligible,
-        refusals: decision.refusals,
-        evidence: await withFamilyUsage(kms, decision.evidence, now),
+        eligible: refusals.length === 0,
+        refusals,
+        evidence: await withFamilyUsage(kms, { ...decision.evidence, ...(checks ? { rollback: checks } : {}) }, now),
         ...(probes.length > 0
           ? {
               dependents: {

@@ -5,6 +5,8 @@
 import { ListAliasesCommand, ListKeysCommand, type ListAliasesCommandOutput } from '@aws-sdk/client-kms';
 import type { AwsClients } from '../aws/client-factory';
 import { createKmsActivities } from '../activities/retirement/kms';
+import { createRollbackProofActivities, proveRollbackNow } from '../activities/retirement/rollback-proof';
+import { rollbackRefusals } from '../shared/rollback';
 import { Pacer } from '../aws/pacer';
 import { parseKeyArn } from '../shared/arn';
 import { formatDuration } from '../shared/duration';
@@ -55,6 +57,7 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
   const pacer = deps.pacer ?? new Pacer();
   const kms = deps.clients;
   const activities = createKmsActivities(deps.clients);
+  const rollback = createRollbackProofActivities(deps.clients);
   const entries: ScanEntry[] = [];
   const errors: ScopeError[] = [];
   const progress = { done: 0, total: 0 };
@@ -78,7 +81,15 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
         await activities.listGrants({ keyArn }),
       ];
       // No retirement owns the key in a scan: a kms-retire:workflow-id tag means one already does.
-      const decision = decidePreflight({ key, lastUsage, aliases, tags, grants }, options, now(), '');
+      const preflight = decidePreflight({ key, lastUsage, aliases, tags, grants }, options, now(), '');
+      // The way back, proven as a retirement proves it (shared/rollback.ts), for candidates only.
+      const checks = preflight.eligible ? await proveRollbackNow(rollback, { keyArn, keyState: key.keyState }) : [];
+      const cannot = rollbackRefusals(checks);
+      const decision = {
+        eligible: preflight.eligible && cannot.length === 0,
+        refusals: [...preflight.refusals, ...cannot],
+        evidence: { ...preflight.evidence, ...(checks.length ? { rollback: checks } : {}) },
+      };
       const reading = decision.evidence.lastUsage;
       // Grants come from the preflight read above: the same ListGrants answer, no second call.
       const dependents: Dependent[] = [

@@ -7,6 +7,7 @@ import { TAG_PROTECT, TAG_WORKFLOW_ID, tagValue, type KeyFacts } from './key-fac
 import { keyFamily, primaryWithReplicasReason, replicaNote, withMemberUsage, type KeyFamily } from './key-family';
 import { readLastUsage, type LastUsageReading } from './last-usage';
 import type { RetirementOptions } from './options';
+import type { RollbackCheck } from './rollback';
 
 export type RefusalCode =
   | 'AwsManaged'
@@ -21,7 +22,13 @@ export type RefusalCode =
   /** Not preflight's: a policy explicitly denied DisableKey or ScheduleKeyDeletion (workflows/explicit-deny-step). */
   | 'ExplicitDeny'
   /** Not preflight's own: resources or grants still name the key (shared/dependents-rules.ts). */
-  | 'HasDependents';
+  | 'HasDependents'
+  /** The caller may not call EnableKey or CancelKeyDeletion on the key (shared/rollback.ts). */
+  | 'CannotRollBack'
+  /** The key is a CloudFormation stack's resource: its stack must retire it. */
+  | 'ManagedByStack'
+  /** A policy file's owner rule says the key is managed by code (Terraform, Pulumi, CDK, …). */
+  | 'ManagedByCode';
 
 export interface Refusal {
   code: RefusalCode;
@@ -45,6 +52,8 @@ export interface PreflightEvidence {
   grantCount: number;
   grantees: string[];
   tags: Record<string, string>;
+  /** EnableKey and CancelKeyDeletion proven callable before the key is touched (shared/rollback.ts). */
+  rollback?: RollbackCheck[];
   /** Overrides that this decision relied on. */
   overridesUsed: string[];
   notes: string[];

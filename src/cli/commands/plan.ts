@@ -10,6 +10,7 @@ import { familyLines } from '../family-view';
 import { accountAndRegion, keyIdOf, table, write, writeJson } from '../output';
 import { planKeys, type PlanEntry } from '../plan-run';
 import { dependentsLines } from '../dependents-view';
+import { rollbackLine } from '../../shared/rollback';
 import { parseProbes, PROBES_HELP } from '../probes-flag';
 
 interface PlanFlags extends KmsPaceFlags {
@@ -78,6 +79,7 @@ export function renderPlan(plan: readonly PlanEntry[]): string {
           `${e.keyState}, ${e.keyManager} managed, ${e.origin}`,
           e.lastUsage.summary,
           `aliases: ${e.aliases.join(', ') || 'none'}; grants: ${e.grantCount}`,
+          ...(e.rollback ? [`way back: ${e.rollback.map(rollbackLine).join('; ')}`] : []),
           ...(e.family ? ['multi-Region family:', ...familyLines(e.family, e.keyArn)] : []),
           ...dependentsLines(p.dependents),
         ]

@@ -8,6 +8,7 @@ import { acquireDisablingSlot, releaseDisablingSlot } from '../gate/disabling-sl
 import { explicitDenyOf, refusedByPolicy } from './explicit-deny-step';
 import { recordFamilyUsage } from './family-step';
 import { checkDependents, soakEndFor } from './dependents-step';
+import { proveRollback } from './rollback-step';
 import { cancelled } from './key-ops';
 import type { RetirementState } from './retirement-state';
 
@@ -38,6 +39,8 @@ export async function preflight(s: RetirementState): Promise<RetirementResult | 
   );
   const dependents = await checkDependents(s);
   if (dependents) return dependents;
+  const cannotRollBack = await proveRollback(s, key.keyState);
+  if (cannotRollBack) return cannotRollBack;
   if (s.cancelRequested)
     return s.finish('Cancelled', `cancelled before the key was touched: ${s.decision?.reason ?? ''}`);
 
