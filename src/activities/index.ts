@@ -10,6 +10,8 @@ import { createDependentsActivities } from './dependents';
 import { createDisablingGateActivities, type DisablingGateDeps } from './gate/disabling-gate';
 import { createKmsActivities } from './retirement/kms';
 import { createRollbackProofActivities } from './retirement/rollback-proof';
+import { createPolicyActivities } from './retirement/policy';
+import type { PolicyFile } from '../shared/policy-rules';
 import { createTicketUpdateActivities, type TicketUpdateDeps } from './retirement/ticket-updates';
 import { createJiraActivities, type JiraSettings } from './retirement/jira-comments';
 import { createServiceNowActivities, type ServiceNowSettings } from './retirement/servicenow-notes';
@@ -29,6 +31,8 @@ export interface ActivityDeps extends WatcherRegistryDeps, DisablingGateDeps, Ti
   jira?: JiraSettings;
   /** ServiceNow work notes on tickets that came from ServiceNow. */
   servicenow?: ServiceNowSettings;
+  /** The worker's policy file (`--policy`, KMS_RETIRE_POLICY): applies to every retirement it runs. */
+  policy?: PolicyFile;
 }
 
 /** Every activity, by name. */
@@ -36,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createKmsActivities(deps.clients),
     ...createRollbackProofActivities(deps.clients),
+    ...createPolicyActivities(deps.policy),
     ...createCloudTrailActivities(deps.clients, deps.pacer, deps.metrics),
     ...createDependentsActivities(deps),
     ...createWatcherRegistryActivities(deps),

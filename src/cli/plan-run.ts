@@ -13,6 +13,7 @@ import type { LastUsageReport } from '../shared/key-facts';
 import { otherMembers, withMemberUsage } from '../shared/key-family';
 import { decidePreflight, type PreflightEvidence, type Refusal } from '../shared/preflight';
 import type { RetirementOptions } from '../shared/options';
+import type { PolicyFile } from '../shared/policy-rules';
 
 export interface PlanEntry {
   keyArn: string;
@@ -32,6 +33,7 @@ export async function planKeys(
   clients: AwsClients,
   now: () => number = Date.now,
   probes: readonly ProbeName[] = PROBES,
+  policy?: PolicyFile,
 ): Promise<PlanEntry[]> {
   const kms = createKmsActivities(clients);
   const dependents = createDependentsActivities({ clients });
@@ -49,7 +51,7 @@ export async function planKeys(
         kms.listGrants({ keyArn }),
       ]);
       // No own workflow id: any kms-retire:workflow-id tag means a retirement is already under way.
-      const decision = decidePreflight({ key: facts, lastUsage, aliases, tags, grants }, options, now(), '');
+      const decision = decidePreflight({ key: facts, lastUsage, aliases, tags, grants }, options, now(), '', policy);
       // The way back, proven as the workflow proves it (shared/rollback.ts), for eligible keys only.
       const checks = decision.eligible
         ? await proveRollbackNow(rollback, { keyArn, keyState: facts.keyState })

@@ -13,6 +13,7 @@ import { formatDuration } from '../shared/duration';
 import { decidePreflight, refusalText } from '../shared/preflight';
 import { DEFAULT_OPTIONS, type RetirementOptions } from '../shared/options';
 import { forEachLimited } from '../shared/limited';
+import type { PolicyFile } from '../shared/policy-rules';
 import { DEFAULT_PROBE_RATE, grantDependents } from '../activities/dependents';
 import type { Dependent, ProbeName } from '../shared/dependents';
 import { buildDependentsIndex, type DependentsIndex } from './dependents-index';
@@ -33,6 +34,8 @@ export interface ScanRequest {
   scopeConcurrency?: number;
   /** Dependency probes to run (one reverse index per account and Region); none when absent. */
   probes?: readonly ProbeName[];
+  /** The policy file's rules (shared/policy-rules.ts): matching keys are not candidates. */
+  policy?: PolicyFile;
   /** Probe requests per second per service, account and Region (DEFAULT_PROBE_RATE). */
   probeRatePerSecond?: number;
 }
@@ -81,7 +84,7 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
         await activities.listGrants({ keyArn }),
       ];
       // No retirement owns the key in a scan: a kms-retire:workflow-id tag means one already does.
-      const preflight = decidePreflight({ key, lastUsage, aliases, tags, grants }, options, now(), '');
+      const preflight = decidePreflight({ key, lastUsage, aliases, tags, grants }, options, now(), '', request.policy);
       // The way back, proven as a retirement proves it (shared/rollback.ts), for candidates only.
       const checks = preflight.eligible ? await proveRollbackNow(rollback, { keyArn, keyState: key.keyState }) : [];
       const cannot = rollbackRefusals(checks);

@@ -8,6 +8,7 @@ import { keyFamily, primaryWithReplicasReason, replicaNote, withMemberUsage, typ
 import { readLastUsage, type LastUsageReading } from './last-usage';
 import type { RetirementOptions } from './options';
 import type { RollbackCheck } from './rollback';
+import { policyRefusals, type PolicyFile } from './policy-rules';
 
 export type RefusalCode =
   | 'AwsManaged'
@@ -33,6 +34,8 @@ export type RefusalCode =
 export interface Refusal {
   code: RefusalCode;
   reason: string;
+  /** The policy file's rule that decided (Protected, ManagedByCode), when one did. */
+  rule?: string;
 }
 
 export interface PreflightEvidence {
@@ -72,6 +75,8 @@ export function decidePreflight(
   options: RetirementOptions,
   now: number,
   ownWorkflowId: string,
+  /** The policy file's rules (shared/policy-rules.ts): the worker's and the starter's, merged. */
+  policy?: PolicyFile,
 ): PreflightDecision {
   const { key } = facts;
   const reading = readLastUsage(facts.lastUsage, key.creationDate, now);
@@ -132,6 +137,19 @@ export function decidePreflight(
 
   if (tagValue(facts.tags, TAG_PROTECT) !== undefined)
     refuse('Protected', `the key is tagged ${TAG_PROTECT}; remove the tag to allow its retirement.`);
+
+  if (policy) {
+    const subject = {
+      keyArn: key.arn,
+      keyId: key.keyId,
+      account: key.account,
+      region: key.region,
+      aliases: facts.aliases,
+      tags: Object.fromEntries(facts.tags.map((t) => [t.key, t.value])),
+      description: key.description,
+    };
+    refusals.push(...policyRefusals(policy, subject));
+  }
 
   const external = key.origin !== 'AWS_KMS' || key.customKeyStoreId !== undefined;
   if (external) {

@@ -12,8 +12,11 @@ import { planKeys, type PlanEntry } from '../plan-run';
 import { dependentsLines } from '../dependents-view';
 import { rollbackLine } from '../../shared/rollback';
 import { parseProbes, PROBES_HELP } from '../probes-flag';
+import { policyOption } from '../policy-flag';
+import type { PolicyFile } from '../../shared/policy-rules';
 
 interface PlanFlags extends KmsPaceFlags {
+  policy?: PolicyFile;
   probes: string;
   from?: string;
   region?: string;
@@ -39,6 +42,7 @@ export function registerPlanCommand(program: Command): void {
     .option('--allow-external-material', 'allow keys with imported material or in a custom key store')
     .option('--accept-unknown-before-tracking', 'accept idle time proven only since KMS began tracking usage')
     .option('--probes <names>', `${PROBES_HELP} (each lists its service in the key's account and Region)`, 'all')
+    .addOption(policyOption('judged here as a retirement judges them'))
     .option('--json', 'machine-readable output');
   kmsPaceOptions(command).action(async (args: string[], flags: PlanFlags) => {
     const probes = parseProbes(flags.probes);
@@ -54,7 +58,7 @@ export function registerPlanCommand(program: Command): void {
     const clients = new ClientFactory({ maxAttempts: 3, kmsPacer: new KmsPacer({ pace: kmsPace(flags) }) });
     try {
       const keys = await resolveKeyArgs(texts, flags, clients);
-      const plan = await planKeys(keys, options, clients, Date.now, probes);
+      const plan = await planKeys(keys, options, clients, Date.now, probes, flags.policy);
       if (flags.json) writeJson({ keys: plan });
       else write(renderPlan(plan));
       const failed = plan.filter((p) => !p.checked);

@@ -13,8 +13,11 @@ import { kmsPace, kmsPaceOptions, type KmsPaceFlags } from '../kms-pace-options'
 import { DEFAULT_PROBE_RATE } from '../../activities/dependents/probe-rate';
 import { parseProbes, PROBES_HELP } from '../probes-flag';
 import { rate, wholeNumber } from '../settings';
+import { policyOption } from '../policy-flag';
+import type { PolicyFile } from '../../shared/policy-rules';
 
 interface ScanFlags extends KmsPaceFlags {
+  policy?: PolicyFile;
   accounts: string;
   regions?: string;
   roleTemplate?: string;
@@ -99,6 +102,7 @@ export function registerScanCommand(program: Command): void {
       rate(),
       DEFAULT_PROBE_RATE,
     )
+    .addOption(policyOption('matching keys are not candidates'))
     .option('--out <file>', 'write the report to FILE (format from --json/--csv or the extension) and print a summary');
   kmsPaceOptions(command).action(async (flags: ScanFlags) => {
     const parsed = parseFlags(flags);
@@ -117,6 +121,7 @@ export function registerScanCommand(program: Command): void {
           options: parsed.options,
           probes,
           probeRatePerSecond: flags.probeRate,
+          policy: flags.policy,
         },
         { clients, onProgress: (p) => bar.update(p) },
       );

@@ -8,6 +8,8 @@ import { formatDuration } from '../../shared/duration';
 import { kmsPace, kmsPaceOptions, type KmsPaceFlags } from '../kms-pace-options';
 import { checked, duration, onOff, rate, wholeNumber } from '../settings';
 import { checkQueueUrls, WATCH_INTERVAL_WITH_PUSH_MS } from '../../events/names';
+import { policyOption } from '../policy-flag';
+import type { PolicyFile } from '../../shared/policy-rules';
 
 interface WorkerFlags extends KmsPaceFlags {
   watchInterval?: number;
@@ -29,6 +31,7 @@ interface WorkerFlags extends KmsPaceFlags {
   servicenowPassword?: string;
   events?: boolean;
   eventsQueue?: string[];
+  policy?: PolicyFile;
 }
 
 /** Each setting a flag or a KMS_RETIRE_* variable (the flag wins), checked before anything connects. */
@@ -171,7 +174,8 @@ export function registerWorkerCommand(program: Command): void {
       )
         .env('KMS_RETIRE_EVENTS_QUEUE')
         .argParser(checked(checkQueueUrls)),
-    );
+    )
+    .addOption(policyOption('they apply to every retirement this worker runs, webhook starts included'));
   kmsPaceOptions(command).action(async (flags: WorkerFlags, command: Command) => {
     let events = flags.events;
     try {
@@ -213,6 +217,7 @@ export function registerWorkerCommand(program: Command): void {
       metricsPort: flags.metricsPort,
       probeRatePerSecond: flags.probeRps,
       events: events ? { queueUrls: flags.eventsQueue } : undefined,
+      policy: flags.policy,
       ticketCallback:
         flags.callbackUrl !== undefined && flags.callbackSecret !== undefined
           ? { url: flags.callbackUrl, secret: flags.callbackSecret }

@@ -9,6 +9,7 @@ import { explicitDenyOf, refusedByPolicy } from './explicit-deny-step';
 import { recordFamilyUsage } from './family-step';
 import { checkDependents, soakEndFor } from './dependents-step';
 import { proveRollback } from './rollback-step';
+import { retirementPolicy } from './policy-step';
 import { cancelled } from './key-ops';
 import type { RetirementState } from './retirement-state';
 
@@ -22,11 +23,13 @@ export async function preflight(s: RetirementState): Promise<RetirementResult | 
     call(acts.listResourceTags, `ListResourceTags ${id}`, { keyArn }),
     call(acts.listGrants, `ListGrants ${id}`, { keyArn }),
   ]);
+  const policy = await retirementPolicy(s);
   const decision = decidePreflight(
     { key, lastUsage, aliases, tags, grants },
     s.input.options,
     Date.now(),
     s.workflowId,
+    policy,
   );
   s.evidence = decision.evidence;
   await recordFamilyUsage(s);

@@ -10,6 +10,7 @@ import type { KmsPaceSettings } from '../../../src/aws/kms-quotas';
 import type { TicketCallback } from '../../../src/activities/retirement/ticket-updates';
 import type { JiraSettings } from '../../../src/activities/retirement/jira-comments';
 import type { ServiceNowSettings } from '../../../src/activities/retirement/servicenow-notes';
+import type { PolicyFile } from '../../../src/shared/policy-rules';
 import { startTestEmulator, TEST_REGION, type TestEmulator } from '../../helpers/emulator';
 import { devServerConnections, uniqueTaskQueue } from '../../helpers/temporal';
 import { workflowBundle } from '../../workflows/bundle-cache';
@@ -38,6 +39,8 @@ export interface WorkerFixtureOptions {
   ticketCallback?: TicketCallback;
   jira?: JiraSettings;
   servicenow?: ServiceNowSettings;
+  /** The worker's policy file (`worker --policy`). */
+  policy?: PolicyFile;
 }
 
 export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Promise<WorkerFixture> {
@@ -62,6 +65,7 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
     ticketCallback: options.ticketCallback,
     jira: options.jira,
     servicenow: options.servicenow,
+    policy: options.policy,
   });
   const running = worker.run();
   return {
