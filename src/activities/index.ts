@@ -11,6 +11,7 @@ import { createDisablingGateActivities, type DisablingGateDeps } from './gate/di
 import { createKmsActivities } from './retirement/kms';
 import { createRollbackProofActivities } from './retirement/rollback-proof';
 import { createPolicyActivities } from './retirement/policy';
+import { createStackOwnerActivities } from './retirement/stack-owner';
 import type { PolicyFile } from '../shared/policy-rules';
 import { createTicketUpdateActivities, type TicketUpdateDeps } from './retirement/ticket-updates';
 import { createJiraActivities, type JiraSettings } from './retirement/jira-comments';
@@ -41,6 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createKmsActivities(deps.clients),
     ...createRollbackProofActivities(deps.clients),
     ...createPolicyActivities(deps.policy),
+    ...createStackOwnerActivities({ clients: deps.clients }),
     ...createCloudTrailActivities(deps.clients, deps.pacer, deps.metrics),
     ...createDependentsActivities(deps),
     ...createWatcherRegistryActivities(deps),

@@ -4,8 +4,9 @@
  */
 import { createKmsActivities } from '../activities/retirement/kms';
 import { createDependentsActivities } from '../activities/dependents';
-import { createRollbackProofActivities, proveRollbackNow } from '../activities/retirement/rollback-proof';
-import { rollbackRefusals } from '../shared/rollback';
+import { createRollbackProofActivities } from '../activities/retirement/rollback-proof';
+import { createStackOwnerActivities } from '../activities/retirement/stack-owner';
+import { checkBeforeTouching, type BeforeTouching } from '../activities/retirement/before-touching';
 import type { AwsClients } from '../aws/client-factory';
 import type { KeyRef } from '../shared/arn';
 import { PROBES, type DependentsEvidence, type ProbeName, type ProbeOutcome } from '../shared/dependents';
@@ -37,7 +38,7 @@ export async function planKeys(
 ): Promise<PlanEntry[]> {
   const kms = createKmsActivities(clients);
   const dependents = createDependentsActivities({ clients });
-  const rollback = createRollbackProofActivities(clients);
+  const beforeTouching = { ...createRollbackProofActivities(clients), ...createStackOwnerActivities({ clients }) };
   // One key at a time: a plan over many keys must not trip KMS's per-account request quotas.
   const out: PlanEntry[] = [];
   for (const key of keys) {
@@ -52,17 +53,17 @@ export async function planKeys(
       ]);
       // No own workflow id: any kms-retire:workflow-id tag means a retirement is already under way.
       const decision = decidePreflight({ key: facts, lastUsage, aliases, tags, grants }, options, now(), '', policy);
-      // The way back, proven as the workflow proves it (shared/rollback.ts), for eligible keys only.
-      const checks = decision.eligible
-        ? await proveRollbackNow(rollback, { keyArn, keyState: facts.keyState })
-        : undefined;
-      const refusals = [...decision.refusals, ...rollbackRefusals(checks ?? [])];
+      // Owned by a stack? The way back proven? As the workflow asks, for eligible keys only.
+      const more = decision.eligible
+        ? await checkBeforeTouching(beforeTouching, { keyArn, keyState: facts.keyState })
+        : { refusals: [] };
+      const refusals = [...decision.refusals, ...more.refusals];
       out.push({
         keyArn,
         checked: true,
         eligible: refusals.length === 0,
         refusals,
-        evidence: await withFamilyUsage(kms, { ...decision.evidence, ...(checks ? { rollback: checks } : {}) }, now),
+        evidence: await withFamilyUsage(kms, { ...decision.evidence, ...withoutRefusals(more) }, now),
         ...(probes.length > 0
           ? {
               dependents: {
@@ -127,4 +128,9 @@ async function probeAll(
     }
   }
   return outcomes;
+}
+
+/** The stack owner and rollback proof as evidence. */
+function withoutRefusals({ refusals: _refusals, ...evidence }: BeforeTouching | { refusals: Refusal[] }) {
+  return evidence;
 }

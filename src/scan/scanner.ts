@@ -5,8 +5,9 @@
 import { ListAliasesCommand, ListKeysCommand, type ListAliasesCommandOutput } from '@aws-sdk/client-kms';
 import type { AwsClients } from '../aws/client-factory';
 import { createKmsActivities } from '../activities/retirement/kms';
-import { createRollbackProofActivities, proveRollbackNow } from '../activities/retirement/rollback-proof';
-import { rollbackRefusals } from '../shared/rollback';
+import { createRollbackProofActivities } from '../activities/retirement/rollback-proof';
+import { createStackOwnerActivities } from '../activities/retirement/stack-owner';
+import { checkBeforeTouching } from '../activities/retirement/before-touching';
 import { Pacer } from '../aws/pacer';
 import { parseKeyArn } from '../shared/arn';
 import { formatDuration } from '../shared/duration';
@@ -60,7 +61,10 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
   const pacer = deps.pacer ?? new Pacer();
   const kms = deps.clients;
   const activities = createKmsActivities(deps.clients);
-  const rollback = createRollbackProofActivities(deps.clients);
+  const beforeTouching = {
+    ...createRollbackProofActivities(deps.clients),
+    ...createStackOwnerActivities({ clients: deps.clients, pacer }),
+  };
   const entries: ScanEntry[] = [];
   const errors: ScopeError[] = [];
   const progress = { done: 0, total: 0 };
@@ -85,13 +89,14 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
       ];
       // No retirement owns the key in a scan: a kms-retire:workflow-id tag means one already does.
       const preflight = decidePreflight({ key, lastUsage, aliases, tags, grants }, options, now(), '', request.policy);
-      // The way back, proven as a retirement proves it (shared/rollback.ts), for candidates only.
-      const checks = preflight.eligible ? await proveRollbackNow(rollback, { keyArn, keyState: key.keyState }) : [];
-      const cannot = rollbackRefusals(checks);
+      // Owned by a stack? The way back proven? As a retirement asks, for candidates only.
+      const { refusals: more, ...found } = preflight.eligible
+        ? await checkBeforeTouching(beforeTouching, { keyArn, keyState: key.keyState })
+        : { refusals: [] };
       const decision = {
-        eligible: preflight.eligible && cannot.length === 0,
-        refusals: [...preflight.refusals, ...cannot],
-        evidence: { ...preflight.evidence, ...(checks.length ? { rollback: checks } : {}) },
+        eligible: preflight.eligible && more.length === 0,
+        refusals: [...preflight.refusals, ...more],
+        evidence: { ...preflight.evidence, ...found },
       };
       const reading = decision.evidence.lastUsage;
       // Grants come from the preflight read above: the same ListGrants answer, no second call.

@@ -8,6 +8,7 @@ import { keyFamily, primaryWithReplicasReason, replicaNote, withMemberUsage, typ
 import { readLastUsage, type LastUsageReading } from './last-usage';
 import type { RetirementOptions } from './options';
 import type { RollbackCheck } from './rollback';
+import type { StackOwner } from './stack-owner';
 import { policyRefusals, type PolicyFile } from './policy-rules';
 
 export type RefusalCode =
@@ -57,6 +58,8 @@ export interface PreflightEvidence {
   tags: Record<string, string>;
   /** EnableKey and CancelKeyDeletion proven callable before the key is touched (shared/rollback.ts). */
   rollback?: RollbackCheck[];
+  /** The CloudFormation stack that holds the key, when one does (shared/stack-owner.ts). */
+  stack?: StackOwner;
   /** Overrides that this decision relied on. */
   overridesUsed: string[];
   notes: string[];

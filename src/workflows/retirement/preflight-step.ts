@@ -10,6 +10,7 @@ import { recordFamilyUsage } from './family-step';
 import { checkDependents, soakEndFor } from './dependents-step';
 import { proveRollback } from './rollback-step';
 import { retirementPolicy } from './policy-step';
+import { checkStackOwner } from './stack-owner-step';
 import { cancelled } from './key-ops';
 import type { RetirementState } from './retirement-state';
 
@@ -40,6 +41,8 @@ export async function preflight(s: RetirementState): Promise<RetirementResult | 
   s.note(
     `eligible: ${decision.evidence.lastUsage.summary}${decision.evidence.overridesUsed.length ? ` (overrides: ${decision.evidence.overridesUsed.join(', ')})` : ''}`,
   );
+  const ownedByStack = await checkStackOwner(s);
+  if (ownedByStack) return ownedByStack;
   const dependents = await checkDependents(s);
   if (dependents) return dependents;
   const cannotRollBack = await proveRollback(s, key.keyState);
