@@ -12,6 +12,7 @@ import { createKmsActivities } from './retirement/kms';
 import { createRollbackProofActivities } from './retirement/rollback-proof';
 import { createPolicyActivities } from './retirement/policy';
 import { createStackOwnerActivities } from './retirement/stack-owner';
+import { createKeyPolicyActivities } from './retirement/key-policy';
 import type { PolicyFile } from '../shared/policy-rules';
 import { createTicketUpdateActivities, type TicketUpdateDeps } from './retirement/ticket-updates';
 import { createJiraActivities, type JiraSettings } from './retirement/jira-comments';
@@ -43,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRollbackProofActivities(deps.clients),
     ...createPolicyActivities(deps.policy),
     ...createStackOwnerActivities({ clients: deps.clients }),
+    ...createKeyPolicyActivities(deps.clients),
     ...createCloudTrailActivities(deps.clients, deps.pacer, deps.metrics),
     ...createDependentsActivities(deps),
     ...createWatcherRegistryActivities(deps),

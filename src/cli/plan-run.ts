@@ -7,6 +7,8 @@ import { createDependentsActivities } from '../activities/dependents';
 import { createRollbackProofActivities } from '../activities/retirement/rollback-proof';
 import { createStackOwnerActivities } from '../activities/retirement/stack-owner';
 import { checkBeforeTouching, type BeforeTouching } from '../activities/retirement/before-touching';
+import { createKeyPolicyActivities } from '../activities/retirement/key-policy';
+import { externalConsumers } from '../shared/consumers';
 import type { AwsClients } from '../aws/client-factory';
 import type { KeyRef } from '../shared/arn';
 import { PROBES, type DependentsEvidence, type ProbeName, type ProbeOutcome } from '../shared/dependents';
@@ -38,6 +40,7 @@ export async function planKeys(
 ): Promise<PlanEntry[]> {
   const kms = createKmsActivities(clients);
   const dependents = createDependentsActivities({ clients });
+  const keyPolicy = createKeyPolicyActivities(clients);
   const beforeTouching = { ...createRollbackProofActivities(clients), ...createStackOwnerActivities({ clients }) };
   // One key at a time: a plan over many keys must not trip KMS's per-account request quotas.
   const out: PlanEntry[] = [];
@@ -63,7 +66,15 @@ export async function planKeys(
         checked: true,
         eligible: refusals.length === 0,
         refusals,
-        evidence: await withFamilyUsage(kms, { ...decision.evidence, ...withoutRefusals(more) }, now),
+        evidence: await withFamilyUsage(
+          kms,
+          {
+            ...decision.evidence,
+            ...withoutRefusals(more),
+            consumers: externalConsumers(await keyPolicy.getKeyPolicy({ keyArn }), grants, facts.account),
+          },
+          now,
+        ),
         ...(probes.length > 0
           ? {
               dependents: {

@@ -9,6 +9,7 @@ import { readLastUsage, type LastUsageReading } from './last-usage';
 import type { RetirementOptions } from './options';
 import type { RollbackCheck } from './rollback';
 import type { StackOwner } from './stack-owner';
+import type { Consumer } from './consumers';
 import { policyRefusals, type PolicyFile } from './policy-rules';
 
 export type RefusalCode =
@@ -60,6 +61,8 @@ export interface PreflightEvidence {
   rollback?: RollbackCheck[];
   /** The CloudFormation stack that holds the key, when one does (shared/stack-owner.ts). */
   stack?: StackOwner;
+  /** Principals of other accounts that the key policy or a grant names (shared/consumers.ts): a warning. */
+  consumers?: Consumer[];
   /** Overrides that this decision relied on. */
   overridesUsed: string[];
   notes: string[];

@@ -1,7 +1,9 @@
 /**
  * Owners and consumers of a key through the CLI against the emulator (issue 26): a key that a
  * CloudFormation stack created is refused ManagedByStack in plan and start, naming the stack and
- * logical id, untouched; DeleteStack then schedules its deletion as AWS does.
+ * logical id, untouched; DeleteStack then schedules its deletion as AWS does. A key whose policy
+ * names another account shows that account as a consumer in plan, status and the result, as a
+ * warning: the retirement goes on with the default `--dependents refuse`.
  */
 import {
   CloudFormationClient,
@@ -9,7 +11,7 @@ import {
   DeleteStackCommand,
   DescribeStackResourcesCommand,
 } from '@aws-sdk/client-cloudformation';
-import { DescribeKeyCommand } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_REGION, type TestEmulator } from '../helpers/emulator';
 import { freshAccount, startWorkerFixture, type WorkerFixture } from './helpers/worker';
@@ -81,5 +83,68 @@ describe("a key's owners and consumers, before the first irreversible step", () 
     const meta = (await kms.send(new DescribeKeyCommand({ KeyId: keyArn }))).KeyMetadata;
     expect(meta?.KeyState).toBe('PendingDeletion');
     expect(Math.round(((meta?.DeletionDate?.getTime() ?? 0) - now) / 86_400_000)).toBe(7);
+  });
+
+  it('a key whose policy names another account shows it as a consumer in plan and status, and is retired anyway', async () => {
+    const key = await emu.admin.seedKey({
+      account,
+      creationDate: '-400d',
+      trackingStartDate: '-500d',
+      lastUsage: { operation: 'Decrypt', timestamp: '-120d' },
+    });
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'admins',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${account}:root` },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+        {
+          Sid: 'partner-reads',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::444455556666:role/reports' },
+          Action: 'kms:Decrypt',
+          Resource: '*',
+        },
+      ],
+    };
+    await emu.kms(account).send(new PutKeyPolicyCommand({ KeyId: key.Arn, Policy: JSON.stringify(policy) }));
+    const consumer = {
+      account: '444455556666',
+      principal: 'arn:aws:iam::444455556666:role/reports',
+      via: 'key policy',
+      source: 'partner-reads',
+    };
+
+    const plan = await cli('plan', key.Arn, '--probes', 'none', '--json');
+    const [entry] = plan.json<{ keys: { eligible: boolean; evidence: { consumers: unknown[] } }[] }>().keys;
+    expect(entry?.eligible).toBe(true);
+    expect(entry?.evidence.consumers).toEqual([consumer]);
+    const human = await cli('plan', key.Arn, '--probes', 'none');
+    expect(human.stdout).toContain('other accounts (a warning):');
+    expect(human.stdout).toContain('444455556666');
+
+    const started = await cli(
+      'start',
+      key.Arn,
+      '--soak',
+      '2s',
+      '--trail-lag',
+      '1s',
+      '--pending-window-days',
+      '7',
+      '--wait',
+      '--json',
+    );
+    const out = started.json<{ phase: string; workflowId: string; evidence: { consumers: unknown[] } }>();
+    expect(out.phase).toBe('PendingDeletion');
+    expect(out.evidence.consumers).toEqual([consumer]);
+    const status = await cli('status', key.Arn);
+    expect(status.stdout).toContain('other accounts');
+    expect(status.stdout).toContain('444455556666: arn:aws:iam::444455556666:role/reports (key policy partner-reads)');
+    await fx.client.workflow.getHandle(out.workflowId).terminate('test over');
   });
 });

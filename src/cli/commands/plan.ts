@@ -11,6 +11,7 @@ import { accountAndRegion, keyIdOf, table, write, writeJson } from '../output';
 import { planKeys, type PlanEntry } from '../plan-run';
 import { dependentsLines } from '../dependents-view';
 import { rollbackLine } from '../../shared/rollback';
+import { consumerLine } from '../../shared/consumers';
 import { parseProbes, PROBES_HELP } from '../probes-flag';
 import { policyOption } from '../policy-flag';
 import type { PolicyFile } from '../../shared/policy-rules';
@@ -84,6 +85,7 @@ export function renderPlan(plan: readonly PlanEntry[]): string {
           e.lastUsage.summary,
           `aliases: ${e.aliases.join(', ') || 'none'}; grants: ${e.grantCount}`,
           ...(e.rollback ? [`way back: ${e.rollback.map(rollbackLine).join('; ')}`] : []),
+          ...(e.consumers?.length ? [`other accounts (a warning): ${e.consumers.map(consumerLine).join('; ')}`] : []),
           ...(e.family ? ['multi-Region family:', ...familyLines(e.family, e.keyArn)] : []),
           ...dependentsLines(p.dependents),
         ]

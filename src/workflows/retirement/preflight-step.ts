@@ -11,6 +11,7 @@ import { checkDependents, soakEndFor } from './dependents-step';
 import { proveRollback } from './rollback-step';
 import { retirementPolicy } from './policy-step';
 import { checkStackOwner } from './stack-owner-step';
+import { recordConsumers } from './consumers-step';
 import { cancelled } from './key-ops';
 import type { RetirementState } from './retirement-state';
 
@@ -34,6 +35,7 @@ export async function preflight(s: RetirementState): Promise<RetirementResult | 
   );
   s.evidence = decision.evidence;
   await recordFamilyUsage(s);
+  await recordConsumers(s, grants);
   if (!decision.eligible) {
     s.refusals = decision.refusals;
     return s.finish('Refused', refusalText(decision.refusals));

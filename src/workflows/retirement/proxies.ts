@@ -4,12 +4,18 @@ import type { KmsActivities } from '../../activities/retirement/kms';
 import type { RollbackProofActivities } from '../../activities/retirement/rollback-proof';
 import type { PolicyActivities } from '../../activities/retirement/policy';
 import type { StackOwnerActivities } from '../../activities/retirement/stack-owner';
+import type { KeyPolicyActivities } from '../../activities/retirement/key-policy';
 import type { WatcherRegistryActivities } from '../../activities/watcher/watcher-registry';
 import type { DependentsActivities } from '../../activities/dependents/activities';
 import { ACTIVITY_OPTIONS, RECHECK_OPTIONS } from '../activity-calls';
 
 export const acts = proxyActivities<
-  KmsActivities & RollbackProofActivities & PolicyActivities & StackOwnerActivities & WatcherRegistryActivities
+  KmsActivities &
+    RollbackProofActivities &
+    PolicyActivities &
+    StackOwnerActivities &
+    KeyPolicyActivities &
+    WatcherRegistryActivities
 >(ACTIVITY_OPTIONS);
 /** The KMS activities as local activities: read-only re-checks only (see RECHECK_OPTIONS). */
 export const localActs = proxyLocalActivities<KmsActivities>(RECHECK_OPTIONS);
