@@ -18,6 +18,8 @@ import type { PolicyFile } from '../shared/policy-rules';
 import { DEFAULT_PROBE_RATE, grantDependents } from '../activities/dependents';
 import type { Dependent, ProbeName } from '../shared/dependents';
 import { buildDependentsIndex, type DependentsIndex } from './dependents-index';
+import { buildStackIndex } from './stack-index';
+import type { StackOwner } from '../shared/stack-owner';
 import type { ScanEntry, ScanReport, ScopeError } from './types';
 
 export interface ScanRequest {
@@ -72,7 +74,12 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
 
   const probes = request.probes ?? [];
 
-  async function judge(keyArn: string, aliases: string[], index?: DependentsIndex): Promise<void> {
+  async function judge(
+    keyArn: string,
+    aliases: string[],
+    index?: DependentsIndex,
+    stacks?: Map<string, StackOwner>,
+  ): Promise<void> {
     const ref = parseKeyArn(keyArn);
     const base = { keyArn, account: ref.account, region: ref.region, keyId: ref.keyId, aliases };
     try {
@@ -91,7 +98,12 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
       const preflight = decidePreflight({ key, lastUsage, aliases, tags, grants }, options, now(), '', request.policy);
       // Owned by a stack? The way back proven? As a retirement asks, for candidates only.
       const { refusals: more, ...found } = preflight.eligible
-        ? await checkBeforeTouching(beforeTouching, { keyArn, keyState: key.keyState })
+        ? await checkBeforeTouching(
+            stacks
+              ? { ...beforeTouching, findStackOwner: () => Promise.resolve({ owner: stacks.get(ref.keyId) }) }
+              : beforeTouching,
+            { keyArn, keyState: key.keyState },
+          )
         : { refusals: [] };
       const decision = {
         eligible: preflight.eligible && more.length === 0,
@@ -171,8 +183,13 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
               listed,
             )
           : undefined;
+      // One listing of the scope's stacks; where it cannot be read, each candidate asks on its own.
+      const stacks =
+        keyArns.length > 0
+          ? await buildStackIndex(deps.clients, { account, region }, pacer).catch(() => undefined)
+          : undefined;
       await forEachLimited(keyArns, request.concurrencyPerScope ?? 4, (arn) =>
-        judge(arn, aliases.get(parseKeyArn(arn).keyId) ?? [], index),
+        judge(arn, aliases.get(parseKeyArn(arn).keyId) ?? [], index, stacks),
       );
     } catch (err) {
       errors.push({ account, region, message: err instanceof Error ? err.message : String(err) });

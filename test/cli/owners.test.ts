@@ -78,6 +78,24 @@ describe("a key's owners and consumers, before the first irreversible step", () 
     const kms = emu.kms(account);
     expect((await kms.send(new DescribeKeyCommand({ KeyId: keyArn }))).KeyMetadata?.KeyState).toBe('Enabled');
 
+    // scan finds the stack from one listing of the account's stacks (ListStacks, ListStackResources).
+    const scan = await cli(
+      'scan',
+      '--accounts',
+      account,
+      '--regions',
+      TEST_REGION,
+      '--min-idle',
+      '0s',
+      '--probes',
+      'none',
+      '--json',
+    );
+    const scanned = scan.json<{ notCandidates: { keyArn: string; reason: string }[] }>().notCandidates;
+    expect(scanned.find((e) => e.keyArn === keyArn)?.reason).toBe(out.reason);
+    const calls = await emu.admin.calls();
+    expect(calls.byScope[`${account}/${TEST_REGION}`]).toMatchObject({ ListStacks: 1, ListStackResources: 1 });
+
     const now = Date.parse((await emu.admin.clock()).now);
     await cfn.send(new DeleteStackCommand({ StackName: 'reports' }));
     const meta = (await kms.send(new DescribeKeyCommand({ KeyId: keyArn }))).KeyMetadata;

@@ -15,7 +15,7 @@ import { newKey } from '../../kms/metadata';
 import { applyTags } from '../../kms/tags';
 import { markUnusable } from '../../kms/usability';
 import type { KeySpec } from '../../kms/metadata';
-import { members, serveQuery, type Params, type QueryHandler } from '../protocol/query';
+import { members, serveQuery, values, type Params, type QueryHandler } from '../protocol/query';
 import { iso, list } from '../protocol/xml';
 import { readTemplate } from './template';
 
@@ -205,17 +205,22 @@ const handlers: Record<string, QueryHandler> = {
       ),
     };
   },
-  /** Deleted stacks too, as DELETE_COMPLETE (AWS lists them for 90 days). */
-  ListStacks: (ctx) => ({
+  /** Deleted stacks too, as DELETE_COMPLETE (AWS lists them for 90 days), unless StackStatusFilter leaves them out. */
+  ListStacks: (ctx, params) => ({
     StackSummaries: list(
       'member',
-      stacksOf(ctx).map((s) => ({
-        StackId: extras(s).stackId,
-        StackName: s.id,
-        CreationTime: iso(s.created),
-        StackStatus: extras(s).status,
-        ...(extras(s).deletedAt !== undefined ? { DeletionTime: iso(extras(s).deletedAt as number) } : {}),
-      })),
+      stacksOf(ctx)
+        .filter((s) => {
+          const wanted = values(params, 'StackStatusFilter.member');
+          return wanted.length === 0 || wanted.includes(extras(s).status);
+        })
+        .map((s) => ({
+          StackId: extras(s).stackId,
+          StackName: s.id,
+          CreationTime: iso(s.created),
+          StackStatus: extras(s).status,
+          ...(extras(s).deletedAt !== undefined ? { DeletionTime: iso(extras(s).deletedAt as number) } : {}),
+        })),
     ),
   }),
 };
