@@ -4,7 +4,10 @@
  * and left untouched (no TagResource, no DisableKey in the emulator's CloudTrail); `plan` and `scan`
  * give the same verdict, and an allowed caller's proof leaves the key as it was.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { DescribeKeyCommand, ListResourceTagsCommand } from '@aws-sdk/client-kms';
+import { temporal } from '@temporalio/proto';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_REGION, type TestEmulator } from '../helpers/emulator';
@@ -81,6 +84,16 @@ describe('kms-retire proves the way back before the way in', () => {
           ),
         );
         expect(out.reason).toContain('Nothing was tagged or disabled.');
+
+        // KMS_RETIRE_RECORD_HISTORY=dir writes this run's history, for the replay test's fixtures.
+        const record = process.env.KMS_RETIRE_RECORD_HISTORY;
+        if (record && action === 'EnableKey')
+          fs.writeFileSync(
+            path.join(record, 'retire-key-cannot-roll-back.bin'),
+            temporal.api.history.v1.History.encode(
+              await fx.client.workflow.getHandle(out.workflowId).fetchHistory(),
+            ).finish(),
+          );
 
         const events = await trail(keyArn);
         expect(events).toContainEqual({ name: action, errorCode: 'AccessDeniedException' });
