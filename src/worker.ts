@@ -10,6 +10,7 @@ import type { TicketCallback } from './activities/retirement/ticket-updates';
 import type { InventorySettings } from './activities/dependents/inventory-settings';
 import type { JiraSettings } from './activities/retirement/jira-comments';
 import type { ServiceNowSettings } from './activities/retirement/servicenow-notes';
+import type { PolicyFile } from './shared/policy-rules';
 import { fleetClients } from './aws/clients';
 import type { AwsClients } from './aws/client-factory';
 import { KmsPacer } from './aws/kms-pacer';
@@ -50,6 +51,8 @@ export interface CreateWorkerOptions {
   jira?: JiraSettings;
   /** ServiceNow work notes on tickets from ServiceNow (KMS_RETIRE_SERVICENOW_URL, _USER, _PASSWORD). */
   servicenow?: ServiceNowSettings;
+  /** The policy file's rules (`--policy`, KMS_RETIRE_POLICY): they apply to every retirement this worker runs. */
+  policy?: PolicyFile;
   /** A bundle made once (tests); otherwise the workflows are bundled from workflowsPath. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   workflowsPath?: string;
@@ -78,6 +81,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     ticketCallback: options.ticketCallback,
     jira: options.jira,
     servicenow: options.servicenow,
+    policy: options.policy,
   });
   boundWorkflowThreadYoungGeneration();
   return Worker.create({
@@ -116,6 +120,8 @@ export interface RunOptions {
   jira?: JiraSettings;
   /** ServiceNow work notes, from the worker's environment only. */
   servicenow?: ServiceNowSettings;
+  /** The policy file (`--policy`, KMS_RETIRE_POLICY), read and checked by the CLI. */
+  policy?: PolicyFile;
   /** Push detection (`--events`): long-poll the EventBridge queue and hand refused uses to retirements. */
   events?: EventsSettings;
   /** Called once the worker polls (the CLI prints where it runs). */
@@ -178,6 +184,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       ticketCallback: options.ticketCallback,
       jira: options.jira,
       servicenow: options.servicenow,
+      policy: options.policy,
     });
     if (options.events)
       intake = await runIntake(

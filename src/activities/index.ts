@@ -10,6 +10,11 @@ import { createDependentsActivities } from './dependents';
 import type { InventorySettings } from './dependents/inventory-settings';
 import { createDisablingGateActivities, type DisablingGateDeps } from './gate/disabling-gate';
 import { createKmsActivities } from './retirement/kms';
+import { createRollbackProofActivities } from './retirement/rollback-proof';
+import { createPolicyActivities } from './retirement/policy';
+import { createStackOwnerActivities } from './retirement/stack-owner';
+import { createKeyPolicyActivities } from './retirement/key-policy';
+import type { PolicyFile } from '../shared/policy-rules';
 import { createTicketUpdateActivities, type TicketUpdateDeps } from './retirement/ticket-updates';
 import { createJiraActivities, type JiraSettings } from './retirement/jira-comments';
 import { createServiceNowActivities, type ServiceNowSettings } from './retirement/servicenow-notes';
@@ -31,12 +36,18 @@ export interface ActivityDeps extends WatcherRegistryDeps, DisablingGateDeps, Ti
   jira?: JiraSettings;
   /** ServiceNow work notes on tickets that came from ServiceNow. */
   servicenow?: ServiceNowSettings;
+  /** The worker's policy file (`--policy`, KMS_RETIRE_POLICY): applies to every retirement it runs. */
+  policy?: PolicyFile;
 }
 
 /** Every activity, by name. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createKmsActivities(deps.clients),
+    ...createRollbackProofActivities(deps.clients),
+    ...createPolicyActivities(deps.policy),
+    ...createStackOwnerActivities({ clients: deps.clients }),
+    ...createKeyPolicyActivities(deps.clients),
     ...createCloudTrailActivities(deps.clients, deps.pacer, deps.metrics),
     ...createDependentsActivities(deps),
     ...createWatcherRegistryActivities(deps),

@@ -3,6 +3,7 @@
  * chain decides credentials and endpoints (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL,
  * AWS_ENDPOINT_URL_<SERVICE>); tests pass an endpoint and credentials.
  */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -60,6 +61,8 @@ export interface AwsClients {
   sqs(account: string, region: string): SQSClient;
   eks(account: string, region: string): EKSClient;
   config(account: string, region: string): ConfigServiceClient;
+  /** Who owns a key: DescribeStackResources by the key's id (preflight's ManagedByStack). */
+  cloudformation(account: string, region: string): CloudFormationClient;
 }
 
 interface ClientConfig {
@@ -103,6 +106,7 @@ export class ClientFactory implements AwsClients {
   readonly sqs = this.cachedBy('sqs', (c) => new SQSClient(c));
   readonly eks = this.cachedBy('eks', (c) => new EKSClient(c));
   readonly config = this.cachedBy('config', (c) => new ConfigServiceClient(c));
+  readonly cloudformation = this.cachedBy('cloudformation', (c) => new CloudFormationClient(c));
 
   destroy(): void {
     for (const client of this.made.values()) client.destroy();

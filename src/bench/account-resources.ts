@@ -10,8 +10,11 @@ import { RESOURCE_TYPES } from '../emulator/state';
 import { knownQuotaNames } from '../aws/kms-quotas';
 
 // Types a probe lists, in the order their seeds are dealt out.
-// Not instances (they name no key; an attached volume makes its own) nor the EBS defaults (one per account).
-const TYPES = RESOURCE_TYPES.filter((t) => t !== 'ec2:instance' && t !== 'ec2:ebs-defaults');
+// Not instances (they name no key; an attached volume makes its own), nor the EBS defaults (one per
+// account), nor CloudFormation stacks (deployed with CreateStack, not seeded).
+const TYPES = RESOURCE_TYPES.filter(
+  (t) => t !== 'ec2:instance' && t !== 'ec2:ebs-defaults' && t !== 'cloudformation:stack',
+);
 
 /** The resource types this emulator seeds (a type it does not know is refused), tried in a scratch account. */
 export async function servedTypes(admin: EmulatorAdmin, region: string, key: string): Promise<string[]> {

@@ -7,6 +7,11 @@
 import { createKmsActivities } from '../activities/retirement/kms';
 import { DependentsInventory } from '../activities/dependents/inventory';
 import type { InventorySettings } from '../activities/dependents/inventory-settings';
+import { createRollbackProofActivities } from '../activities/retirement/rollback-proof';
+import { createStackOwnerActivities } from '../activities/retirement/stack-owner';
+import { checkBeforeTouching, type BeforeTouching } from '../activities/retirement/before-touching';
+import { createKeyPolicyActivities } from '../activities/retirement/key-policy';
+import { externalConsumers } from '../shared/consumers';
 import type { AwsClients } from '../aws/client-factory';
 import type { KeyRef } from '../shared/arn';
 import { PROBES, type DependentsEvidence, type ProbeName } from '../shared/dependents';
@@ -15,6 +20,7 @@ import type { LastUsageReport } from '../shared/key-facts';
 import { otherMembers, withMemberUsage } from '../shared/key-family';
 import { decidePreflight, type PreflightEvidence, type Refusal } from '../shared/preflight';
 import type { RetirementOptions } from '../shared/options';
+import type { PolicyFile } from '../shared/policy-rules';
 
 export interface PlanEntry {
   keyArn: string;
@@ -34,6 +40,8 @@ export interface PlanDependents {
   probes?: readonly ProbeName[];
   /** `--dependents-max-age`, `--dependents-retry-for`. */
   settings?: Partial<InventorySettings>;
+  /** The policy file's rules (`--policy`), judged as a retirement judges them. */
+  policy?: PolicyFile;
 }
 
 export async function planKeys(
@@ -41,11 +49,13 @@ export async function planKeys(
   options: RetirementOptions,
   clients: AwsClients,
   now: () => number = Date.now,
-  { probes = PROBES, settings }: PlanDependents = {},
+  { probes = PROBES, settings, policy }: PlanDependents = {},
 ): Promise<PlanEntry[]> {
   const kms = createKmsActivities(clients);
   // One inventory for the run: keys of one account and Region share each service's listing.
   const inventory = new DependentsInventory({ clients, settings });
+  const keyPolicy = createKeyPolicyActivities(clients);
+  const beforeTouching = { ...createRollbackProofActivities(clients), ...createStackOwnerActivities({ clients }) };
   const choice: DependentsChoice = {
     mode: options.dependents ?? 'refuse',
     acceptedVolumes: options.acceptAttachedVolumes ?? [],
@@ -63,7 +73,11 @@ export async function planKeys(
         kms.listGrants({ keyArn }),
       ]);
       // No own workflow id: any kms-retire:workflow-id tag means a retirement is already under way.
-      const decision = decidePreflight({ key: facts, lastUsage, aliases, tags, grants }, options, now(), '');
+      const decision = decidePreflight({ key: facts, lastUsage, aliases, tags, grants }, options, now(), '', policy);
+      // Owned by a stack? The way back proven? As the workflow asks, for eligible keys only.
+      const more = decision.eligible
+        ? await checkBeforeTouching(beforeTouching, { keyArn, keyState: facts.keyState })
+        : { refusals: [] };
       const evidence: DependentsEvidence | undefined =
         probes.length > 0
           ? { checkedAt: new Date(now()).toISOString(), outcomes: await inventory.ask({ scope: key, keyArn, probes }) }
@@ -72,12 +86,21 @@ export async function planKeys(
       const verdict = evidence ? decideDependents(evidence, choice) : undefined;
       const refusal = verdict && dependentsRefusal(verdict);
       const goingOn = verdict && goingOnText(verdict, choice);
+      const refusals = [...decision.refusals, ...more.refusals, ...(refusal ? [refusal] : [])];
       out.push({
         keyArn,
         checked: true,
-        eligible: decision.eligible && !refusal,
-        refusals: [...decision.refusals, ...(refusal ? [refusal] : [])],
-        evidence: await withFamilyUsage(kms, decision.evidence, now),
+        eligible: refusals.length === 0,
+        refusals,
+        evidence: await withFamilyUsage(
+          kms,
+          {
+            ...decision.evidence,
+            ...withoutRefusals(more),
+            consumers: externalConsumers(await keyPolicy.getKeyPolicy({ keyArn }), grants, facts.account),
+          },
+          now,
+        ),
         ...(evidence ? { dependents: evidence } : {}),
         ...(goingOn && !refusal ? { warnings: [goingOn] } : {}),
       });
@@ -114,4 +137,9 @@ async function withFamilyUsage(
     ...evidence,
     family: withMemberUsage(family, { arn: evidence.keyArn, ...evidence.lastUsage }, reports, now()),
   };
+}
+
+/** The stack owner and rollback proof as evidence. */
+function withoutRefusals({ refusals: _refusals, ...evidence }: BeforeTouching | { refusals: Refusal[] }) {
+  return evidence;
 }

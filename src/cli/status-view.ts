@@ -5,6 +5,7 @@ import type { RetirementStatus } from '../workflows/retirement/messages';
 import { dependentsSection, dependentsSummary } from './dependents-view';
 import { familyTable } from './family-view';
 import { details, shortTime, table } from './output';
+import { consumerLine } from '../shared/consumers';
 
 /** Where a queued retirement waits: its account's disabling gate, and its place if the gate answered. */
 export function queuedText(workflowId: string, gate?: DisablingGateState): string {
@@ -52,6 +53,7 @@ export function renderStatus(
       ['approval', s.approval],
       ['last use', e?.lastUsage.summary],
       ['dependents', s.dependents ? dependentsSummary(s.dependents) : undefined],
+      ['other accounts', e?.consumers?.length ? e.consumers.map(consumerLine).join('\n') : undefined],
       ['disabled at', shortTime(s.disabledAt)],
       ['soak ends', shortTime(s.soakEndsAt)],
       ['trail covered to', shortTime(s.coveredUntil)],

@@ -154,6 +154,7 @@ export const RESOURCE_TYPES = [
   'logs:log-group',
   'sns:topic',
   'eks:cluster',
+  'cloudformation:stack',
 ] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 

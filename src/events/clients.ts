@@ -27,7 +27,7 @@ export interface EventsClientOptions {
   credentials?: Credentials;
 }
 
-async function whoAmI(options: EventsClientOptions): Promise<string> {
+export async function whoAmI(options: EventsClientOptions): Promise<string> {
   const endpoint = options.endpoint ?? stsEndpointFromEnv();
   const sts = new STSClient({
     region: process.env.AWS_REGION || 'us-east-1',

@@ -5,17 +5,23 @@
 import { ListAliasesCommand, ListKeysCommand, type ListAliasesCommandOutput } from '@aws-sdk/client-kms';
 import type { AwsClients } from '../aws/client-factory';
 import { createKmsActivities } from '../activities/retirement/kms';
+import { createRollbackProofActivities } from '../activities/retirement/rollback-proof';
+import { createStackOwnerActivities } from '../activities/retirement/stack-owner';
+import { checkBeforeTouching } from '../activities/retirement/before-touching';
 import { Pacer } from '../aws/pacer';
 import { parseKeyArn } from '../shared/arn';
 import { formatDuration } from '../shared/duration';
 import { decidePreflight, refusalText } from '../shared/preflight';
 import { DEFAULT_OPTIONS, type RetirementOptions } from '../shared/options';
 import { forEachLimited } from '../shared/limited';
+import type { PolicyFile } from '../shared/policy-rules';
 import { DEFAULT_PROBE_RATE, grantDependents } from '../activities/dependents';
 import { DependentsInventory } from '../activities/dependents/inventory';
 import type { InventorySettings } from '../activities/dependents/inventory-settings';
 import type { DependentsMode, ProbeName, ProbeOutcome } from '../shared/dependents';
 import { decideDependents, dependentsRefusal } from '../shared/dependents-rules';
+import { buildStackIndex } from './stack-index';
+import type { StackOwner } from '../shared/stack-owner';
 import type { ScanEntry, ScanReport, ScopeError } from './types';
 
 export interface ScanRequest {
@@ -33,6 +39,8 @@ export interface ScanRequest {
   scopeConcurrency?: number;
   /** Dependency probes to run (one reverse index per account and Region); none when absent. */
   probes?: readonly ProbeName[];
+  /** The policy file's rules (shared/policy-rules.ts): matching keys are not candidates. */
+  policy?: PolicyFile;
   /** Probe requests per second per service, account and Region (DEFAULT_PROBE_RATE). */
   probeRatePerSecond?: number;
   /** `--dependents-max-age`, `--dependents-retry-for` of the scan's inventory. */
@@ -62,6 +70,10 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
   const pacer = deps.pacer ?? new Pacer();
   const kms = deps.clients;
   const activities = createKmsActivities(deps.clients);
+  const beforeTouching = {
+    ...createRollbackProofActivities(deps.clients),
+    ...createStackOwnerActivities({ clients: deps.clients, pacer }),
+  };
   const entries: ScanEntry[] = [];
   const errors: ScopeError[] = [];
   const progress = { done: 0, total: 0 };
@@ -78,7 +90,7 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
   const listed = probes.filter((p) => p !== 'grants');
   const choice = { mode: request.dependents ?? 'refuse', acceptedVolumes: request.acceptAttachedVolumes ?? [] };
 
-  async function judge(keyArn: string, aliases: string[]): Promise<void> {
+  async function judge(keyArn: string, aliases: string[], stacks?: Map<string, StackOwner>): Promise<void> {
     const ref = parseKeyArn(keyArn);
     const base = { keyArn, account: ref.account, region: ref.region, keyId: ref.keyId, aliases };
     try {
@@ -94,7 +106,21 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
         await activities.listGrants({ keyArn }),
       ];
       // No retirement owns the key in a scan: a kms-retire:workflow-id tag means one already does.
-      const decision = decidePreflight({ key, lastUsage, aliases, tags, grants }, options, now(), '');
+      const preflight = decidePreflight({ key, lastUsage, aliases, tags, grants }, options, now(), '', request.policy);
+      // Owned by a stack? The way back proven? As a retirement asks, for candidates only.
+      const { refusals: more, ...found } = preflight.eligible
+        ? await checkBeforeTouching(
+            stacks
+              ? { ...beforeTouching, findStackOwner: () => Promise.resolve({ owner: stacks.get(ref.keyId) }) }
+              : beforeTouching,
+            { keyArn, keyState: key.keyState },
+          )
+        : { refusals: [] };
+      const decision = {
+        eligible: preflight.eligible && more.length === 0,
+        refusals: [...preflight.refusals, ...more],
+        evidence: { ...preflight.evidence, ...found },
+      };
       const reading = decision.evidence.lastUsage;
       const outcomes: ProbeOutcome[] = [
         ...(listed.length ? await inventory.ask({ scope: ref, keyArn, probes: listed }) : []),
@@ -173,8 +199,13 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
       } while (marker);
       progress.total += keyArns.length;
       deps.onProgress?.({ ...progress });
+      // One listing of the scope's stacks; where it cannot be read, each candidate asks on its own.
+      const stacks =
+        keyArns.length > 0
+          ? await buildStackIndex(deps.clients, { account, region }, pacer).catch(() => undefined)
+          : undefined;
       await forEachLimited(keyArns, request.concurrencyPerScope ?? 4, (arn) =>
-        judge(arn, aliases.get(parseKeyArn(arn).keyId) ?? []),
+        judge(arn, aliases.get(parseKeyArn(arn).keyId) ?? [], stacks),
       );
     } catch (err) {
       errors.push({ account, region, message: err instanceof Error ? err.message : String(err) });

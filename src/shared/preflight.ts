@@ -7,6 +7,10 @@ import { TAG_PROTECT, TAG_WORKFLOW_ID, tagValue, type KeyFacts } from './key-fac
 import { keyFamily, primaryWithReplicasReason, replicaNote, withMemberUsage, type KeyFamily } from './key-family';
 import { readLastUsage, type LastUsageReading } from './last-usage';
 import type { RetirementOptions } from './options';
+import type { RollbackCheck } from './rollback';
+import type { StackOwner } from './stack-owner';
+import type { Consumer } from './consumers';
+import { policyRefusals, type PolicyFile } from './policy-rules';
 
 export type RefusalCode =
   | 'AwsManaged'
@@ -21,11 +25,19 @@ export type RefusalCode =
   /** Not preflight's: a policy explicitly denied DisableKey or ScheduleKeyDeletion (workflows/explicit-deny-step). */
   | 'ExplicitDeny'
   /** Not preflight's own: resources or grants still name the key (shared/dependents-rules.ts). */
-  | 'HasDependents';
+  | 'HasDependents'
+  /** The caller may not call EnableKey or CancelKeyDeletion on the key (shared/rollback.ts). */
+  | 'CannotRollBack'
+  /** The key is a CloudFormation stack's resource: its stack must retire it. */
+  | 'ManagedByStack'
+  /** A policy file's owner rule says the key is managed by code (Terraform, Pulumi, CDK, …). */
+  | 'ManagedByCode';
 
 export interface Refusal {
   code: RefusalCode;
   reason: string;
+  /** The policy file's rule that decided (Protected, ManagedByCode), when one did. */
+  rule?: string;
 }
 
 export interface PreflightEvidence {
@@ -45,6 +57,12 @@ export interface PreflightEvidence {
   grantCount: number;
   grantees: string[];
   tags: Record<string, string>;
+  /** EnableKey and CancelKeyDeletion proven callable before the key is touched (shared/rollback.ts). */
+  rollback?: RollbackCheck[];
+  /** The CloudFormation stack that holds the key, when one does (shared/stack-owner.ts). */
+  stack?: StackOwner;
+  /** Principals of other accounts that the key policy or a grant names (shared/consumers.ts): a warning. */
+  consumers?: Consumer[];
   /** Overrides that this decision relied on. */
   overridesUsed: string[];
   notes: string[];
@@ -63,6 +81,8 @@ export function decidePreflight(
   options: RetirementOptions,
   now: number,
   ownWorkflowId: string,
+  /** The policy file's rules (shared/policy-rules.ts): the worker's and the starter's, merged. */
+  policy?: PolicyFile,
 ): PreflightDecision {
   const { key } = facts;
   const reading = readLastUsage(facts.lastUsage, key.creationDate, now);
@@ -123,6 +143,19 @@ export function decidePreflight(
 
   if (tagValue(facts.tags, TAG_PROTECT) !== undefined)
     refuse('Protected', `the key is tagged ${TAG_PROTECT}; remove the tag to allow its retirement.`);
+
+  if (policy) {
+    const subject = {
+      keyArn: key.arn,
+      keyId: key.keyId,
+      account: key.account,
+      region: key.region,
+      aliases: facts.aliases,
+      tags: Object.fromEntries(facts.tags.map((t) => [t.key, t.value])),
+      description: key.description,
+    };
+    refusals.push(...policyRefusals(policy, subject));
+  }
 
   const external = key.origin !== 'AWS_KMS' || key.customKeyStoreId !== undefined;
   if (external) {

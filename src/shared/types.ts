@@ -5,6 +5,7 @@
 import type { RetirementOptions } from './options';
 import type { DependentsRecord } from './dependents-record';
 import type { PreflightEvidence, Refusal } from './preflight';
+import type { PolicyFile } from './policy-rules';
 
 /** Queued: waiting for the account's disabling gate to grant a permit (the key is not touched yet). */
 export const PHASES = [
@@ -33,6 +34,11 @@ export interface RetireKeyInput {
   options: RetirementOptions;
   ticket?: TicketRef;
   requestedBy?: string;
+  /**
+   * The starter's policy file (`start --policy`): its rules apply beside the worker's, never
+   * instead of them (shared/policy-rules.ts, mergePolicies).
+   */
+  policy?: PolicyFile;
 }
 
 /** A CloudTrail event that concerns a key: someone tried to use it. */

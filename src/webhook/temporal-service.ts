@@ -9,10 +9,13 @@ import {
 import { decide, startRetirement } from '../workflows/retirement/client';
 import { DecisionRefusedError, ServiceUnavailableError } from './errors';
 import type { RetirementService } from './service';
+import type { PolicyFile } from '../shared/policy-rules';
 
 export interface TemporalServiceOptions {
   /** How long one call to Temporal may take before the sender is told 503 (default 10 s). */
   callTimeoutMs?: number;
+  /** The receiver's policy file (`webhook --policy`): carried in each retirement it starts, beside the worker's. */
+  policy?: PolicyFile;
 }
 
 // gRPC status codes: 4 DEADLINE_EXCEEDED, 8 RESOURCE_EXHAUSTED, 14 UNAVAILABLE.
@@ -26,7 +29,8 @@ export function createTemporalService(
   const timeout = options.callTimeoutMs ?? 10_000;
   const call = <T>(fn: () => Promise<T>): Promise<T> => translate(() => client.withDeadline(Date.now() + timeout, fn));
   return {
-    start: (request) => call(() => startRetirement(client, taskQueue, request)),
+    start: (request) =>
+      call(() => startRetirement(client, taskQueue, options.policy ? { ...request, policy: options.policy } : request)),
     decide: async (workflowId, decision, input, requestId) => {
       const status = await call(() => decide(client, workflowId, decision, input, requestId));
       return { phase: status.phase, outcome: status.outcome };

@@ -49,10 +49,14 @@ describe('kms-retire plan', () => {
     expect(plan[0]?.evidence?.aliases).toEqual(['alias/old-reports']);
     expect(plan[0]?.evidence?.lastUsage.case).toBe('used');
 
-    // Only reads: no Disable/Tag/Schedule call reached the emulator.
+    // Only reads and the rollback proof (EnableKey on the one eligible, Enabled key, and a
+    // CancelKeyDeletion that KMS answers KMSInvalidStateException): no Disable/Tag/Schedule call.
     const after = await emu.admin.calls();
-    for (const op of ['DisableKey', 'TagResource', 'ScheduleKeyDeletion', 'EnableKey'])
+    for (const op of ['DisableKey', 'TagResource', 'ScheduleKeyDeletion'])
       expect(JSON.stringify(after)).not.toContain(op);
+    expect(after.byOperation.EnableKey).toBe(1);
+    expect(after.byOperation.CancelKeyDeletion).toBe(1);
+    expect(plan[0]?.evidence?.rollback?.map((c) => c.outcome)).toEqual(['allowed', 'allowed']);
     expect(JSON.stringify(after)).not.toEqual(JSON.stringify(before));
   });
 

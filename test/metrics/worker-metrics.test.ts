@@ -111,7 +111,8 @@ describe('the worker metrics endpoint', () => {
     expect(sample(after, 'kms_retire_ticket_posts_failed_total', { system: 'callback' })).toBe(0);
     // The pacer's view of KMS: calls by operation, no throttling, every bucket at its pace.
     expect(sample(after, 'kms_retire_kms_calls_total', { operation: 'DisableKey' })).toBe(1);
-    expect(sample(after, 'kms_retire_kms_calls_total', { operation: 'EnableKey' })).toBe(1);
+    // EnableKey twice: preflight's rollback proof, then the re-enabling.
+    expect(sample(after, 'kms_retire_kms_calls_total', { operation: 'EnableKey' })).toBe(2);
     expect(sample(after, 'kms_retire_kms_throttles_total', { operation: 'DisableKey' })).toBeUndefined();
     expect(sample(after, 'kms_retire_kms_pace_scale')).toBe(1);
     // No key id appears as a label anywhere.

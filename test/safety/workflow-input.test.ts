@@ -69,6 +69,18 @@ describe('retireKey refuses bad input given to it directly', () => {
     },
     { name: 'a negative soak', input: { keyArn: key(5), options: { ...DEFAULT_OPTIONS, soakMs: -1 } } },
     {
+      name: 'a policy that is not protect/owners lists',
+      input: { keyArn: key(50), options: DEFAULT_OPTIONS, policy: { protect: 'everything' } },
+    },
+    {
+      name: 'a policy rule without a message',
+      input: {
+        keyArn: key(51),
+        options: DEFAULT_OPTIONS,
+        policy: { protect: [{ name: 'x', keys: ['*'] }], owners: [] },
+      },
+    },
+    {
       name: 'a NaN soak (null in JSON)',
       input: { keyArn: key(6), options: { ...DEFAULT_OPTIONS, soakMs: Number.NaN } },
     },

@@ -32,6 +32,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   eks: 'eks',
   'config-service': 'config',
   eventbridge: 'events',
+  cloudformation: 'cloudformation',
 };
 
 // Operations whose IAM action has another name (Service Authorization Reference, Amazon S3:

@@ -93,6 +93,22 @@ describe('webhook → Temporal (dev server, fixture workflow)', () => {
     await handle.terminate('test done');
   });
 
+  it("carries the receiver's policy file (webhook --policy) in the retirement's input", async () => {
+    const policy = {
+      protect: [{ name: 'payments', aliases: ['alias/payments-*'], message: 'owned by the payments team' }],
+      owners: [],
+    };
+    const { app: receiver } = testApp({ service: createTemporalService(conns.client, taskQueue, { policy }) });
+    const keyArn = randomKeyArn();
+    const res = await send(receiver, genericDelivery({ action: 'retire', keyArn }));
+    expect(res.status).toBe(202);
+    const handle = conns.client.workflow.getHandle(res.json.workflowId as string);
+    const started = (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
+    const payload = started?.input?.payloads?.[0]?.data;
+    expect(JSON.parse(Buffer.from(payload as Uint8Array).toString('utf8'))).toMatchObject({ keyArn, policy });
+    await handle.terminate('test done');
+  });
+
   it('starts exactly one workflow for many concurrent duplicate deliveries from all three sources', async () => {
     const { app: receiver } = app();
     const keyArn = randomKeyArn();

@@ -54,6 +54,29 @@ describe('replaying histories of earlier versions', () => {
     ).resolves.toBeUndefined();
   });
 
+  it("a retirement refused CannotRollBack (patches policy-file, stack-owner, key-consumers, rollback-proof) replays on today's code", async () => {
+    const history = temporal.api.history.v1.History.decode(
+      fs.readFileSync(path.join(dir, 'retire-key-cannot-roll-back.bin')),
+    );
+    const scheduled = (history.events ?? []).flatMap(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+    );
+    expect(scheduled).toEqual(
+      expect.arrayContaining([
+        'workerPolicy',
+        'getKeyPolicy',
+        'findStackOwner',
+        'proveEnableKey',
+        'proveCancelKeyDeletion',
+      ]),
+    );
+    expect(scheduled).not.toContain('disableKey');
+    expect(scheduled).not.toContain('tagResource');
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'replay-cannot-roll-back'),
+    ).resolves.toBeUndefined();
+  });
+
   it("a watcher run from before batching replays on today's code", async () => {
     const history = temporal.api.history.v1.History.decode(
       fs.readFileSync(path.join(dir, 'watcher-before-batching.bin')),

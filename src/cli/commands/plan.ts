@@ -10,11 +10,16 @@ import { familyLines } from '../family-view';
 import { accountAndRegion, keyIdOf, table, write, writeJson } from '../output';
 import { planKeys, type PlanEntry } from '../plan-run';
 import { dependentsLines } from '../dependents-view';
+import { rollbackLine } from '../../shared/rollback';
+import { consumerLine } from '../../shared/consumers';
 import { parseProbes, PROBES_HELP } from '../probes-flag';
 import { dependentsInventoryOptions, inventorySettings, type DependentsInventoryFlags } from '../dependents-flags';
 import type { DependentsMode } from '../../shared/dependents';
+import { policyOption } from '../policy-flag';
+import type { PolicyFile } from '../../shared/policy-rules';
 
 interface PlanFlags extends KmsPaceFlags, DependentsInventoryFlags {
+  policy?: PolicyFile;
   probes: string;
   dependents?: string;
   acceptAttachedVolume?: string[];
@@ -51,6 +56,7 @@ export function registerPlanCommand(program: Command): void {
       'an attached EBS volume accepted by name, as `start --accept-attached-volume` (repeatable)',
       (id: string, ids: string[] = []) => [...ids, id],
     )
+    .addOption(policyOption('judged here as a retirement judges them'))
     .option('--json', 'machine-readable output');
   dependentsInventoryOptions(command);
   kmsPaceOptions(command).action(async (args: string[], flags: PlanFlags) => {
@@ -72,6 +78,7 @@ export function registerPlanCommand(program: Command): void {
       const plan = await planKeys(keys, options, clients, Date.now, {
         probes,
         settings: inventorySettings(flags),
+        policy: flags.policy,
       });
       if (flags.json) writeJson({ keys: plan });
       else write(renderPlan(plan));
@@ -97,6 +104,8 @@ export function renderPlan(plan: readonly PlanEntry[]): string {
           `${e.keyState}, ${e.keyManager} managed, ${e.origin}`,
           e.lastUsage.summary,
           `aliases: ${e.aliases.join(', ') || 'none'}; grants: ${e.grantCount}`,
+          ...(e.rollback ? [`way back: ${e.rollback.map(rollbackLine).join('; ')}`] : []),
+          ...(e.consumers?.length ? [`other accounts (a warning): ${e.consumers.map(consumerLine).join('; ')}`] : []),
           ...(e.family ? ['multi-Region family:', ...familyLines(e.family, e.keyArn)] : []),
           ...dependentsLines(p.dependents),
         ]

@@ -15,8 +15,11 @@ import { parseProbes, PROBES_HELP } from '../probes-flag';
 import { rate, wholeNumber } from '../settings';
 import { dependentsInventoryOptions, inventorySettings, type DependentsInventoryFlags } from '../dependents-flags';
 import type { DependentsMode } from '../../shared/dependents';
+import { policyOption } from '../policy-flag';
+import type { PolicyFile } from '../../shared/policy-rules';
 
 interface ScanFlags extends KmsPaceFlags, DependentsInventoryFlags {
+  policy?: PolicyFile;
   dependents?: string;
   acceptAttachedVolume?: string[];
   accounts: string;
@@ -118,6 +121,7 @@ export function registerScanCommand(program: Command): void {
       'an attached EBS volume accepted by name, as `start --accept-attached-volume` (repeatable)',
       (id: string, ids: string[] = []) => [...ids, id],
     )
+    .addOption(policyOption('matching keys are not candidates'))
     .option('--out <file>', 'write the report to FILE (format from --json/--csv or the extension) and print a summary');
   dependentsInventoryOptions(command);
   kmsPaceOptions(command).action(async (flags: ScanFlags) => {
@@ -140,6 +144,7 @@ export function registerScanCommand(program: Command): void {
           inventory: inventorySettings(flags),
           dependents: parsed.dependents,
           acceptAttachedVolumes: parsed.acceptAttachedVolumes,
+          policy: flags.policy,
         },
         { clients, onProgress: (p) => bar.update(p) },
       );

@@ -17,6 +17,8 @@ import { withTemporal } from '../temporal';
 import { readKeyFile } from '../key-file';
 import { followRetirements } from '../live-progress';
 import { waitForDecision } from '../../workflows/retirement/client';
+import { policyOption } from '../policy-flag';
+import type { PolicyFile } from '../../shared/policy-rules';
 
 interface StartFlags {
   soak?: string;
@@ -35,6 +37,7 @@ interface StartFlags {
   json?: boolean;
   from?: string;
   concurrency: number;
+  policy?: PolicyFile;
 }
 
 interface StartOutput {
@@ -102,6 +105,8 @@ export function registerStartCommand(program: Command): void {
       'accept losing an attached EBS volume under the key, by name (repeatable): attached volumes are refused even with --dependents warn',
       (id: string, ids: string[] = []) => [...ids, id],
     )
+    // Campaigns build on start's options: they inherit --policy with them.
+    .addOption(policyOption("applied beside the worker's own rules (the worker's always apply)"))
     .option('--wait', 'return once each retirement has decided: deletion scheduled, or an outcome')
     .option('--json', 'machine-readable output')
     .option(
@@ -136,7 +141,7 @@ export function registerStartCommand(program: Command): void {
             client,
             settings.taskQueue,
             resolved.keys,
-            { options, ticket, requestedBy },
+            { options, ticket, requestedBy, ...(flags.policy ? { policy: flags.policy } : {}) },
             { concurrency, onProgress: bar.onProgress },
           );
         } finally {

@@ -15,6 +15,8 @@ import {
 import type { WebhookSource } from '../../webhook/secrets';
 import { usageError } from '../errors';
 import { oneOf, wholeNumber } from '../settings';
+import { policyOption } from '../policy-flag';
+import type { PolicyFile } from '../../shared/policy-rules';
 
 /** The receiver's settings, parsed and checked by commander (flags and KMS_RETIRE_WEBHOOK_* variables). */
 export interface WebhookCommandOptions {
@@ -26,6 +28,8 @@ export interface WebhookCommandOptions {
   jiraSecretFile?: string;
   servicenowSecretFile?: string;
   logLevel: string;
+  /** The policy file's rules, carried in each retirement the receiver starts (the worker's apply too). */
+  policy?: PolicyFile;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -64,6 +68,7 @@ export function registerWebhookCommand(program: Command): void {
       '--servicenow-secret-file <file>',
       `file holding the ServiceNow secret (instead of ${SECRET_ENV.servicenow})`,
     )
+    .addOption(policyOption("carried in each retirement the receiver starts, beside the worker's own rules"))
     .addOption(
       new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').default('info').argParser(oneOf(LOG_LEVELS)),
     )
@@ -94,7 +99,7 @@ export async function runWebhook(
   const logger = createLogger({ level: opts.logLevel });
   const temporal = await connectClient(temporalSettings({}, env));
   try {
-    const service = createTemporalService(temporal.client, temporal.settings.taskQueue);
+    const service = createTemporalService(temporal.client, temporal.settings.taskQueue, { policy: opts.policy });
     const app = createWebhookApp({ service, secrets, mapping, logger, limits: { maxBodyBytes: opts.maxBodyBytes } });
     const server = await startWebhookServer(app, { port: opts.port, host: opts.host });
     logger.info(

@@ -9,6 +9,8 @@ import { formatDuration } from '../../shared/duration';
 import { kmsPace, kmsPaceOptions, type KmsPaceFlags } from '../kms-pace-options';
 import { checked, duration, onOff, rate, wholeNumber } from '../settings';
 import { checkQueueUrls, WATCH_INTERVAL_WITH_PUSH_MS } from '../../events/names';
+import { policyOption } from '../policy-flag';
+import type { PolicyFile } from '../../shared/policy-rules';
 
 interface WorkerFlags extends KmsPaceFlags, DependentsInventoryFlags {
   watchInterval?: number;
@@ -30,6 +32,7 @@ interface WorkerFlags extends KmsPaceFlags, DependentsInventoryFlags {
   servicenowPassword?: string;
   events?: boolean;
   eventsQueue?: string[];
+  policy?: PolicyFile;
 }
 
 /** Each setting a flag or a KMS_RETIRE_* variable (the flag wins), checked before anything connects. */
@@ -172,7 +175,8 @@ export function registerWorkerCommand(program: Command): void {
       )
         .env('KMS_RETIRE_EVENTS_QUEUE')
         .argParser(checked(checkQueueUrls)),
-    );
+    )
+    .addOption(policyOption('they apply to every retirement this worker runs, webhook starts included'));
   dependentsInventoryOptions(command);
   kmsPaceOptions(command).action(async (flags: WorkerFlags, command: Command) => {
     let events = flags.events;
@@ -216,6 +220,7 @@ export function registerWorkerCommand(program: Command): void {
       probeRatePerSecond: flags.probeRps,
       dependents: defined({ maxAgeMs: flags.dependentsMaxAge, retryForMs: flags.dependentsRetryFor }),
       events: events ? { queueUrls: flags.eventsQueue } : undefined,
+      policy: flags.policy,
       ticketCallback:
         flags.callbackUrl !== undefined && flags.callbackSecret !== undefined
           ? { url: flags.callbackUrl, secret: flags.callbackSecret }

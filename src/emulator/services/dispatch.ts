@@ -11,10 +11,11 @@ import { rds } from './rds/service';
 import { s3 } from './s3/service';
 import { secretsmanager } from './secretsmanager';
 import { sns } from './sns';
+import { cloudformation } from './cloudformation/service';
 
 /** The emulated services by SigV4 signing name (the credential scope's service). */
 const SERVICES: Record<string, ServiceModule> = Object.fromEntries(
-  [dynamodb, ec2, rds, s3, secretsmanager, lambda, logs, sns, eks].map((s) => [s.name, s]),
+  [dynamodb, ec2, rds, s3, secretsmanager, lambda, logs, sns, eks, cloudformation].map((s) => [s.name, s]),
 );
 
 // JSON protocols name their service in X-Amz-Target too: the fallback when a request is unsigned.

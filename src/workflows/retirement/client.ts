@@ -21,6 +21,7 @@ import { resolveOptions } from '../../shared/options';
 import { KmsAccount, KmsKeyArn, KmsRegion, RetirementPhaseAttr, TicketId } from '../../shared/search-attributes';
 import type { RetireKeyInput, RetirementResult, TicketRef } from '../../shared/types';
 import type { RetirementOptionsInput } from '../../shared/options';
+import type { PolicyFile } from '../../shared/policy-rules';
 
 export interface StartRequest {
   /** The key: an ARN as received (checked here, the input boundary), or one the caller has parsed. */
@@ -28,6 +29,8 @@ export interface StartRequest {
   options?: RetirementOptionsInput;
   ticket?: TicketRef;
   requestedBy?: string;
+  /** The starter's policy file: its rules apply beside the worker's. */
+  policy?: PolicyFile;
 }
 
 export interface StartResult {
@@ -58,6 +61,7 @@ export function buildInput(request: StartRequest): { key: KeyRef; input: RetireK
       options: resolveOptions(request.options),
       ticket: request.ticket,
       requestedBy: request.requestedBy,
+      ...(request.policy ? { policy: request.policy } : {}),
     },
   };
 }

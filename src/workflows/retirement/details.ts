@@ -4,6 +4,7 @@
  */
 import type { RetirementStatus } from './messages';
 import { dependentsDetails } from './dependents-details';
+import { consumerLine } from '../../shared/consumers';
 
 const MAX_EVENTS = 10;
 
@@ -34,6 +35,13 @@ export function renderDetails(s: RetirementStatus): string {
       `- aliases: ${e.aliases.length ? e.aliases.join(', ') : 'none'}; grants: ${e.grantCount}`,
       ...e.notes.map((n) => `- ${n}`),
     );
+    if (e.consumers?.length)
+      lines.push(
+        '',
+        `**Consumers outside the account (${e.consumers.length}, a warning)**`,
+        '',
+        ...e.consumers.map((c) => `- ${consumerLine(c)}`),
+      );
   }
   if (s.dependents) lines.push(...dependentsDetails(s.dependents));
   if (s.usageEvents.length) {

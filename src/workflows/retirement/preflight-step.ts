@@ -8,6 +8,10 @@ import { acquireDisablingSlot, releaseDisablingSlot } from '../gate/disabling-sl
 import { explicitDenyOf, refusedByPolicy } from './explicit-deny-step';
 import { recordFamilyUsage } from './family-step';
 import { checkDependents, soakEndFor } from './dependents-step';
+import { proveRollback } from './rollback-step';
+import { retirementPolicy } from './policy-step';
+import { checkStackOwner } from './stack-owner-step';
+import { recordConsumers } from './consumers-step';
 import { cancelled } from './key-ops';
 import type { RetirementState } from './retirement-state';
 
@@ -21,14 +25,17 @@ export async function preflight(s: RetirementState): Promise<RetirementResult | 
     call(acts.listResourceTags, `ListResourceTags ${id}`, { keyArn }),
     call(acts.listGrants, `ListGrants ${id}`, { keyArn }),
   ]);
+  const policy = await retirementPolicy(s);
   const decision = decidePreflight(
     { key, lastUsage, aliases, tags, grants },
     s.input.options,
     Date.now(),
     s.workflowId,
+    policy,
   );
   s.evidence = decision.evidence;
   await recordFamilyUsage(s);
+  await recordConsumers(s, grants);
   if (!decision.eligible) {
     s.refusals = decision.refusals;
     return s.finish('Refused', refusalText(decision.refusals));
@@ -36,8 +43,12 @@ export async function preflight(s: RetirementState): Promise<RetirementResult | 
   s.note(
     `eligible: ${decision.evidence.lastUsage.summary}${decision.evidence.overridesUsed.length ? ` (overrides: ${decision.evidence.overridesUsed.join(', ')})` : ''}`,
   );
+  const ownedByStack = await checkStackOwner(s);
+  if (ownedByStack) return ownedByStack;
   const dependents = await checkDependents(s);
   if (dependents) return dependents;
+  const cannotRollBack = await proveRollback(s, key.keyState);
+  if (cannotRollBack) return cannotRollBack;
   if (s.cancelRequested)
     return s.finish('Cancelled', `cancelled before the key was touched: ${s.decision?.reason ?? ''}`);
 

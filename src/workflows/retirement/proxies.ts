@@ -1,11 +1,22 @@
 /** The activities a retirement calls (types only): KMS, and registering with the CloudTrail watcher. */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { KmsActivities } from '../../activities/retirement/kms';
+import type { RollbackProofActivities } from '../../activities/retirement/rollback-proof';
+import type { PolicyActivities } from '../../activities/retirement/policy';
+import type { StackOwnerActivities } from '../../activities/retirement/stack-owner';
+import type { KeyPolicyActivities } from '../../activities/retirement/key-policy';
 import type { WatcherRegistryActivities } from '../../activities/watcher/watcher-registry';
 import type { DependentsActivities } from '../../activities/dependents/activities';
 import { ACTIVITY_OPTIONS, RECHECK_OPTIONS } from '../activity-calls';
 
-export const acts = proxyActivities<KmsActivities & WatcherRegistryActivities>(ACTIVITY_OPTIONS);
+export const acts = proxyActivities<
+  KmsActivities &
+    RollbackProofActivities &
+    PolicyActivities &
+    StackOwnerActivities &
+    KeyPolicyActivities &
+    WatcherRegistryActivities
+>(ACTIVITY_OPTIONS);
 /** The KMS activities as local activities: read-only re-checks only (see RECHECK_OPTIONS). */
 export const localActs = proxyLocalActivities<KmsActivities>(RECHECK_OPTIONS);
 /**

@@ -29,6 +29,7 @@ import { takePushedUse, validatePushedUse } from './pushed-use';
 import { disablingSlotGrantedSignal } from '../gate/messages';
 import { trailReportSignal } from '../watcher/messages';
 import { checkResolvedOptions, OptionsError } from '../../shared/options';
+import { policyShapeProblem } from '../../shared/policy-rules';
 import type { RetireKeyInput, RetirementResult } from '../../shared/types';
 import { guardPendingWindow, schedule } from './deletion-step';
 import { disable, preflight } from './preflight-step';
@@ -46,6 +47,8 @@ function validate(input: RetireKeyInput): KeyRef {
     if (typeof input.options !== 'object' || input.options === null)
       throw new OptionsError('the input needs options (resolved with resolveOptions).');
     checkResolvedOptions(input.options);
+    const policyProblem = policyShapeProblem(input.policy);
+    if (policyProblem) throw new OptionsError(policyProblem);
     return key;
   } catch (err) {
     if (err instanceof KeyRefError || err instanceof OptionsError)

@@ -10,6 +10,7 @@ import type { KmsPaceSettings } from '../../../src/aws/kms-quotas';
 import type { TicketCallback } from '../../../src/activities/retirement/ticket-updates';
 import type { JiraSettings } from '../../../src/activities/retirement/jira-comments';
 import type { ServiceNowSettings } from '../../../src/activities/retirement/servicenow-notes';
+import type { PolicyFile } from '../../../src/shared/policy-rules';
 import { startTestEmulator, TEST_REGION, type TestEmulator } from '../../helpers/emulator';
 import { devServerConnections, uniqueTaskQueue } from '../../helpers/temporal';
 import { workflowBundle } from '../../workflows/bundle-cache';
@@ -40,6 +41,8 @@ export interface WorkerFixtureOptions {
   servicenow?: ServiceNowSettings;
   /** The dependents inventory's settings (`--dependents-max-age`, `--dependents-retry-for`). */
   dependents?: CreateWorkerOptions['dependents'];
+  /** The worker's policy file (`worker --policy`). */
+  policy?: PolicyFile;
 }
 
 export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Promise<WorkerFixture> {
@@ -65,6 +68,7 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
     jira: options.jira,
     servicenow: options.servicenow,
     dependents: options.dependents,
+    policy: options.policy,
   });
   const running = worker.run();
   return {

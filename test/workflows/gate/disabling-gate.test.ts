@@ -80,8 +80,10 @@ describe('bulk start through the per-account disabling gate', () => {
   it('12 keys of one account at once with a limit of 2: never more than 2 disabling, the rest Queued, all disabled in the end', async () => {
     const acct = account();
     const keys = await seed(acct, 12);
-    // A slow DisableKey keeps each permit held long enough to be seen.
-    await f.emu.admin.setFaults({ DisableKey: { latencyMs: 500 } });
+    // A slow DisableKey keeps each permit held long enough to be seen, and long enough for the next
+    // holder to get through its workflow task and TagResource while the worker still runs the
+    // others' preflights (probes, owner and rollback checks).
+    await f.emu.admin.setFaults({ DisableKey: { latencyMs: 1500 } });
     const ids = await start(keys);
     let maxHolders = 0;
     let maxQueuedInGate = 0;

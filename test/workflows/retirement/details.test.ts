@@ -114,3 +114,30 @@ describe('renderDetails: the dependents', () => {
     );
   });
 });
+
+describe('renderDetails: consumers outside the account', () => {
+  it('lists each principal of another account with how it may use the key, as a warning', () => {
+    const md = renderDetails({
+      ...status,
+      evidence: {
+        ...status.evidence!,
+        consumers: [
+          {
+            account: '444455556666',
+            principal: 'arn:aws:iam::444455556666:role/reports',
+            via: 'key policy',
+            source: 'partner',
+          },
+          { account: '777788889999', principal: 'arn:aws:iam::777788889999:role/app', via: 'grant', source: 'g1' },
+        ],
+      },
+    });
+    const lines = md.split('\n');
+    const at = lines.indexOf('**Consumers outside the account (2, a warning)**');
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at + 2, at + 4)).toEqual([
+      '- 444455556666: arn:aws:iam::444455556666:role/reports (key policy partner)',
+      '- 777788889999: arn:aws:iam::777788889999:role/app (grant g1)',
+    ]);
+  });
+});
