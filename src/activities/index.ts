@@ -7,6 +7,7 @@ import type { AwsClients } from '../aws/client-factory';
 import type { Pacer } from '../aws/pacer';
 import type { Metrics } from '../metrics/metrics';
 import { createDependentsActivities } from './dependents';
+import { createCampaignActivities } from './campaign/campaign-starts';
 import { createDisablingGateActivities, type DisablingGateDeps } from './gate/disabling-gate';
 import { createKmsActivities } from './retirement/kms';
 import { createTicketUpdateActivities, type TicketUpdateDeps } from './retirement/ticket-updates';
@@ -42,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTicketUpdateActivities(deps),
     ...createJiraActivities(deps),
     ...createServiceNowActivities(deps),
+    ...createCampaignActivities(deps),
   };
 }
 

@@ -11,6 +11,7 @@ import { registerStatusCommand } from './commands/status';
 import { registerWorkerCommand } from './commands/worker';
 import { registerScanCommand } from './commands/scan';
 import { registerEventsCommand } from './commands/events';
+import { registerCampaignCommand } from './commands/campaign';
 import { EXIT_USAGE } from './errors';
 import { toCliError } from './error-translation';
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerEmulatorCommand(program);
   registerWebhookCommand(program);
   registerEventsCommand(program);
+  registerCampaignCommand(program);
   return program;
 }
 

@@ -33,6 +33,8 @@ export interface RetireKeyInput {
   options: RetirementOptions;
   ticket?: TicketRef;
   requestedBy?: string;
+  /** The campaign that started this retirement (`campaign/<name>`); it reports its milestones there. */
+  campaign?: string;
 }
 
 /** A CloudTrail event that concerns a key: someone tried to use it. */

@@ -51,7 +51,16 @@ describe('the suite dev server', () => {
 
       const description = await handle.describe();
       expect(description.typedSearchAttributes.getAll().map((p) => p.key.name)).toEqual(
-        expect.arrayContaining(['KmsKeyArn', 'KmsAccount', 'KmsRegion', 'RetirementPhase', 'TicketId', 'SoakEndsAt']),
+        expect.arrayContaining([
+          'KmsKeyArn',
+          'KmsAccount',
+          'KmsRegion',
+          'RetirementPhase',
+          'TicketId',
+          'SoakEndsAt',
+          'KmsCampaign',
+          'CampaignState',
+        ]),
       );
       await handle.terminate('harness test done');
     });
