@@ -46,7 +46,8 @@ export const MAX_EVENTS_PER_RUN = 1_500;
 const acts = proxyActivities<CampaignActivities>({
   ...ACTIVITY_OPTIONS,
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
+  // A worker killed mid-batch is noticed soon; the retry starts nothing twice (campaign-starts.ts).
+  heartbeatTimeout: '15 seconds',
   scheduleToCloseTimeout: '1 day',
 });
 
