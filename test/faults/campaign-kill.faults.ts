@@ -35,7 +35,7 @@ describe('a campaign across worker SIGKILLs', () => {
 
   it(`${KEYS} keys in waves 4,8,rest, the worker killed mid-wave (seed ${SEED}): nothing lost, nothing twice`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kms-retire-campaign-kill-'));
-    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    cleanups.push(() => fs.promises.rm(dir, { recursive: true, force: true }));
     const dev = new CrashableDevServer(await freePort(), path.join(dir, 'temporal.db'));
     await dev.start();
     cleanups.push(() => dev.stop());

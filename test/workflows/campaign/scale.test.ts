@@ -59,9 +59,7 @@ describe('a 10,000-key campaign', () => {
         );
         return input.keyArns.map((keyArn) => ({ keyArn, started: true }));
       },
-      async putBackCampaignRetirements() {
-        return [];
-      },
+      putBackCampaignRetirements: () => Promise.resolve([]),
     };
     const worker = await Worker.create({
       connection: nativeConnection,
