@@ -70,7 +70,7 @@ describe('a campaign across worker SIGKILLs', () => {
       rng: new Prng(SEED),
       killAfterMs: [1500, 6000],
       restartAfterMs: [200, 1000],
-      maxKills: 4,
+      maxKills: 3,
     });
     supervisor.start();
     cleanups.push(() => supervisor.stop());
@@ -108,7 +108,15 @@ describe('a campaign across worker SIGKILLs', () => {
       if (status?.state === 'Done') break;
       await new Promise((r) => setTimeout(r, 1000));
     }
-    if (status?.state !== 'Done') console.log(supervisor.log.slice(-60).join('\n'));
+    if (status?.state !== 'Done') {
+      console.log(JSON.stringify(status, null, 1));
+      console.log(
+        supervisor.log
+          .filter((l) => !/modules|built|webpack|asset|sdkComponent|taskQueue|size:|^\S+ \}$/.test(l))
+          .slice(-80)
+          .join('\n'),
+      );
+    }
     expect(status?.state).toBe('Done');
     expect(supervisor.stats.kills).toBeGreaterThanOrEqual(2);
     expect(status?.waves.map((w) => [w.size, w.started, w.decided, w.skipped])).toEqual([
