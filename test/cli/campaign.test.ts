@@ -4,6 +4,8 @@
  * CSV; bad input exits 2 naming the flag before anything is contacted.
  */
 import fs from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +14,8 @@ import { cliEnv } from './helpers/env';
 import { freshAccount, startWorkerFixture, type WorkerFixture } from './helpers/worker';
 import type { CampaignStatus } from '../../src/workflows/campaign/messages';
 import { campaignWorkflowId } from '../../src/shared/ids';
+import { createPrometheusMetrics } from '../../src/metrics/metrics';
+import { readVisibility } from '../../src/metrics/visibility';
 
 const IDLE = {
   creationDate: '-400d',
@@ -24,12 +28,30 @@ describe('kms-retire campaign', () => {
   const name = `cli-${account}`;
   let f: WorkerFixture;
   let dir: string;
+  let receiver: Server;
+  /** Every ticket update posted (signatures are checked by the ticket-updates tests). */
+  const posts: { milestone: string; campaign?: string; ticket: { id: string } }[] = [];
   beforeAll(async () => {
-    f = await startWorkerFixture();
+    receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        posts.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as (typeof posts)[number]);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    f = await startWorkerFixture({
+      ticketCallback: {
+        url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/t`,
+        secret: Buffer.from('test'),
+      },
+    });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kms-retire-campaign-'));
   });
   afterAll(async () => {
     await f.stop([account], [campaignWorkflowId(name)]);
+    await new Promise((r) => receiver?.close(r));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -69,6 +91,8 @@ describe('kms-retire campaign', () => {
         '0s',
         '--pending-window-days',
         '7',
+        '--ticket',
+        'CHG-9',
         '--json',
       ],
       env,
@@ -121,11 +145,35 @@ describe('kms-retire campaign', () => {
     ).toEqual(keys.map((k) => k.Arn).sort());
     expect(rows.slice(1).every((r) => r.includes(',PendingDeletion,'))).toBe(true);
 
+    // The ticket heard of the campaign's milestones, in order (and of each key's, from its retirement).
+    const campaignPosts = () => posts.filter((p) => p.campaign === name).map((p) => p.milestone);
+    for (let i = 0; i < 40 && !campaignPosts().includes('campaign-done'); i++)
+      await new Promise((r) => setTimeout(r, 250));
+    expect(campaignPosts()).toEqual([
+      'campaign-started',
+      'campaign-wave-1-done',
+      'campaign-paused-1',
+      'campaign-wave-2-done',
+      'campaign-done',
+    ]);
+    expect(posts.filter((p) => p.campaign === undefined && p.ticket.id === 'CHG-9').length).toBeGreaterThan(0);
+
     // The retirements name their campaign (search attribute), so visibility lists them.
     const members = f.client.workflow.list({ query: `KmsCampaign = "${name}" AND WorkflowType = "retireKey"` });
     const ids: string[] = [];
     for await (const w of members) ids.push(w.workflowId);
     expect(ids).toHaveLength(3);
+
+    // Prometheus: campaigns per state, from visibility (eventually consistent on the dev server).
+    const metrics = createPrometheusMetrics();
+    let text = '';
+    for (let i = 0; i < 20 && !/kms_retire_campaigns\{state="Done"\} [1-9]/.test(text); i++) {
+      await readVisibility(f.client, metrics);
+      text = await metrics.registry.metrics();
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(text).toMatch(/kms_retire_campaigns\{state="Done"\} [1-9]/);
+    expect(text).toMatch(/kms_retire_campaigns\{state="Paused"\} \d+/);
   });
 
   it.each([

@@ -11,8 +11,8 @@ import {
   type CampaignBudget,
   type CampaignState,
 } from '../../shared/campaign';
-import type { RetirementOutcome } from '../../shared/types';
-import type { CampaignKey, CampaignSettings, CampaignStatus, RetirementReport, Savings, WaveStatus } from './messages';
+import type { CampaignKey, CampaignSettings, CampaignStatus, RetirementReport, WaveStatus } from './messages';
+import { savings } from './savings';
 
 /** Keys still needed, and keys that went wrong: the two halves of the error budget. */
 const NEEDED: ReadonlySet<string> = new Set(['Reenabled', 'RolledBack']);
@@ -34,6 +34,10 @@ export interface CampaignCarry {
   approvedThrough: number;
   stoppedAtWave?: number;
   putBack?: boolean;
+  /** Ticket milestones already posted, pauses so far and whether the campaign is paused now (campaign-tickets.ts). */
+  posted?: string[];
+  pauses?: number;
+  pausedNow?: boolean;
 }
 
 export class CampaignBook {
@@ -302,43 +306,4 @@ export class CampaignBook {
 /** Deletion scheduled, or an outcome. */
 export function decided(k: Pick<CampaignKey, 'outcome' | 'phase'>): boolean {
   return k.outcome !== undefined || k.phase === 'PendingDeletion';
-}
-
-const GAVE_BACK: ReadonlySet<RetirementOutcome> = new Set(['RolledBack', 'Cancelled']);
-
-/** The savings ledger: keys no longer charged (pending deletion or deleted), in total and per account. */
-export function savings(keys: readonly CampaignKey[]): Savings {
-  const accounts = new Map<string, Savings['byAccount'][number]>();
-  let keysDeleted = 0;
-  let keysPendingDeletion = 0;
-  let usdPerMonth = 0;
-  let givenBackUsdPerMonth = 0;
-  for (const k of keys) {
-    const usd = k.usdPerMonth ?? 0;
-    const deleted = k.outcome === 'Deleted';
-    const pending = k.outcome === undefined && k.phase === 'PendingDeletion';
-    // A deletion that was scheduled and then cancelled (rolled back, or put back by cancel) is charged again.
-    if (k.outcome && GAVE_BACK.has(k.outcome) && k.deletionDate) givenBackUsdPerMonth += usd;
-    if (!deleted && !pending) continue;
-    const account = k.keyArn.split(':')[4] ?? '';
-    const a = accounts.get(account) ?? { account, keysDeleted: 0, keysPendingDeletion: 0, usdPerMonth: 0 };
-    accounts.set(account, a);
-    if (deleted) {
-      keysDeleted += 1;
-      a.keysDeleted += 1;
-    } else {
-      keysPendingDeletion += 1;
-      a.keysPendingDeletion += 1;
-    }
-    usdPerMonth += usd;
-    a.usdPerMonth += usd;
-  }
-  return {
-    keysDeleted,
-    keysPendingDeletion,
-    usdPerMonth,
-    usdPerYear: usdPerMonth * 12,
-    givenBackUsdPerMonth,
-    byAccount: [...accounts.values()].sort((x, y) => x.account.localeCompare(y.account)),
-  };
 }

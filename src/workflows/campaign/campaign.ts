@@ -24,6 +24,7 @@ import { ACTIVITY_OPTIONS, call } from '../activity-calls';
 import { packCarry, unpackCarry } from '../packed-carry';
 import { CampaignBook, type CampaignCarry } from './campaign-book';
 import { renderCampaignDetails } from './campaign-details';
+import { CampaignTickets } from './campaign-tickets';
 import {
   campaignKeysQuery,
   campaignStatusQuery,
@@ -75,8 +76,10 @@ export async function campaign(input: CampaignInput, packed: Uint8Array): Promis
   const book = open(input, packed);
   const name = book.c.settings.name;
   let lastState = '';
+  const tickets = new CampaignTickets(book.c, workflowInfo().workflowId);
   const publish = (): void => {
     const status = book.status();
+    tickets.observe(status, new Date().toISOString());
     setCurrentDetails(renderCampaignDetails(status));
     if (status.state !== lastState) upsertSearchAttributes([{ key: CampaignStateAttr, value: status.state }]);
     lastState = status.state;
@@ -129,7 +132,7 @@ export async function campaign(input: CampaignInput, packed: Uint8Array): Promis
     if (book.finished()) break;
     const next = book.nextWave();
     if (next !== undefined) {
-      if (book.approved(next)) await startWave(book, next, publish);
+      if (book.approved(next)) await startWave(book, next, publish, () => tickets.settled());
       else
         book.pause(
           `wave ${next + 1} of ${book.waveCount} waits for approval (--approval-between-waves): kms-retire campaign resume ${name}`,
@@ -138,6 +141,7 @@ export async function campaign(input: CampaignInput, packed: Uint8Array): Promis
       continue;
     }
     if (tooLong()) {
+      await tickets.settled();
       await condition(allHandlersFinished);
       await continueAsNew<typeof campaign>({ settings: book.c.settings, packed: 'carry' }, packCarry(book.c));
     }
@@ -146,6 +150,7 @@ export async function campaign(input: CampaignInput, packed: Uint8Array): Promis
     publish();
   }
   publish();
+  await tickets.settled();
   await condition(allHandlersFinished);
   return book.status();
 }
@@ -156,7 +161,12 @@ function tooLong(): boolean {
 }
 
 /** Starts a wave's keys in batches; stops starting as soon as the campaign is paused or cancelled. */
-async function startWave(book: CampaignBook, wave: number, publish: () => void): Promise<void> {
+async function startWave(
+  book: CampaignBook,
+  wave: number,
+  publish: () => void,
+  settled: () => Promise<void>,
+): Promise<void> {
   book.beginWave(wave, new Date().toISOString());
   publish();
   const arns = book
@@ -174,6 +184,7 @@ async function startWave(book: CampaignBook, wave: number, publish: () => void):
     publish();
     if (tooLong()) {
       // Mid-wave: the next run goes on with this wave's waiting keys (nextWave returns it again).
+      await settled();
       await condition(allHandlersFinished);
       await continueAsNew<typeof campaign>({ settings: book.c.settings, packed: 'carry' }, packCarry(book.c));
     }
