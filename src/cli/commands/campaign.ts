@@ -25,6 +25,7 @@ import { resolveEach } from '../start-bulk';
 import { withTemporal } from '../temporal';
 import { optionsFromFlags, type StartFlags } from './start';
 import { renderCampaignStatus } from '../campaign-view';
+import { organizationCandidates } from '../organization-keys';
 import { writeCampaignReport } from '../campaign-report';
 
 interface CampaignStartFlags extends Omit<StartFlags, 'concurrency' | 'wait'> {
@@ -34,6 +35,9 @@ interface CampaignStartFlags extends Omit<StartFlags, 'concurrency' | 'wait'> {
   nextWaveAfter?: string;
   approvalBetweenWaves?: boolean;
   usdPerKeyMonth?: number;
+  organization?: boolean;
+  regions?: string;
+  roleTemplate?: string;
 }
 
 /** Campaign input errors are usage errors naming the flag (exit 2). */
@@ -61,7 +65,13 @@ export function registerCampaignCommand(program: Command): void {
     .option('--max-reenabled <N|P%>', 'Reenabled + RolledBack a wave may have before the campaign pauses (default 0)')
     .option('--max-failed <N|P%>', 'Failed + Interfered a wave may have before the campaign pauses (default 0)')
     .option('--next-wave-after <when>', 'decided | soaked | approved: when the next wave starts (default decided)')
-    .option('--approval-between-waves', 'pause before every wave after the first; campaign resume starts it');
+    .option('--approval-between-waves', 'pause before every wave after the first; campaign resume starts it')
+    .option(
+      '--organization',
+      "the candidates of every ACTIVE account of the caller's AWS organization (Organizations ListAccounts, then as scan lists them)",
+    )
+    .option('--regions <names>', 'with --organization: Regions, comma-separated (default: AWS_REGION)')
+    .option('--role-template <arn>', 'with --organization: arn:aws:iam::{account}:role/… assumed in each member');
   addRetirementOptions(start)
     .addOption(
       new Option('--usd-per-key-month <usd>', "KMS's price of a key-month for the savings (default the list price, 1)")
@@ -85,8 +95,14 @@ export function registerCampaignCommand(program: Command): void {
         }),
       );
       if (flags.from) keyArgs = [...keyArgs, ...readKeyFile(flags.from)];
+      if (flags.organization) keyArgs = [...keyArgs, ...(await organizationCandidates({ ...flags, options }))];
       if (keyArgs.length === 0)
-        throw usageError('campaign start needs keys: name them by ARN, or pass --from FILE.', 'no-keys');
+        throw usageError(
+          flags.organization
+            ? 'campaign start --organization found no candidate key in the organization.'
+            : 'campaign start needs keys: name them by ARN, or pass --from FILE or --organization.',
+          'no-keys',
+        );
       checkKeyArgOptions(flags);
       const clients = new ClientFactory({ maxAttempts: 3 });
       let resolved;

@@ -6,7 +6,7 @@ import { RoleTemplateError, checkRoleTemplate } from '../../aws/role-credentials
 import { formatCsv, formatJson, formatTable, summary } from '../../scan/format';
 import { scanProgressBar } from '../../scan/progress-bar';
 import { scanFleet } from '../../scan/scanner';
-import { fleetScope } from '../fleet-scope';
+import { fleetScopeOf } from '../fleet-scope';
 import { OptionsError, resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
 import { kmsPace, kmsPaceOptions, type KmsPaceFlags } from '../kms-pace-options';
@@ -15,7 +15,8 @@ import { parseProbes, PROBES_HELP } from '../probes-flag';
 import { rate, wholeNumber } from '../settings';
 
 interface ScanFlags extends KmsPaceFlags {
-  accounts: string;
+  accounts?: string;
+  organization?: boolean;
   regions?: string;
   roleTemplate?: string;
   kmsRate: number;
@@ -30,13 +31,13 @@ interface ScanFlags extends KmsPaceFlags {
   probeRate: number;
 }
 
-function parseFlags(flags: ScanFlags) {
-  const { accounts, regions } = fleetScope(flags);
+async function parseFlags(flags: ScanFlags) {
   const { kmsRate: rate, concurrency } = flags;
   if (flags.json && flags.csv) throw usageError('choose one of --json and --csv.');
   try {
     if (flags.roleTemplate) checkRoleTemplate(flags.roleTemplate);
     const options = resolveOptions({ minIdle: flags.minIdle });
+    const { accounts, regions } = await fleetScopeOf(flags);
     return {
       accounts,
       regions,
@@ -69,7 +70,11 @@ export function registerScanCommand(program: Command): void {
     .description(
       'list every customer-managed key in the given accounts and Regions, sorted into retirement candidates and keys to keep, each with its reason',
     )
-    .requiredOption('--accounts <ids>', 'account ids, comma-separated')
+    .option('--accounts <ids>', 'account ids, comma-separated')
+    .option(
+      '--organization',
+      "every ACTIVE account of the caller's AWS organization (Organizations ListAccounts; from the management or a delegated-administrator account, with --role-template)",
+    )
     .option('--regions <names>', 'Regions, comma-separated (default: AWS_REGION)')
     .option(
       '--role-template <arn>',
@@ -101,7 +106,7 @@ export function registerScanCommand(program: Command): void {
     )
     .option('--out <file>', 'write the report to FILE (format from --json/--csv or the extension) and print a summary');
   kmsPaceOptions(command).action(async (flags: ScanFlags) => {
-    const parsed = parseFlags(flags);
+    const parsed = await parseFlags(flags);
     const probes = parseProbes(flags.probes);
     const kmsPacer = new KmsPacer({ pace: kmsPace(flags), totalPerSecond: parsed.rate });
     const clients = fleetClients({ roleTemplate: flags.roleTemplate, maxAttempts: 3, kmsPacer });
