@@ -87,11 +87,12 @@ describe('--organization', () => {
     } finally {
       spy.mockRestore();
     }
-    const report = JSON.parse(out.join('')) as {
-      keys: string[];
-      candidates: { keyArn: string }[];
-      notCandidates: { keyArn: string }[];
-    };
+    const report: { keys: string[]; candidates: { keyArn: string }[]; notCandidates: { keyArn: string }[] } =
+      JSON.parse(out.join('')) as {
+        keys: string[];
+        candidates: { keyArn: string }[];
+        notCandidates: { keyArn: string }[];
+      };
     const seen = [...report.candidates, ...report.notCandidates].map((k) => k.keyArn);
     expect(report.keys).toContain(inMember.Arn);
     expect(seen).not.toContain(inSuspended.Arn);
