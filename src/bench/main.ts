@@ -16,6 +16,7 @@ import { benchBundle, quietRuntime } from './harness';
 import { benchHistory } from './history';
 import { checks, renderTables, type BenchResults } from './report';
 import { benchScanRate } from './scan-rate';
+import { benchCampaign } from './campaign';
 import { benchThroughput } from './throughput';
 import { benchWatcherCalls, type WatcherCallsRow } from './watcher-calls';
 
@@ -86,6 +87,10 @@ export async function run(): Promise<number> {
   if (wanted('throughput')) {
     log('1,000 retirements start → decision (dev server)');
     results.throughput = await benchThroughput(bundle, Number(process.env.BENCH_RETIREMENTS ?? 1000), log);
+  }
+  if (wanted('campaign')) {
+    log('campaign: 1,000 keys in waves against start --from (dev server, stand-in retirements)');
+    results.campaign = await benchCampaign(Number(process.env.BENCH_CAMPAIGN_KEYS ?? 1000), log);
   }
   results.seconds = (Date.now() - started) / 1000;
   results.checks = checks(results);
