@@ -7,7 +7,8 @@ import type { CampaignStatus } from './messages';
 
 const MAX_NEEDED = 10;
 
-const usd = (n: number): string => `$${n.toFixed(2)}`;
+// Not "$2.00": the Web UI's markdown reads text between two dollar signs as math.
+const usd = (n: number): string => `${n.toFixed(2)} USD`;
 
 export function renderCampaignDetails(s: CampaignStatus): string {
   const lines = [`**Campaign** ${s.name} — **${s.state}** (${s.keys} keys)`];
