@@ -32,6 +32,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   eks: 'eks',
   'config-service': 'config',
   eventbridge: 'events',
+  organizations: 'organizations',
 };
 
 // Operations whose IAM action has another name (Service Authorization Reference, Amazon S3:
