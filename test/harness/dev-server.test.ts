@@ -51,16 +51,7 @@ describe('the suite dev server', () => {
 
       const description = await handle.describe();
       expect(description.typedSearchAttributes.getAll().map((p) => p.key.name)).toEqual(
-        expect.arrayContaining([
-          'KmsKeyArn',
-          'KmsAccount',
-          'KmsRegion',
-          'RetirementPhase',
-          'TicketId',
-          'SoakEndsAt',
-          'KmsCampaign',
-          'CampaignState',
-        ]),
+        expect.arrayContaining(['KmsKeyArn', 'KmsAccount', 'KmsRegion', 'RetirementPhase', 'TicketId', 'SoakEndsAt']),
       );
       await handle.terminate('harness test done');
     });
