@@ -18,7 +18,7 @@ const list = (value: string): string[] => [
 /** The accounts and Regions given (Regions default to AWS_REGION); a usage error (exit 2) if one is bad. */
 export function fleetScope(flags: { accounts: string; regions?: string }): { accounts: string[]; regions: string[] } {
   const accounts = list(flags.accounts);
-  return { accounts: checkAccounts(accounts), regions: fleetRegions(flags) };
+  return { accounts: checkAccounts(accounts, ''), regions: fleetRegions(flags) };
 }
 
 /**
@@ -32,18 +32,22 @@ export async function fleetScopeOf(flags: {
 }): Promise<{ accounts: string[]; regions: string[] }> {
   if (flags.organization && flags.accounts !== undefined)
     throw usageError('give --accounts or --organization, not both.');
-  if (!flags.organization) return fleetScope({ ...flags, accounts: flags.accounts ?? '' });
+  if (!flags.organization)
+    return {
+      accounts: checkAccounts(list(flags.accounts ?? ''), ' (or give --organization)'),
+      regions: fleetRegions(flags),
+    };
   const regions = fleetRegions(flags);
   const accounts = await activeOrganizationAccounts();
   if (accounts.length === 0) throw usageError('--organization: the organization lists no ACTIVE account.');
   return { accounts, regions };
 }
 
-function checkAccounts(accounts: string[]): string[] {
+function checkAccounts(accounts: string[], hint: string): string[] {
   const bad = accounts.find((a) => !isAccountId(a));
   if (accounts.length === 0 || bad !== undefined)
     throw usageError(
-      `--accounts must be 12-digit AWS account ids separated by commas (or give --organization)${bad ? `; "${bad}" is not one` : ''}.`,
+      `--accounts must be 12-digit AWS account ids separated by commas${hint}${bad ? `; "${bad}" is not one` : ''}.`,
     );
   return accounts;
 }
