@@ -8,6 +8,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerScanCommand } from '../../src/cli/commands/scan';
 import { activeOrganizationAccounts } from '../../src/aws/organization-accounts';
+import { organizationCandidates } from '../../src/cli/organization-keys';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 
 const MANAGEMENT = '700000000000';
@@ -96,6 +97,29 @@ describe('--organization', () => {
     const seen = [...report.candidates, ...report.notCandidates].map((k) => k.keyArn);
     expect(report.keys).toContain(inMember.Arn);
     expect(seen).not.toContain(inSuspended.Arn);
+  });
+
+  it("campaign start --organization takes the members' candidates, not their recently used keys", async () => {
+    const idle = await emu.admin.seedKey({
+      account: members[3]!,
+      region: 'us-east-1',
+      creationDate: '-400d',
+      trackingStartDate: '-500d',
+      lastUsage: { operation: 'Decrypt', timestamp: '-200d' },
+    });
+    const busy = await emu.admin.seedKey({
+      account: members[4]!,
+      region: 'us-east-1',
+      creationDate: '-400d',
+      lastUsage: { operation: 'Decrypt', timestamp: '-2d' },
+    });
+    const keys = await organizationCandidates({
+      regions: 'us-east-1',
+      roleTemplate: TEMPLATE,
+      options: { minIdle: '90d' },
+    });
+    expect(keys).toContain(idle.Arn);
+    expect(keys).not.toContain(busy.Arn);
   });
 
   it('refuses --accounts together with --organization (exit 2 before anything is contacted)', async () => {
