@@ -8,6 +8,7 @@ import type { Pacer } from '../aws/pacer';
 import type { Metrics } from '../metrics/metrics';
 import { createDependentsActivities } from './dependents';
 import type { InventorySettings } from './dependents/inventory-settings';
+import { createCampaignActivities } from './campaign/campaign-starts';
 import { createDisablingGateActivities, type DisablingGateDeps } from './gate/disabling-gate';
 import { createKmsActivities } from './retirement/kms';
 import { createRollbackProofActivities } from './retirement/rollback-proof';
@@ -56,6 +57,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTicketUpdateActivities(deps),
     ...createJiraActivities(deps),
     ...createServiceNowActivities(deps),
+    ...createCampaignActivities(deps),
   };
 }
 

@@ -16,6 +16,7 @@ import { benchBundle, quietRuntime } from './harness';
 import { benchHistory } from './history';
 import { checks, renderTables, type BenchResults } from './report';
 import { benchScanRate } from './scan-rate';
+import { benchCampaign } from './campaign';
 import { benchThroughput } from './throughput';
 import { benchWatcherCalls, type WatcherCallsRow } from './watcher-calls';
 import { WORKFLOW_SEMI_SPACE_MIB } from '../worker-memory';
@@ -109,6 +110,10 @@ export async function run(): Promise<number> {
     log('1,000 retirements start → decision (dev server)');
     results.throughput = await benchThroughput(bundle, Number(process.env.BENCH_RETIREMENTS ?? 1000), log);
     lap('throughput');
+  }
+  if (wanted('campaign')) {
+    log('campaign: 1,000 keys in waves against start --from (dev server, stand-in retirements)');
+    results.campaign = await benchCampaign(Number(process.env.BENCH_CAMPAIGN_KEYS ?? 1000), log);
   }
   results.seconds = (Date.now() - started) / 1000;
   results.checks = checks(results);

@@ -5,6 +5,7 @@ import type { DiscoveryRow } from './discovery';
 import type { PushDetectionRow } from './push-detection';
 import type { HistoryRow } from './history';
 import type { ScanRateRow } from './scan-rate';
+import type { CampaignBenchRow } from './campaign';
 import type { ThroughputRow } from './throughput';
 import type { WatcherCallsRow } from './watcher-calls';
 
@@ -23,6 +24,7 @@ export interface BenchResults {
   history?: HistoryRow;
   scan?: ScanRateRow;
   discovery?: DiscoveryRow;
+  campaign?: CampaignBenchRow;
   checks?: { name: string; ok: boolean; value: string }[];
 }
 
@@ -137,6 +139,7 @@ export function checks(r: BenchResults): { name: string; ok: boolean; value: str
 
 export function renderTables(r: BenchResults): string {
   const parts: string[] = [];
+  if (r.campaign) parts.push(campaignTable(r.campaign));
   if (r.watcherCalls) {
     const t = new Table({
       head: [
@@ -311,4 +314,25 @@ export function renderTables(r: BenchResults): string {
     parts.push(t.toString());
   }
   return parts.join('\n\n');
+}
+
+function campaignTable(c: CampaignBenchRow): string {
+  const t = new Table({ head: [`${c.keys} keys`, 'seconds', 'CPU s (bench)', 'CPU s (dev server)', 'events'] });
+  t.push(
+    [
+      'start --from',
+      n(c.startFromSeconds),
+      n(c.startFromCpuSeconds),
+      n(c.startFromServerCpuSeconds),
+      `${c.retirementEvents} a retirement`,
+    ],
+    [
+      `campaign (${c.waves})`,
+      n(c.campaignSeconds),
+      n(c.campaignCpuSeconds),
+      n(c.campaignServerCpuSeconds),
+      `${c.campaignRetirementEvents} a retirement; campaign ${c.campaignEvents} in ${c.campaignRuns} run(s)`,
+    ],
+  );
+  return `Campaign overhead (stand-in retirements that decide at once)\n${t.toString()}`;
 }

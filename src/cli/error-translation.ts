@@ -9,6 +9,8 @@ import { DurationError } from '../shared/duration';
 import { OptionsError } from '../shared/options';
 import { TemporalUnreachableError } from '../client/connection';
 import { UnknownRetirementError } from '../workflows/retirement/client';
+import { UnknownCampaignError } from '../workflows/campaign/client';
+import { CampaignInputError } from '../shared/campaign';
 import { CliError, usageError } from './errors';
 
 export function toCliError(err: unknown): CliError {
@@ -17,6 +19,8 @@ export function toCliError(err: unknown): CliError {
   if (err instanceof OptionsError || err instanceof DurationError || err instanceof DisablingGateConfigError)
     return usageError(err.message, 'bad-option');
   if (err instanceof TemporalUnreachableError) return new CliError(err.message, 1, 'temporal-unreachable');
+  if (err instanceof CampaignInputError) return usageError(err.message, 'bad-option');
+  if (err instanceof UnknownCampaignError) return new CliError(err.message, 1, 'unknown-campaign');
   if (err instanceof UnknownRetirementError) return new CliError(err.message, 1, 'unknown-retirement');
   if (err instanceof WorkflowNotFoundError)
     return new CliError(`no such retirement: ${err.message}`, 1, 'unknown-retirement');

@@ -12,6 +12,7 @@ import { registerWorkerCommand } from './commands/worker';
 import { registerScanCommand } from './commands/scan';
 import { registerEventsCommand } from './commands/events';
 import { registerPolicyCommand } from './commands/policy';
+import { registerCampaignCommand } from './commands/campaign';
 import { EXIT_USAGE } from './errors';
 import { toCliError } from './error-translation';
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerWebhookCommand(program);
   registerEventsCommand(program);
   registerPolicyCommand(program);
+  registerCampaignCommand(program);
   return program;
 }
 

@@ -12,6 +12,7 @@ import { seedDemoKeys, WORKLOAD_ACCESS_KEY, type DemoKey } from './scenario';
 import { startDemoStack, type DemoStack } from './stack';
 import { renderOutcomes, uiLink, type DemoOutcome } from './render';
 import { reenableDelay } from './push';
+import { runDemoCampaign, type DemoCampaign } from './campaign';
 
 export interface DemoOptions {
   /** The soak of each retirement, e.g. "20s". */
@@ -35,6 +36,8 @@ export interface DemoReport {
   emulatorUrl: string;
   devServerPid: number;
   elapsedMs: number;
+  /** The small campaign after the five keys: paused on its budget, and its report. */
+  campaign?: DemoCampaign;
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
@@ -99,6 +102,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     if (delay) say(`The still-used key was ${delay}.`);
     say(`Web UI: ${uiLink(stack.uiUrl, stack.namespace)}`);
     say(ok ? `✔ all ${all.length} outcomes as expected.` : '✘ not every outcome was the expected one (see above).');
+    const campaign = options.stop?.aborted
+      ? undefined
+      : await runDemoCampaign(stack, { ...retireOptions, soak: '8s' }, say, options.stop);
     if (options.keep && !options.stop?.aborted) {
       say(
         `Keeping everything running: Temporal at ${stack.address}, the emulator at ${stack.emulatorUrl}. Press Ctrl-C to stop.`,
@@ -106,7 +112,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
       await aborted(options.stop);
     }
     return {
-      ok,
+      ok: ok && campaign?.ok !== false,
+      campaign,
       outcomes,
       uiUrl: stack.uiUrl,
       address: stack.address,

@@ -28,6 +28,8 @@ export interface Metrics {
   kmsCall(operation: string, throttled: boolean): void;
   /** The lowest pace scale of any account, Region and quota (1 = all at their configured pace). */
   kmsPaceScale(lowest: number): void;
+  /** Campaigns per state (Running, Paused, Done, Cancelled), from visibility. */
+  campaigns?(byState: Map<string, number>): void;
 }
 
 export const NO_METRICS: Metrics = {
@@ -121,6 +123,12 @@ export function createPrometheusMetrics(now: () => number = Date.now): Prometheu
     labelNames: ['system'] as const,
     registers: [registry],
   });
+  const campaigns = new Gauge({
+    name: 'kms_retire_campaigns',
+    help: 'Campaigns by state: Running, Paused, Done, Cancelled (visibility count; the same on every worker)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+  });
   const kmsCalls = new Counter({
     name: 'kms_retire_kms_calls_total',
     help: 'KMS requests answered, by operation (every account and Region together)',
@@ -178,6 +186,9 @@ export function createPrometheusMetrics(now: () => number = Date.now): Prometheu
     },
     kmsPaceScale(lowest) {
       paceScale.set(lowest);
+    },
+    campaigns(byState) {
+      for (const [state, n] of byState) campaigns.set({ state }, n);
     },
     visibility(byPhase, soakingBy) {
       for (const [phase, n] of byPhase) retirements.set({ phase }, n);

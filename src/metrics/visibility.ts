@@ -6,6 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { PHASES } from '../shared/types';
+import { CAMPAIGN_STATES } from '../shared/campaign';
 import { KmsAccount, KmsRegion } from '../shared/search-attributes';
 import { ACCOUNT_REGION_SEP, type Metrics } from './metrics';
 
@@ -26,6 +27,17 @@ export async function readVisibility(client: Client, metrics: Metrics): Promise<
     soaking.set(id, (soaking.get(id) ?? 0) + 1);
   }
   metrics.visibility(byPhase, soaking);
+  // A campaign's earlier runs (continued as new) keep their last state in visibility: not counted.
+  const byState = new Map<string, number>();
+  await Promise.all(
+    CAMPAIGN_STATES.map(async (state) => {
+      const { count } = await client.workflow.count(
+        `WorkflowType = 'campaign' AND ExecutionStatus != 'ContinuedAsNew' AND CampaignState = '${state}'`,
+      );
+      byState.set(state, count);
+    }),
+  );
+  metrics.campaigns?.(byState);
 }
 
 /** Reads visibility every `intervalMs` until the returned stop() is called; errors are skipped. */

@@ -21,6 +21,11 @@ export function disablingGateWorkflowId(account: string): string {
   return `disabling-gate/${account}`;
 }
 
+/** One workflow per campaign, named by the operator. */
+export function campaignWorkflowId(name: string): string {
+  return `campaign/${name}`;
+}
+
 export function parseRetirementWorkflowId(id: string): { account: string; region: string; keyId: string } | undefined {
   const match = /^retire-key\/(\d{12})\/([a-z0-9-]+)\/([A-Za-z0-9-]+)$/.exec(id);
   if (!match) return undefined;

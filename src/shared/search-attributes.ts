@@ -7,9 +7,22 @@ export const KmsRegion = defineSearchAttributeKey('KmsRegion', SearchAttributeTy
 export const RetirementPhaseAttr = defineSearchAttributeKey('RetirementPhase', SearchAttributeType.KEYWORD);
 export const TicketId = defineSearchAttributeKey('TicketId', SearchAttributeType.KEYWORD);
 export const SoakEndsAt = defineSearchAttributeKey('SoakEndsAt', SearchAttributeType.DATETIME);
+/** The campaign a retirement belongs to, and the campaign's own name (issue 25). */
+export const KmsCampaign = defineSearchAttributeKey('KmsCampaign', SearchAttributeType.KEYWORD);
+/** A campaign's state: Running, Paused, Done, Cancelled. */
+export const CampaignStateAttr = defineSearchAttributeKey('CampaignState', SearchAttributeType.KEYWORD);
 
 /** Every custom search attribute, for registering with a server (`--search-attribute NAME=TYPE`). */
-export const SEARCH_ATTRIBUTES = [KmsKeyArn, KmsAccount, KmsRegion, RetirementPhaseAttr, TicketId, SoakEndsAt] as const;
+export const SEARCH_ATTRIBUTES = [
+  KmsKeyArn,
+  KmsAccount,
+  KmsRegion,
+  RetirementPhaseAttr,
+  TicketId,
+  SoakEndsAt,
+  KmsCampaign,
+  CampaignStateAttr,
+] as const;
 
 /** The CLI spelling of a search attribute type, as `temporal server start-dev --search-attribute` takes it. */
 export function cliTypeName(type: SearchAttributeType): string {

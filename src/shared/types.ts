@@ -39,6 +39,8 @@ export interface RetireKeyInput {
    * instead of them (shared/policy-rules.ts, mergePolicies).
    */
   policy?: PolicyFile;
+  /** The campaign that started this retirement (`campaign/<name>`); it reports its milestones there. */
+  campaign?: string;
 }
 
 /** A CloudTrail event that concerns a key: someone tried to use it. */

@@ -1,6 +1,7 @@
 /** What a delivery asks for, once its source's payload has been read: the same for every source. */
 import type { Decision, StartRequest } from '../workflows/retirement/client';
 import type { DecisionInput } from '../workflows/retirement/messages';
+import type { CampaignSettings } from '../workflows/campaign/messages';
 
 export const ACTIONS = ['retire', 'approve', 'reject', 'cancel'] as const;
 export type WebhookAction = (typeof ACTIONS)[number];
@@ -8,7 +9,20 @@ export type WebhookAction = (typeof ACTIONS)[number];
 export type WebhookCommand =
   | { action: 'retire'; request: StartRequest }
   | { action: Decision; keyArn: string; decision: DecisionInput }
-  | { action: 'ignore'; reason: string };
+  | { action: 'ignore'; reason: string }
+  | CampaignCommand;
+
+/** The generic webhook's campaign actions (campaign-command.ts). */
+export type CampaignCommand =
+  | { action: 'campaign-start'; settings: CampaignSettings; keyArns: string[] }
+  | {
+      action: 'campaign-pause' | 'campaign-cancel';
+      name: string;
+      by: string;
+      reason?: string;
+      putBackRunning?: boolean;
+    }
+  | { action: 'campaign-resume'; name: string; by: string; maxReenabled?: string; maxFailed?: string };
 
 /** A value of a ticket field as text; numbers and booleans as people would write them. */
 export function fieldText(value: unknown): string | undefined {

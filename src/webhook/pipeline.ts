@@ -7,12 +7,13 @@ import type { Context } from 'hono';
 import { buildInput } from '../workflows/retirement/client';
 import { parseKeyArn } from '../shared/arn';
 import { retirementWorkflowId } from '../shared/ids';
-import type { WebhookCommand } from './command';
+import type { CampaignCommand, WebhookCommand } from './command';
 import type { DeliveryLog } from './delivery-log';
 import { badRequest, toWebhookError, WebhookError } from './errors';
 import type { Logger } from './logger';
 import type { RetirementService } from './service';
 import type { SourceHandler } from './sources/source';
+import { actOnCampaign, CAMPAIGN_ACTIONS } from './campaign-command';
 
 export interface Answer {
   status: 200 | 202;
@@ -76,6 +77,8 @@ function prepare(
   service: RetirementService,
   deliveryKey: string,
 ): () => Promise<Answer> {
+  if (isCampaignCommand(command))
+    return async () => ({ status: 202, body: await actOnCampaign(command, service.campaigns) });
   if (command.action === 'retire') {
     // The input boundary: the ARN and the options are checked here, once.
     const request = { ...command.request, keyArn: buildInput(command.request).key };
@@ -97,6 +100,10 @@ function prepare(
       body: { workflowId, status: DECIDED[command.action], phase: state.phase, outcome: state.outcome },
     };
   };
+}
+
+function isCampaignCommand(c: WebhookCommand): c is CampaignCommand {
+  return (CAMPAIGN_ACTIONS as readonly string[]).includes(c.action);
 }
 
 function checkMediaType(contentType: string | undefined): void {

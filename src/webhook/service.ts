@@ -4,8 +4,11 @@
  */
 import type { Decision, StartRequest, StartResult } from '../workflows/retirement/client';
 import type { DecisionInput, RetirementStatus } from '../workflows/retirement/messages';
+import type { CampaignService } from './campaign-command';
 
 export interface RetirementService {
+  /** Campaigns (the generic webhook's campaign-* actions); a receiver without it answers 400. */
+  campaigns?: CampaignService;
   /** Starts a retirement; `started: false` names the one already running for the key. */
   start(request: StartRequest): Promise<StartResult>;
   /**

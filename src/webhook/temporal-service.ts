@@ -7,7 +7,14 @@ import {
   type Client,
 } from '@temporalio/client';
 import { decide, startRetirement } from '../workflows/retirement/client';
-import { DecisionRefusedError, ServiceUnavailableError } from './errors';
+import {
+  cancelCampaign,
+  pauseCampaign,
+  resumeCampaign,
+  startCampaign,
+  UnknownCampaignError,
+} from '../workflows/campaign/client';
+import { DecisionRefusedError, ServiceUnavailableError, WebhookError } from './errors';
 import type { RetirementService } from './service';
 import type { PolicyFile } from '../shared/policy-rules';
 
@@ -35,6 +42,16 @@ export function createTemporalService(
       const status = await call(() => decide(client, workflowId, decision, input, requestId));
       return { phase: status.phase, outcome: status.outcome };
     },
+    campaigns: {
+      startCampaign: (settings, keyArns) => call(() => startCampaign(client, taskQueue, settings, keyArns)),
+      steerCampaign: (c) =>
+        call(() => {
+          if (c.action === 'campaign-pause') return pauseCampaign(client, c.name, c.by);
+          if (c.action === 'campaign-resume')
+            return resumeCampaign(client, c.name, { by: c.by, maxReenabled: c.maxReenabled, maxFailed: c.maxFailed });
+          return cancelCampaign(client, c.name, { by: c.by, reason: c.reason, putBackRunning: c.putBackRunning });
+        }),
+    },
   };
 }
 
@@ -42,6 +59,7 @@ async function translate<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
+    if (err instanceof UnknownCampaignError) throw new WebhookError(404, 'unknown-campaign', err.message);
     if (err instanceof WorkflowUpdateFailedError) {
       throw new DecisionRefusedError(err.cause?.message ?? err.message);
     }

@@ -37,6 +37,8 @@ describe('docker-compose.yml, read for the cluster test', () => {
       'RetirementPhase=Keyword',
       'TicketId=Keyword',
       'SoakEndsAt=Datetime',
+      'KmsCampaign=Keyword',
+      'CampaignState=Keyword',
     ]);
     expect(c.searchAttributeCommand).toContain('"${TEMPORAL_NAMESPACE:-default}"');
   });

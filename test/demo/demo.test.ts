@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo/run-demo';
@@ -69,6 +70,11 @@ describe('kms-retire demo', () => {
     expect(text).toMatch(/unused\s+\S+\s+PendingDeletion\s+deletion scheduled/);
     expect(text).not.toContain('\x1b[');
     expect(text).toContain('✔ all 5 outcomes as expected.');
+    // The small campaign: its first wave has a key still needed, so it pauses with wave 2 untouched.
+    expect(report.campaign?.status?.state).toBe('Paused');
+    expect(report.campaign?.status?.waves.map((w) => w.started)).toEqual([2, 0]);
+    expect(text).toContain(`campaign report: ${report.campaign?.reportPath ?? '?'}`);
+    expect(fs.readFileSync(report.campaign?.reportPath ?? '', 'utf8')).toContain('<svg');
     expect(text).toContain(`Web UI: ${report.uiUrl}/namespaces/default/workflows?query=`);
     expect(report.uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 

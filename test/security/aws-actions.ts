@@ -33,6 +33,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   'config-service': 'config',
   eventbridge: 'events',
   cloudformation: 'cloudformation',
+  organizations: 'organizations',
 };
 
 // Operations whose IAM action has another name (Service Authorization Reference, Amazon S3:

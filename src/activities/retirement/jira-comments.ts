@@ -48,7 +48,14 @@ export function jiraCommentBody(update: TicketUpdate): unknown {
     content: [
       { type: 'paragraph', content: [text(`kms-retire: ${update.milestone}`, true)] },
       { type: 'paragraph', content: [text(update.message)] },
-      { type: 'paragraph', content: [text(`Key ${update.keyArn} · workflow ${update.workflowId}`)] },
+      {
+        type: 'paragraph',
+        content: [
+          text(
+            `${update.campaign ? `Campaign ${update.campaign}` : `Key ${update.keyArn}`} · workflow ${update.workflowId}`,
+          ),
+        ],
+      },
     ],
   };
 }

@@ -22,7 +22,7 @@ export interface ServiceNowSettings {
 }
 
 export function serviceNowNote(update: TicketUpdate, id: string): string {
-  return `[kms-retire ${id}] ${update.milestone}: ${update.message}\nKey ${update.keyArn} · workflow ${update.workflowId}`;
+  return `[kms-retire ${id}] ${update.milestone}: ${update.message}\n${update.campaign ? `Campaign ${update.campaign}` : `Key ${update.keyArn}`} · workflow ${update.workflowId}`;
 }
 
 export function createServiceNowActivities(deps: { servicenow?: ServiceNowSettings; metrics?: Metrics }) {

@@ -6,7 +6,7 @@ import { RoleTemplateError, checkRoleTemplate } from '../../aws/role-credentials
 import { formatCsv, formatJson, formatTable, summary } from '../../scan/format';
 import { scanProgressBar } from '../../scan/progress-bar';
 import { scanFleet } from '../../scan/scanner';
-import { fleetScope } from '../fleet-scope';
+import { fleetScopeOf } from '../fleet-scope';
 import { OptionsError, resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
 import { kmsPace, kmsPaceOptions, type KmsPaceFlags } from '../kms-pace-options';
@@ -22,7 +22,8 @@ interface ScanFlags extends KmsPaceFlags, DependentsInventoryFlags {
   policy?: PolicyFile;
   dependents?: string;
   acceptAttachedVolume?: string[];
-  accounts: string;
+  accounts?: string;
+  organization?: boolean;
   regions?: string;
   roleTemplate?: string;
   kmsRate: number;
@@ -37,8 +38,7 @@ interface ScanFlags extends KmsPaceFlags, DependentsInventoryFlags {
   probeRate: number;
 }
 
-function parseFlags(flags: ScanFlags) {
-  const { accounts, regions } = fleetScope(flags);
+async function parseFlags(flags: ScanFlags) {
   const { kmsRate: rate, concurrency } = flags;
   if (flags.json && flags.csv) throw usageError('choose one of --json and --csv.');
   try {
@@ -48,6 +48,7 @@ function parseFlags(flags: ScanFlags) {
       dependents: flags.dependents as DependentsMode | undefined,
       acceptAttachedVolumes: flags.acceptAttachedVolume,
     });
+    const { accounts, regions } = await fleetScopeOf(flags);
     return {
       accounts,
       regions,
@@ -82,7 +83,11 @@ export function registerScanCommand(program: Command): void {
     .description(
       'list every customer-managed key in the given accounts and Regions, sorted into retirement candidates and keys to keep, each with its reason',
     )
-    .requiredOption('--accounts <ids>', 'account ids, comma-separated')
+    .option('--accounts <ids>', 'account ids, comma-separated')
+    .option(
+      '--organization',
+      "every ACTIVE account of the caller's AWS organization (Organizations ListAccounts; from the management or a delegated-administrator account, with --role-template)",
+    )
     .option('--regions <names>', 'Regions, comma-separated (default: AWS_REGION)')
     .option(
       '--role-template <arn>',
@@ -125,7 +130,7 @@ export function registerScanCommand(program: Command): void {
     .option('--out <file>', 'write the report to FILE (format from --json/--csv or the extension) and print a summary');
   dependentsInventoryOptions(command);
   kmsPaceOptions(command).action(async (flags: ScanFlags) => {
-    const parsed = parseFlags(flags);
+    const parsed = await parseFlags(flags);
     const probes = parseProbes(flags.probes);
     const kmsPacer = new KmsPacer({ pace: kmsPace(flags), totalPerSecond: parsed.rate });
     const clients = fleetClients({ roleTemplate: flags.roleTemplate, maxAttempts: 3, kmsPacer });

@@ -15,12 +15,12 @@ import { keyIdOf, write, writeJson } from '../output';
 import { renderStatus } from '../status-view';
 import { withTemporal } from '../temporal';
 import { readKeyFile } from '../key-file';
+import { addRetirementOptions } from '../retirement-flags';
 import { followRetirements } from '../live-progress';
 import { waitForDecision } from '../../workflows/retirement/client';
-import { policyOption } from '../policy-flag';
 import type { PolicyFile } from '../../shared/policy-rules';
 
-interface StartFlags {
+export interface StartFlags {
   soak?: string;
   trailLag?: string;
   pendingWindowDays?: string;
@@ -81,32 +81,12 @@ export function optionsFromFlags(flags: StartFlags): RetirementOptionsInput {
 }
 
 export function registerStartCommand(program: Command): void {
-  program
+  const command = program
     .command('start')
     .description('start retiring keys: preflight, disable, soak while watching CloudTrail, then schedule deletion')
     .argument('[keys...]', 'key ARNs (or key ids with --region)')
-    .option('--from <file>', "keys from a file: one ARN a line, or scan's JSON or CSV (its candidates only)")
-    .option('--soak <duration>', 'how long the key stays disabled before deletion is scheduled (default 14d)')
-    .option('--trail-lag <duration>', 'CloudTrail delivery allowance after the soak (default 15m)')
-    .option('--pending-window-days <days>', 'ScheduleKeyDeletion window, 7-30 (default 30)')
-    .option('--min-idle <duration>', 'required idle time before disabling (default 90d)')
-    .option('--approval <mode>', 'none | required: ask for approval before scheduling deletion (default none)')
-    .option('--ticket <id>', 'the change ticket this retirement belongs to')
-    .option('--region <region>', 'Region of keys given by key id')
-    .option('--account <account>', 'account of keys given by key id (otherwise DescribeKey finds it)')
-    .option('--allow-external-material', 'allow keys with imported material or in a custom key store')
-    .option('--accept-unknown-before-tracking', 'accept idle time proven only since GetKeyLastUsage tracking began')
-    .option(
-      '--dependents <mode>',
-      'refuse | warn: a key that resources still name (DynamoDB tables, EBS volumes, RDS, S3, …) or whose probe cannot look is refused, or warned about and retired (default refuse)',
-    )
-    .option(
-      '--accept-attached-volume <vol-id>',
-      'accept losing an attached EBS volume under the key, by name (repeatable): attached volumes are refused even with --dependents warn',
-      (id: string, ids: string[] = []) => [...ids, id],
-    )
-    // Campaigns build on start's options: they inherit --policy with them.
-    .addOption(policyOption("applied beside the worker's own rules (the worker's always apply)"))
+    .option('--from <file>', "keys from a file: one ARN a line, or scan's JSON or CSV (its candidates only)");
+  addRetirementOptions(command)
     .option('--wait', 'return once each retirement has decided: deletion scheduled, or an outcome')
     .option('--json', 'machine-readable output')
     .option(

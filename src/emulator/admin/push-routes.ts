@@ -34,7 +34,7 @@ export function pushRoutes(core: EmulatorCore): Hono {
   app.get('/organization', (c) => c.json(core.store.eventbridge.organization ?? {}));
 
   app.post('/organization', async (c) => {
-    const { id, accounts } = await body(c);
+    const { id, accounts, suspended, management } = await body(c);
     if (typeof id !== 'string' || !ORG_ID.test(id))
       throw new AwsError(
         'ValidationException',
@@ -42,7 +42,17 @@ export function pushRoutes(core: EmulatorCore): Hono {
       );
     if (!Array.isArray(accounts) || !accounts.every((a) => typeof a === 'string' && /^\d{12}$/.test(a)))
       throw new AwsError('ValidationException', 'accounts must be a list of 12-digit account ids.');
-    core.store.eventbridge.organization = { id, accounts: [...new Set(accounts as string[])] };
+    const members = [...new Set(accounts as string[])];
+    if (suspended !== undefined && !(Array.isArray(suspended) && suspended.every((a) => members.includes(a as string))))
+      throw new AwsError('ValidationException', 'suspended must list accounts of the organization.');
+    if (management !== undefined && !members.includes(management as string))
+      throw new AwsError('ValidationException', 'management must be an account of the organization.');
+    core.store.eventbridge.organization = {
+      id,
+      accounts: members,
+      ...(suspended ? { suspended: suspended as string[] } : {}),
+      ...(management ? { management: management as string } : {}),
+    };
     core.changed();
     return c.json(core.store.eventbridge.organization);
   });

@@ -41,6 +41,10 @@ export interface EventRule {
 export interface Organization {
   id: string;
   accounts: string[];
+  /** Members that are not ACTIVE (Organizations ListAccounts reports them SUSPENDED). */
+  suspended?: string[];
+  /** The management account (default: the first of `accounts`). */
+  management?: string;
 }
 
 export interface EventBridgeState {

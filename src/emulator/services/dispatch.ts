@@ -12,10 +12,14 @@ import { s3 } from './s3/service';
 import { secretsmanager } from './secretsmanager';
 import { sns } from './sns';
 import { cloudformation } from './cloudformation/service';
+import { organizations } from './organizations/service';
 
 /** The emulated services by SigV4 signing name (the credential scope's service). */
 const SERVICES: Record<string, ServiceModule> = Object.fromEntries(
-  [dynamodb, ec2, rds, s3, secretsmanager, lambda, logs, sns, eks, cloudformation].map((s) => [s.name, s]),
+  [dynamodb, ec2, rds, s3, secretsmanager, lambda, logs, sns, eks, cloudformation, organizations].map((s) => [
+    s.name,
+    s,
+  ]),
 );
 
 // JSON protocols name their service in X-Amz-Target too: the fallback when a request is unsigned.
@@ -23,6 +27,7 @@ const TARGETS: [string, string][] = [
   ['DynamoDB_20120810.', 'dynamodb'],
   ['secretsmanager.', 'secretsmanager'],
   ['Logs_20140328.', 'logs'],
+  ['AWSOrganizationsV20161128.', 'organizations'],
 ];
 
 const SCOPE = /Credential=[^/,\s]+\/\d{8}\/[^/,\s]+\/([^/,\s]+)\/aws4_request/;

@@ -8,6 +8,7 @@ import { badRequest } from '../errors';
 import { optionsSchema } from '../options-schema';
 import { REPLAY_WINDOW_MS, verifyStandardWebhook } from '../signatures';
 import { zodProblems, type SourceHandler } from './source';
+import { CAMPAIGN_ACTIONS, interpretCampaign } from '../campaign-command';
 
 const bodySchema = z.strictObject({
   action: z.enum(ACTIONS),
@@ -41,10 +42,12 @@ export function genericSource(replayWindowMs = REPLAY_WINDOW_MS): SourceHandler 
     },
     interpret(payload, deliveryId): WebhookCommand {
       const action = (payload as { action?: unknown } | null)?.action;
+      if (typeof action === 'string' && (CAMPAIGN_ACTIONS as readonly string[]).includes(action))
+        return interpretCampaign(payload, deliveryId);
       if (typeof action === 'string' && !(ACTIONS as readonly string[]).includes(action)) {
         throw badRequest(
           'unknown-action',
-          `action "${action.slice(0, 64)}" is not known; use one of ${ACTIONS.join(', ')}.`,
+          `action "${action.slice(0, 64)}" is not known; use one of ${[...ACTIONS, ...CAMPAIGN_ACTIONS].join(', ')}.`,
         );
       }
       const parsed = bodySchema.safeParse(payload);

@@ -18,7 +18,14 @@ import {
 } from './messages';
 import { formatDuration } from '../../shared/duration';
 import { resolveOptions } from '../../shared/options';
-import { KmsAccount, KmsKeyArn, KmsRegion, RetirementPhaseAttr, TicketId } from '../../shared/search-attributes';
+import {
+  KmsAccount,
+  KmsCampaign,
+  KmsKeyArn,
+  KmsRegion,
+  RetirementPhaseAttr,
+  TicketId,
+} from '../../shared/search-attributes';
 import type { RetireKeyInput, RetirementResult, TicketRef } from '../../shared/types';
 import type { RetirementOptionsInput } from '../../shared/options';
 import type { PolicyFile } from '../../shared/policy-rules';
@@ -31,6 +38,8 @@ export interface StartRequest {
   requestedBy?: string;
   /** The starter's policy file: its rules apply beside the worker's. */
   policy?: PolicyFile;
+  /** The campaign starting it (campaign/client.ts): a search attribute, a memo and a report target. */
+  campaign?: string;
 }
 
 export interface StartResult {
@@ -62,6 +71,7 @@ export function buildInput(request: StartRequest): { key: KeyRef; input: RetireK
       ticket: request.ticket,
       requestedBy: request.requestedBy,
       ...(request.policy ? { policy: request.policy } : {}),
+      ...(request.campaign ? { campaign: request.campaign } : {}),
     },
   };
 }
@@ -80,7 +90,7 @@ export async function startRetirement(client: Client, taskQueue: string, request
       workflowId,
       args: [input],
       workflowIdConflictPolicy: 'FAIL',
-      staticSummary: `Retire KMS key ${key.keyId} (${key.account}, ${key.region})${input.ticket ? ` for ${input.ticket.id}` : ''}`,
+      staticSummary: `Retire KMS key ${key.keyId} (${key.account}, ${key.region})${input.ticket ? ` for ${input.ticket.id}` : ''}${input.campaign ? `, campaign ${input.campaign}` : ''}`,
       staticDetails: startDetails(input),
       typedSearchAttributes: [
         { key: KmsKeyArn, value: key.arn },
@@ -88,7 +98,10 @@ export async function startRetirement(client: Client, taskQueue: string, request
         { key: KmsRegion, value: key.region },
         { key: RetirementPhaseAttr, value: 'Preflight' },
         ...(input.ticket ? [{ key: TicketId, value: input.ticket.id }] : []),
+        ...(input.campaign ? [{ key: KmsCampaign, value: input.campaign }] : []),
       ],
+      // Read back by a campaign's start activity: a retry knows the retirement it started already.
+      ...(input.campaign ? { memo: { campaign: input.campaign } } : {}),
     });
     return { workflowId, runId: handle.firstExecutionRunId, started: true };
   } catch (err) {
@@ -119,6 +132,7 @@ function startDetails(input: RetireKeyInput): string {
     lines.push(`**Ticket** ${url ? `[${input.ticket.id}](${url})` : input.ticket.id}`);
   }
   if (input.requestedBy) lines.push(`**Requested by** ${input.requestedBy}`);
+  if (input.campaign) lines.push(`**Campaign** ${input.campaign} (workflow \`campaign/${input.campaign}\`)`);
   return lines.join('\n\n');
 }
 

@@ -18,6 +18,7 @@ export function renderDetails(s: RetirementStatus): string {
   if (s.waitingOn) lines.push('', `**Now** ${s.waitingOn}`);
   if (s.reason) lines.push('', `**Reason** ${s.reason}`);
   if (s.ticketId) lines.push('', `**Ticket** ${s.ticketId}`);
+  if (s.campaign) lines.push('', `**Campaign** ${s.campaign} (workflow \`campaign/${s.campaign}\`)`);
   const deadlines: string[] = [];
   if (s.disabledAt) deadlines.push(`- disabled at ${s.disabledAt}`);
   if (s.soakEndsAt) deadlines.push(`- soak ends at ${s.soakEndsAt}`);

@@ -30,6 +30,8 @@ export interface RetirementStatus {
   outcome?: RetirementOutcome;
   reason?: string;
   ticketId?: string;
+  /** The campaign that started this retirement, if one did. */
+  campaign?: string;
   disabledAt?: string;
   soakEndsAt?: string;
   /** How far CloudTrail coverage reaches for this key (the watcher's report). */

@@ -38,12 +38,15 @@ import { soak } from './soak-step';
 import { TicketUpdates } from './ticket-updates';
 import { formatDuration } from '../../shared/duration';
 import { isCancellation, undoAfterTemporalCancel, wrapUp } from './temporal-cancel';
+import { CampaignReports } from '../campaign/campaign-reports';
 
 function validate(input: RetireKeyInput): KeyRef {
   try {
     if (typeof input !== 'object' || input === null || typeof input.keyArn !== 'string')
       throw new OptionsError('the input needs keyArn (a KMS key ARN) and options.');
     const key = parseKeyArn(input.keyArn);
+    if (input.campaign !== undefined && typeof input.campaign !== 'string')
+      throw new OptionsError('campaign, when given, is the name of the campaign that started the retirement.');
     if (typeof input.options !== 'object' || input.options === null)
       throw new OptionsError('the input needs options (resolved with resolveOptions).');
     checkResolvedOptions(input.options);
@@ -85,8 +88,9 @@ export async function retireKey(input: RetireKeyInput): Promise<RetirementResult
     { validator: (i: DecisionInput) => s.validateCancel(i) },
   );
 
+  if (input.campaign && patched('campaign-reports')) s.campaignReports = new CampaignReports(input.campaign);
   s.note(
-    `retirement of ${key.arn} started${input.ticket ? ` for ticket ${input.ticket.id}` : ''}${input.requestedBy ? ` by ${input.requestedBy}` : ''}`,
+    `retirement of ${key.arn} started${input.ticket ? ` for ticket ${input.ticket.id}` : ''}${input.requestedBy ? ` by ${input.requestedBy}` : ''}${input.campaign ? ` in campaign ${input.campaign}` : ''}`,
   );
   if (input.ticket && patched('ticket-updates')) {
     s.ticketUpdates = new TicketUpdates(s);
@@ -112,6 +116,7 @@ export async function retireKey(input: RetireKeyInput): Promise<RetirementResult
   }
   await wrapUp(s, async () => {
     await s.ticketUpdates?.settled();
+    await s.campaignReports?.settled();
     await condition(allHandlersFinished);
   });
   // The timeline as it ends, with the last milestone's post noted when it was given up on.

@@ -24,6 +24,7 @@ import { retirementMetrics } from './sinks';
 import { outcomeMilestone, type Milestone } from '../../shared/ticket-update';
 import { formatDuration as fmt } from '../../shared/duration';
 import type { TicketUpdates } from './ticket-updates';
+import type { CampaignReports } from '../campaign/campaign-reports';
 
 const MAX_EXTENSION_MS = 365 * 86_400_000;
 
@@ -64,6 +65,8 @@ export class RetirementState {
   waitingOn?: string;
   /** Set when this retirement reports its milestones to its ticket (patch `ticket-updates`). */
   ticketUpdates?: TicketUpdates;
+  /** Set when a campaign started this retirement (patch `campaign-reports`). */
+  campaignReports?: CampaignReports;
 
   constructor(
     readonly input: RetireKeyInput,
@@ -86,6 +89,16 @@ export class RetirementState {
     if (phase !== 'Done') this.phaseReached = phase;
     upsertSearchAttributes([{ key: RetirementPhaseAttr, value: phase }]);
     this.note(note);
+    this.campaignReports?.entered({
+      keyArn: this.key.arn,
+      phase,
+      outcome: this.outcome,
+      reason: this.outcome ? this.reason : undefined,
+      principals: this.outcome
+        ? [...new Set(this.usageEvents.flatMap((e) => (e.principalArn ? [e.principalArn] : [])))]
+        : undefined,
+      deletionDate: this.deletionDate,
+    });
     if (phase === 'Soaking')
       this.milestone(
         'soaking',
@@ -223,6 +236,7 @@ export class RetirementState {
       outcome: this.outcome,
       reason: this.reason,
       ticketId: this.input.ticket?.id,
+      ...(this.input.campaign ? { campaign: this.input.campaign } : {}),
       disabledAt: iso(this.disabledAt),
       soakEndsAt: iso(this.soakEndsAt),
       coveredUntil: iso(this.coveredUntil),

@@ -11,7 +11,7 @@ import { ActivityFailure, CancellationScope, patched, proxyActivities } from '@t
 import type { TicketUpdateActivities } from '../../activities/retirement/ticket-updates';
 import type { JiraActivities } from '../../activities/retirement/jira-comments';
 import type { ServiceNowActivities } from '../../activities/retirement/servicenow-notes';
-import type { Milestone, TicketUpdate } from '../../shared/ticket-update';
+import type { TicketUpdate } from '../../shared/ticket-update';
 import { call } from '../activity-calls';
 import { retirementMetrics } from './sinks';
 
@@ -33,7 +33,7 @@ export interface TicketReporter {
 
 export class TicketUpdates {
   private readonly pending: Promise<void>[] = [];
-  private readonly sent = new Set<Milestone>();
+  private readonly sent = new Set<TicketUpdate['milestone']>();
   /** Per system, the post that the next one waits for (patch ticket-posts-in-order). */
   private readonly last = new Map<string, Promise<void>>();
 
