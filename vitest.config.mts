@@ -13,6 +13,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     teardownTimeout: 30_000,
-    reporters: ['default'],
+    // Quiet by default: console output of passing tests is dropped, workers log to a file per test
+    // file (test/setup/quiet-runtime.ts), and the log of each failed file is named at the end.
+    silent: 'passed-only',
+    reporters: ['default', './test/setup/log-path-reporter.ts'],
   },
 });

@@ -1,4 +1,35 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import fs from 'node:fs';
+import path from 'node:path';
+import { inspect } from 'node:util';
+import { beforeEach, expect } from 'vitest';
+import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
+import { logsToConsole, testLogPath } from './test-logs';
 
-// Worker state changes at INFO drown test output; warnings and errors still show.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+/**
+ * The workers and servers a test file starts log to that file's own log (artifacts/test-logs/…),
+ * core (Rust) records included: they are forwarded to the same logger instead of written straight
+ * to stderr. KMS_RETIRE_TEST_LOGS=1 puts them on the console as before (warnings and errors).
+ */
+if (logsToConsole()) {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} else {
+  const file = testLogPath(expect.getState().testPath ?? 'unknown.test.ts');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Synchronous writes: a fork may exit right after its last test, before a stream would flush.
+  const fd = fs.openSync(file, 'w');
+  const write = (entry: LogEntry): void => {
+    const at = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
+    const meta =
+      entry.meta && Object.keys(entry.meta).length > 0
+        ? ` ${inspect(entry.meta, { depth: 4, breakLength: Infinity })}`
+        : '';
+    fs.writeSync(fd, `${at} ${entry.level} ${entry.message}${meta}\n`);
+  };
+  Runtime.install({ logger: new DefaultLogger('INFO', write), telemetryOptions: { logging: { forward: {} } } });
+  // Said beside the failure itself (shown, as the test's own console output is, for failing tests only).
+  beforeEach(({ onTestFailed }) => {
+    onTestFailed(() =>
+      console.error(`worker and server logs of this test file: ${path.relative(process.cwd(), file)}`),
+    );
+  });
+}
