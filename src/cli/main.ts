@@ -13,6 +13,7 @@ import { registerScanCommand } from './commands/scan';
 import { registerEventsCommand } from './commands/events';
 import { EXIT_USAGE } from './errors';
 import { toCliError } from './error-translation';
+import { packageVersion } from './version';
 
 /** Builds the program; each verb lives in its own file under commands/. */
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .description(
       'Retire AWS KMS keys safely: check last usage, disable, watch CloudTrail over a soak, then delete or re-enable.',
     )
+    .version(packageVersion(), '-V, --version', "print kms-retire's version")
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerPlanCommand(program);
