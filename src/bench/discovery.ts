@@ -12,8 +12,8 @@ import { aliasTargets } from '../activities/dependents';
 import { buildDependentsIndex } from '../scan/dependents-index';
 import { scanFleet } from '../scan/scanner';
 import { PROBES, type ProbeName } from '../shared/dependents';
-import type { ResourceSeed } from '../emulator/services/seed-types';
-import { RESOURCE_TYPES } from '../emulator/state';
+import type { ResourceSeed } from '../emulator/core/admin/seed-types';
+import { RESOURCE_TYPES } from '../emulator/core/state';
 import { benchEmulator } from './harness';
 
 export interface DiscoveryRow {

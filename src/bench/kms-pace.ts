@@ -1,5 +1,5 @@
 /** The bench's view of the KMS pace: the configured pace of each operation beside its measured peak. */
-import type { CallCounts } from '../emulator/calls';
+import type { CallCounts } from '../emulator/core/calls';
 import { knownQuotaNames } from '../aws/kms-quotas';
 
 export interface KmsPaceRow {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesPattern, parsePattern, PatternError } from '../../src/emulator/events/pattern';
+import { matchesPattern, parsePattern, PatternError } from '../../src/emulator/services/events/pattern';
 
 // A CloudTrail record as EventBridge delivers it (EventBridge User Guide, "AWS API Call via CloudTrail").
 const event = {

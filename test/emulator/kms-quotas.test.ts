@@ -1,7 +1,7 @@
 import { DecryptCommand, DescribeKeyCommand, DisableKeyCommand, EncryptCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmulatorAdminError } from '../../src/emulator/admin-client';
-import { parseQuotaFlag } from '../../src/emulator/kms-quotas';
+import { parseQuotaFlag } from '../../src/emulator/services/kms/quotas';
 import type { TestEmulator } from '../helpers/emulator';
 import { awsError, startTestEmulator } from '../helpers/emulator';
 

@@ -1,8 +1,8 @@
-import type { CallCounter } from '../calls';
-import type { Faults } from '../faults';
-import type { Caller } from '../request-context';
-import type { Store } from '../store';
-import type { ServiceControls } from './controls';
+import type { CallCounter } from '../core/calls';
+import type { Faults } from '../core/faults';
+import type { Caller } from '../core/caller';
+import type { Store } from '../core/store';
+import type { ServiceControls } from '../core/controls';
 
 /** One HTTP request to an emulated service, as its protocol helper reads it. */
 export interface ServiceRequest {

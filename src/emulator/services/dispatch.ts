@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpBindings } from '@hono/node-server';
-import { AwsError } from '../errors';
+import { AwsError } from '../core/errors';
 import type { ServiceContext, ServiceHost, ServiceModule, ServiceRequest } from './context';
 import { dynamodb } from './dynamodb/service';
 import { ec2 } from './ec2/service';
-import { eks } from './eks';
-import { lambda } from './lambda';
-import { logs } from './logs';
+import { eks } from './eks/service';
+import { lambda } from './lambda/service';
+import { logs } from './logs/service';
 import { rds } from './rds/service';
 import { s3 } from './s3/service';
-import { secretsmanager } from './secretsmanager';
-import { sns } from './sns';
+import { secretsmanager } from './secretsmanager/service';
+import { sns } from './sns/service';
 
 /** The emulated services by SigV4 signing name (the credential scope's service). */
 const SERVICES: Record<string, ServiceModule> = Object.fromEntries(

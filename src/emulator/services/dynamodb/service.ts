@@ -1,8 +1,8 @@
-import { AwsError } from '../../errors';
+import { AwsError } from '../../core/errors';
 import type { Input, ServiceContext, ServiceModule } from '../context';
-import { keyArnOf } from '../keys';
-import type { JsonHandler } from '../protocol/json';
-import { serveJson } from '../protocol/json';
+import { keyArnOf } from '../kms/find-key';
+import type { JsonHandler } from '../../core/protocol/json';
+import { serveJson } from '../../core/protocol/json';
 import { newTable, tableDescription, tableNameProblem } from './tables';
 
 const validation = (message: string): AwsError => new AwsError('ValidationException', message);

@@ -1,5 +1,5 @@
 import type { ServiceModule } from '../context';
-import { serveQuery } from '../protocol/query';
+import { serveQuery } from '../../core/protocol/query';
 import { ebsDefaultHandlers } from './ebs-defaults';
 import { instanceHandlers } from './instances';
 import { snapshotHandlers } from './snapshots';

@@ -1,11 +1,11 @@
-import { AwsError } from '../../errors';
-import type { ResourceRecord } from '../../state';
+import { AwsError } from '../../core/errors';
+import type { ResourceRecord } from '../../core/state';
 import type { ServiceContext, ServiceModule } from '../context';
-import { findKey } from '../keys';
-import { pageOf, pageSize } from '../paging';
-import type { Params, QueryHandler } from '../protocol/query';
-import { bool, serveQuery } from '../protocol/query';
-import { list } from '../protocol/xml';
+import { findKey } from '../kms/find-key';
+import { pageOf, pageSize } from '../../core/paging';
+import type { Params, QueryHandler } from '../../core/protocol/query';
+import { bool, serveQuery } from '../../core/protocol/query';
+import { list } from '../../core/protocol/xml';
 import type { RdsType } from './records';
 import { newRds, RDS_KINDS, rdsView } from './records';
 

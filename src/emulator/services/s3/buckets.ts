@@ -1,5 +1,5 @@
-import { AwsError } from '../../errors';
-import type { ResourceRecord } from '../../state';
+import { AwsError } from '../../core/errors';
+import type { ResourceRecord } from '../../core/state';
 import type { ServiceContext } from '../context';
 
 export const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';

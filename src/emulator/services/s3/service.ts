@@ -1,9 +1,9 @@
-import { escapeXml, children, list, xmlResponse, iso } from '../protocol/xml';
-import type { AwsError } from '../../errors';
+import { escapeXml, children, list, xmlResponse, iso } from '../../core/protocol/xml';
+import type { AwsError } from '../../core/errors';
 import type { ServiceContext, ServiceModule, ServiceRequest } from '../context';
-import { pageOf, pageSize } from '../paging';
-import type { RestRoute } from '../protocol/rest';
-import { serveRest } from '../protocol/rest';
+import { pageOf, pageSize } from '../../core/paging';
+import type { RestRoute } from '../../core/protocol/rest';
+import { serveRest } from '../../core/protocol/rest';
 import { anyBucket, newBucket, ownBucket, parseEncryption, S3_XMLNS, s3Error } from './buckets';
 
 const BUCKET = /^\/([^/]+)\/?$/;
