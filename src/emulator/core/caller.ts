@@ -5,6 +5,13 @@ import type { Store } from './store';
 export const DEFAULT_ACCOUNT = '000000000000';
 export const DEFAULT_REGION = 'us-east-1';
 
+/** What a request brings besides its body: who signed it, and from where. */
+export interface RequestMeta {
+  authorization?: string;
+  sourceIPAddress: string;
+  userAgent: string;
+}
+
 export interface Caller {
   accessKeyId: string;
   account: string;

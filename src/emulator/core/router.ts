@@ -1,25 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
+import type { HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { SERVICES, serviceFor } from '../services/registry';
 import type { AdminDefaults } from './admin/routes';
 import { adminRoutes } from './admin/routes';
-import type { EmulatorCore, RequestMeta, ServiceAnswer } from './emulator-core';
+import type { EmulatorCore } from './emulator-core';
 import { AwsError } from './errors';
-import type { HostedAnswer } from './service';
-import { handleEvents } from '../services/events/service';
-import { handleSqs } from '../services/sqs/service';
-import { serveService } from '../services/dispatch';
-import { handleSts } from '../services/sts/service';
-
-const KMS_TARGET = 'TrentService.';
-// CloudTrail's JSON 1.1 target prefix (CloudTrail service model: awsJson1_1, CloudTrail_20131101).
-const CLOUDTRAIL_TARGET = /(?:^|\.)CloudTrail_20131101\.(\w+)$/;
-// The Resource Groups Tagging API's JSON 1.1 target prefix (its service model: ResourceGroupsTaggingAPI_20170126).
-const TAGGING_TARGET = 'ResourceGroupsTaggingAPI_20170126.';
-// SQS's AWS JSON 1.0 target prefix (SQS service model: awsJson1_0, AmazonSQS).
-const SQS_TARGET = 'AmazonSQS.';
-// EventBridge's AWS JSON 1.1 target prefix (EventBridge service model: AWSEvents).
-const EVENTS_TARGET = 'AWSEvents.';
+import { awsJson } from './protocol/json';
+import type { RequestMeta } from './caller';
+import { serviceContext, type ServiceRequest } from './service';
 
 function meta(c: Context): RequestMeta {
   let address = '127.0.0.1';
@@ -35,29 +26,24 @@ function meta(c: Context): RequestMeta {
   };
 }
 
-function answer(c: Context, out: ServiceAnswer): Response {
-  const headers: Record<string, string> = {
-    'content-type': 'application/x-amz-json-1.1',
-    'x-amzn-RequestId': out.requestId,
+async function serviceRequest(c: Context): Promise<ServiceRequest> {
+  const url = new URL(c.req.url);
+  return {
+    method: c.req.method,
+    path: url.pathname,
+    query: url.searchParams,
+    headers: c.req.raw.headers,
+    body: await c.req.text(),
+    meta: meta(c),
   };
-  if (out.errorType) headers['x-amzn-ErrorType'] = out.errorType;
-  return c.body(JSON.stringify(out.body), out.status as 200, headers);
 }
 
-function hosted(c: Context, out: HostedAnswer): Response {
-  return c.body(JSON.stringify(out.body), out.status as 200, { ...out.headers, 'x-amzn-RequestId': out.requestId });
-}
-
-function parseJson(text: string): Record<string, unknown> {
-  if (!text.trim()) return {};
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    throw new AwsError('SerializationException', 'The request body is not valid JSON.');
-  }
-}
-
-/** KMS, CloudTrail and the tagging API over AWS JSON 1.1, STS over the Query protocol, and /_emulator/ on one port. */
+/**
+ * The emulator on one port: /_emulator/ (the admin API), then every AWS service of the registry
+ * (services/registry.ts), found by the request's signing scope or X-Amz-Target. Each call is
+ * served the same way: who is calling, the Region's availability, then the service with the call
+ * prologue in its context (service.ts), and the state saved after anything that may change it.
+ */
 export function createApp(core: EmulatorCore, defaults: AdminDefaults): Hono {
   const app = new Hono();
   app.route('/_emulator', adminRoutes(core, defaults));
@@ -71,39 +57,28 @@ export function createApp(core: EmulatorCore, defaults: AdminDefaults): Hono {
     ),
   );
 
-  // DynamoDB, EC2, RDS, S3, … (services/dispatch.ts): by the SigV4 scope's service, any method.
-  app.use('*', async (c, next) => (await serveService(core, c.req.raw, c.env)) ?? next());
-
-  app.post('*', async (c) => {
-    const target = c.req.header('x-amz-target') ?? '';
-    const contentType = c.req.header('content-type') ?? '';
-    const text = await c.req.text();
-    try {
-      if (target.startsWith(KMS_TARGET))
-        return answer(c, await core.kms(target.slice(KMS_TARGET.length), parseJson(text), meta(c)));
-      const trail = CLOUDTRAIL_TARGET.exec(target);
-      if (trail) return answer(c, await core.cloudtrail(trail[1]!, parseJson(text), meta(c)));
-      if (target.startsWith(TAGGING_TARGET))
-        return answer(c, await core.tagging(target.slice(TAGGING_TARGET.length), parseJson(text), meta(c)));
-      if (target.startsWith(SQS_TARGET))
-        return hosted(
-          c,
-          await handleSqs(core, target.slice(SQS_TARGET.length), parseJson(text), meta(c), c.req.header('host')),
-        );
-      if (target.startsWith(EVENTS_TARGET))
-        return hosted(c, await handleEvents(core, target.slice(EVENTS_TARGET.length), parseJson(text), meta(c)));
-      if (contentType.startsWith('application/x-www-form-urlencoded')) {
-        const sts = await handleSts(core, new URLSearchParams(text), meta(c));
-        return c.body(sts.body, sts.status as 200, { 'content-type': 'text/xml', 'x-amzn-RequestId': sts.requestId });
-      }
-      throw new AwsError(
+  app.all('*', async (c) => {
+    const req = await serviceRequest(c);
+    const service = serviceFor(req);
+    if (!service) {
+      if (req.method !== 'POST') return c.notFound();
+      const target = req.headers.get('x-amz-target') ?? '';
+      const error = new AwsError(
         'UnknownOperationException',
-        `No service answers X-Amz-Target "${target}"; this emulator serves TrentService (KMS), CloudTrail_20131101, ResourceGroupsTaggingAPI_20170126, AmazonSQS, AWSEvents and STS.`,
+        `No service answers X-Amz-Target "${target}"; this emulator serves ${SERVICES.map((s) => s.name).join(', ')}.`,
       );
-    } catch (err) {
-      if (err instanceof AwsError) return answer(c, core.fail('00000000-0000-0000-0000-000000000000', err));
-      throw err;
+      return awsJson('1.1', '00000000-0000-0000-0000-000000000000', { error });
     }
+    const who = await core.caller(req.meta);
+    if (core.services.isUnavailable(service.name, who.caller.region)) {
+      // No endpoint for this service in this Region: drop the connection unanswered (controls.ts).
+      (c.env as HttpBindings | undefined)?.incoming?.socket.destroy();
+      return new Response(null, { status: 503 });
+    }
+    const ctx = serviceContext(core, service, who, randomUUID());
+    const response = await service.serve(ctx, req);
+    if (ctx.changesState()) core.changed();
+    return response;
   });
 
   app.onError((err, c) => c.json({ __type: 'InternalFailure', message: err.message }, 500));

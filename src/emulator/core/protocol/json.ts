@@ -1,5 +1,5 @@
 import { AwsError } from '../errors';
-import type { Input, ServiceContext, ServiceRequest } from '../../services/context';
+import type { Input, ServiceContext, ServiceRequest } from '../service';
 
 export type JsonHandler = (ctx: ServiceContext, input: Input) => Record<string, unknown>;
 
@@ -60,3 +60,37 @@ export function jsonError(err: AwsError, requestId: string, contentType = 'appli
 
 /** Epoch seconds, as JSON protocols send timestamps. */
 export const epochSeconds = (ms: number): number => ms / 1000;
+
+/**
+ * An AWS JSON answer as KMS, CloudTrail, the tagging API and EventBridge render it: the error's
+ * code in `x-amzn-ErrorType` and `__type`, its text in `message` (AwsError.toBody).
+ */
+export function awsJson(
+  version: '1.0' | '1.1',
+  requestId: string,
+  result: { body: Record<string, unknown> } | { error: AwsError },
+): Response {
+  const headers: Record<string, string> = {
+    'content-type': `application/x-amz-json-${version}`,
+    'x-amzn-RequestId': requestId,
+  };
+  if ('body' in result) return new Response(JSON.stringify(result.body), { status: 200, headers });
+  headers['x-amzn-ErrorType'] = result.error.code;
+  return new Response(JSON.stringify(result.error.toBody()), { status: result.error.status, headers });
+}
+
+/** The operation an X-Amz-Target names after the service's prefix ('' when it names another service). */
+export function targetOperation(req: ServiceRequest, prefix: string): string {
+  const target = req.headers.get('x-amz-target') ?? '';
+  return target.startsWith(prefix) ? target.slice(prefix.length) : '';
+}
+
+/** A JSON request body, as the JSON services read it (an empty body is {}). */
+export function parseJsonBody(text: string): Input {
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text) as Input;
+  } catch {
+    throw new AwsError('SerializationException', 'The request body is not valid JSON.');
+  }
+}

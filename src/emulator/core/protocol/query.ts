@@ -1,5 +1,5 @@
 import { AwsError } from '../errors';
-import type { ServiceContext, ServiceRequest } from '../../services/context';
+import type { ServiceContext, ServiceRequest } from '../service';
 import { children, element, escapeXml, xmlResponse } from './xml';
 
 /** Form parameters of a Query or EC2 request (`Action=…&Name.1=…`). */

@@ -1,5 +1,5 @@
 import { AwsError } from '../errors';
-import type { ServiceContext, ServiceRequest } from '../../services/context';
+import type { ServiceContext, ServiceRequest } from '../service';
 
 /** One REST operation: method, path pattern (groups are the path's labels), and its handler. */
 export interface RestRoute {
@@ -29,7 +29,7 @@ export async function serveRest(
       if (route.method !== method || (route.query && !req.query.has(route.query))) continue;
       const m = route.path.exec(req.path);
       if (!m) continue;
-      await ctx.begin(route.operation, route.action);
+      await ctx.begin(route.operation, { action: route.action });
       return route.handler(
         ctx,
         req,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AwsError } from '../../core/errors';
 import type { ResourceRecord, ResourceType } from '../../core/state';
-import type { ServiceContext } from '../context';
+import type { ServiceContext } from '../../core/service';
 import type { ServicePage } from '../../core/paging';
 import { pageOf, pageSize } from '../../core/paging';
 import type { Params } from '../../core/protocol/query';

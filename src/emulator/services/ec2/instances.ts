@@ -1,5 +1,5 @@
 import type { ResourceRecord } from '../../core/state';
-import type { ServiceContext } from '../context';
+import type { ServiceContext } from '../../core/service';
 import type { Params, QueryHandler } from '../../core/protocol/query';
 import { values } from '../../core/protocol/query';
 import { describeSelection, ec2Error, ec2Id, ec2Resource, ec2Time } from './common';

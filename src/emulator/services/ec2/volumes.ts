@@ -1,5 +1,5 @@
 import type { ResourceRecord } from '../../core/state';
-import type { ServiceContext } from '../context';
+import type { ServiceContext } from '../../core/service';
 import { findKey } from '../kms/find-key';
 import type { Params, QueryHandler } from '../../core/protocol/query';
 import { bool } from '../../core/protocol/query';

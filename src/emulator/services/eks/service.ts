@@ -1,6 +1,6 @@
 import { AwsError } from '../../core/errors';
 import type { ResourceRecord } from '../../core/state';
-import type { ServiceContext, ServiceModule, ServiceRequest } from '../context';
+import type { ServiceContext, ServiceModule, ServiceRequest } from '../../core/service';
 import { pageOf, pageSize } from '../../core/paging';
 import { epochSeconds, jsonError, jsonResponse, parseBody } from '../../core/protocol/json';
 import type { RestRoute } from '../../core/protocol/rest';
@@ -108,6 +108,7 @@ const routes: RestRoute[] = [
 /** EKS over REST-JSON. IAM denial: AccessDeniedException, 403. */
 export const eks: ServiceModule = {
   name: 'eks',
-  denied: { code: 'AccessDeniedException', status: 403 },
+  protocol: 'rest-json',
+  denied: (message) => new AwsError('AccessDeniedException', message, 403),
   serve: (ctx, req) => serveRest(ctx, req, routes, (err, id) => jsonError(err, id)),
 };

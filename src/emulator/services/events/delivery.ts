@@ -1,15 +1,23 @@
 import { trailCovers } from '../cloudtrail/trails';
 import { AwsError } from '../../core/errors';
-import type { ServiceHost } from '../../core/service';
+import type { EmulatorClock } from '../../core/clock';
 import type { TrailEvent } from '../../core/state';
+import type { Store } from '../../core/store';
 import { enqueue } from '../sqs/messages';
-import { notifyQueue } from '../sqs/service';
+import { notifyQueue } from '../sqs/waiters';
 import { busArn } from './model';
 import type { EventRule, EventTarget } from './model';
 import { policyAllows } from './resource-policy';
 import type { BusEvent } from './routing';
 import { busOf, cloudTrailBusEvent, rulesMatching } from './routing';
 import { targetInput } from './target-input';
+
+/** What delivery needs of the emulator core: its state, its clock, and saying that state changed. */
+export interface DeliveryHost {
+  readonly store: Store;
+  readonly clock: EmulatorClock;
+  changed(): void;
+}
 
 /**
  * Delivery settings (`POST /_emulator/eventbridge`). Delays are real time, not the emulator clock:
@@ -59,7 +67,7 @@ export class EventDelivery {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
-    private readonly host: ServiceHost,
+    private readonly host: DeliveryHost,
     private readonly defaults: DeliverySettings = { deliveryDelayMs: 0, drop: 0, duplicate: 0, extraDelayMs: 0 },
   ) {
     this.settings = { ...defaults };

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { AwsError } from '../../core/errors';
-import { beginCall, type HostedAnswer, type RequestMeta, type ServiceHost } from '../../core/service';
+import { awsJson, parseJsonBody, targetOperation } from '../../core/protocol/json';
+import type { ServiceModule } from '../../core/service';
 import {
   createEventBus,
   deleteEventBus,
@@ -47,31 +47,33 @@ const HANDLERS: Record<string, Handler> = {
 };
 const READ_ONLY = new Set(['DescribeRule', 'ListRules', 'ListTargetsByRule', 'ListEventBuses', 'TestEventPattern']);
 
-const JSON_11 = 'application/x-amz-json-1.1';
+// EventBridge's AWS JSON 1.1 target prefix (EventBridge service model: AWSEvents).
+const TARGET = 'AWSEvents.';
 
-/** One EventBridge call (AWS JSON 1.1, X-Amz-Target AWSEvents.<Op>). */
-export async function handleEvents(
-  host: ServiceHost & { readonly eventDelivery: EventDelivery },
-  operation: string,
-  input: Record<string, unknown>,
-  meta: RequestMeta,
-): Promise<HostedAnswer> {
-  const requestId = randomUUID();
-  try {
-    const { caller, now } = await beginCall(host, operation, meta);
-    const handler = HANDLERS[operation];
-    if (!handler)
-      throw new AwsError('UnknownOperationException', `This emulator's EventBridge does not serve ${operation}.`);
-    const body = handler({ state: host.store.eventbridge, caller, now }, input, host.eventDelivery);
-    if (!READ_ONLY.has(operation)) host.changed();
-    return { status: 200, body, requestId, headers: { 'content-type': JSON_11 } };
-  } catch (err) {
-    if (!(err instanceof AwsError)) throw err;
-    return {
-      status: err.status,
-      body: err.toBody(),
-      requestId,
-      headers: { 'content-type': JSON_11, 'x-amzn-ErrorType': err.code },
-    };
-  }
-}
+/** EventBridge over AWS JSON 1.1 (X-Amz-Target AWSEvents.<Op>). */
+export const events: ServiceModule = {
+  name: 'events',
+  protocol: 'json-1.1',
+  targets: [TARGET],
+  denied: (message) => new AwsError('AccessDeniedException', message),
+  readOnly: (operation) => READ_ONLY.has(operation),
+  async serve(ctx, req) {
+    const operation = targetOperation(req, TARGET);
+    try {
+      const input = parseJsonBody(req.body);
+      await ctx.begin(operation);
+      const handler = HANDLERS[operation];
+      if (!handler)
+        throw new AwsError('UnknownOperationException', `This emulator's EventBridge does not serve ${operation}.`);
+      const body = handler(
+        { state: ctx.store.eventbridge, caller: ctx.caller, now: ctx.now },
+        input,
+        ctx.core.eventDelivery,
+      );
+      return awsJson('1.1', ctx.requestId, { body });
+    } catch (err) {
+      if (err instanceof AwsError) return awsJson('1.1', ctx.requestId, { error: err });
+      throw err;
+    }
+  },
+};

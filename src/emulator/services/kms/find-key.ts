@@ -1,6 +1,6 @@
 import type { KeyRecord } from '../../core/state';
 import type { Store } from '../../core/store';
-import type { ServiceContext } from '../context';
+import type { ServiceContext } from '../../core/service';
 
 const KEY_ARN = /^arn:aws[a-z-]*:kms:([^:]+):(\d{12}):key\/(.+)$/;
 const ALIAS_ARN = /^arn:aws[a-z-]*:kms:([^:]+):(\d{12}):(alias\/.+)$/;

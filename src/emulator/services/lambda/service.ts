@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AwsError } from '../../core/errors';
 import type { ResourceRecord } from '../../core/state';
-import type { ServiceContext, ServiceModule, ServiceRequest } from '../context';
+import type { ServiceContext, ServiceModule, ServiceRequest } from '../../core/service';
 import { pageOf, pageSize } from '../../core/paging';
 import { jsonError, jsonResponse, parseBody } from '../../core/protocol/json';
 import type { RestRoute } from '../../core/protocol/rest';
@@ -165,6 +165,7 @@ const routes: RestRoute[] = [
 /** Lambda over REST-JSON (API version 2015-03-31). IAM denial: AccessDeniedException, 403. */
 export const lambda: ServiceModule = {
   name: 'lambda',
-  denied: { code: 'AccessDeniedException', status: 403 },
+  protocol: 'rest-json',
+  denied: (message) => new AwsError('AccessDeniedException', message, 403),
   serve: (ctx, req) => serveRest(ctx, req, routes, (err, id) => jsonError(err, id)),
 };

@@ -1,6 +1,6 @@
 import { AwsError } from '../../core/errors';
 import type { ResourceRecord } from '../../core/state';
-import type { Input, ServiceContext, ServiceModule } from '../context';
+import type { Input, ServiceContext, ServiceModule } from '../../core/service';
 import { findKey } from '../kms/find-key';
 import { pageOf, pageSize } from '../../core/paging';
 import type { JsonHandler } from '../../core/protocol/json';
@@ -103,6 +103,8 @@ const handlers: Record<string, JsonHandler> = {
 /** CloudWatch Logs over AWS JSON 1.1 (target prefix Logs_20140328.). IAM denial: AccessDeniedException. */
 export const logs: ServiceModule = {
   name: 'logs',
-  denied: { code: 'AccessDeniedException', status: 400 },
+  protocol: 'json-1.1',
+  targets: ['Logs_20140328.'],
+  denied: (message) => new AwsError('AccessDeniedException', message, 400),
   serve: (ctx, req) => serveJson(ctx, req, { targetPrefix: 'Logs_20140328.', version: '1.1', handlers }),
 };

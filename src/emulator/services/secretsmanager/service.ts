@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AwsError } from '../../core/errors';
 import type { ResourceRecord } from '../../core/state';
-import type { Input, ServiceContext, ServiceModule } from '../context';
+import type { Input, ServiceContext, ServiceModule } from '../../core/service';
 import { pageOf, pageSize } from '../../core/paging';
 import type { JsonHandler } from '../../core/protocol/json';
 import { epochSeconds, serveJson } from '../../core/protocol/json';
@@ -130,6 +130,8 @@ const handlers: Record<string, JsonHandler> = {
 /** Secrets Manager over AWS JSON 1.1 (target prefix secretsmanager.). IAM denial: AccessDeniedException. */
 export const secretsmanager: ServiceModule = {
   name: 'secretsmanager',
-  denied: { code: 'AccessDeniedException', status: 400 },
+  protocol: 'json-1.1',
+  targets: ['secretsmanager.'],
+  denied: (message) => new AwsError('AccessDeniedException', message, 400),
   serve: (ctx, req) => serveJson(ctx, req, { targetPrefix: 'secretsmanager.', version: '1.1', handlers }),
 };

@@ -1,6 +1,6 @@
 import { AwsError } from '../../core/errors';
 import type { ResourceRecord } from '../../core/state';
-import type { ServiceContext, ServiceModule } from '../context';
+import type { ServiceContext, ServiceModule } from '../../core/service';
 import { pageOf } from '../../core/paging';
 import type { Params, QueryHandler } from '../../core/protocol/query';
 import { members, serveQuery } from '../../core/protocol/query';
@@ -101,7 +101,8 @@ const handlers: Record<string, QueryHandler> = {
 /** SNS over the Query protocol (API version 2010-03-31). IAM denial: AuthorizationError, 403. */
 export const sns: ServiceModule = {
   name: 'sns',
-  denied: { code: 'AuthorizationError', status: 403 },
+  protocol: 'query',
+  denied: (message) => new AwsError('AuthorizationError', message, 403),
   serve: (ctx, req) =>
     serveQuery(ctx, req, { style: 'query', xmlns: 'http://sns.amazonaws.com/doc/2010-03-31/', handlers }),
 };

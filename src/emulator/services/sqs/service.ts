@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { AwsError } from '../../core/errors';
-import { beginCall, type HostedAnswer, type RequestMeta, type ServiceHost } from '../../core/service';
-import type { Store } from '../../core/store';
+import type { EmulatorCore } from '../../core/emulator-core';
+import { jsonResponse, parseJsonBody, targetOperation } from '../../core/protocol/json';
+import type { ServiceModule } from '../../core/service';
 import { invalidParameter, SqsError } from './errors';
 import {
   changeMessageVisibility,
@@ -14,6 +14,7 @@ import {
 } from './messages';
 import { numberAttribute } from './attributes';
 import type { SqsContext } from './queues';
+import { notifyQueue, waitForMessage } from './waiters';
 import {
   createQueue,
   deleteQueue,
@@ -43,89 +44,76 @@ const HANDLERS: Record<string, Handler> = {
   ChangeMessageVisibilityBatch: changeMessageVisibilityBatch,
 };
 const READ_ONLY = new Set(['GetQueueUrl', 'ListQueues', 'GetQueueAttributes']);
+// SQS's AWS JSON 1.0 target prefix (SQS service model: awsJson1_0, AmazonSQS).
+const TARGET = 'AmazonSQS.';
+const JSON_10 = 'application/x-amz-json-1.0';
 // While a long poll waits it looks again this often (real time), so an emulator clock advance that
 // ends a visibility timeout is noticed without a send.
 const RECHECK_MS = 100;
 
-/** Wakes long polls waiting on a queue when a message arrives (per emulator, by queue ARN). */
-const waiters = new WeakMap<Store, Map<string, Set<() => void>>>();
-
-export function notifyQueue(store: Store, arn: string): void {
-  for (const wake of waiters.get(store)?.get(arn) ?? []) wake();
-}
-
-function waitForMessage(store: Store, arn: string, ms: number): Promise<void> {
-  let byArn = waiters.get(store);
-  if (!byArn) waiters.set(store, (byArn = new Map<string, Set<() => void>>()));
-  const set = byArn.get(arn) ?? new Set();
-  byArn.set(arn, set);
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      set.delete(done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    set.add(done);
-  });
-}
-
 /**
- * One SQS call (AWS JSON 1.0, X-Amz-Target AmazonSQS.<Op>). Queue state follows the emulator clock
+ * SQS over AWS JSON 1.0 (X-Amz-Target AmazonSQS.<Op>). Queue state follows the emulator clock
  * (DelaySeconds, visibility timeouts, retention, the 60-second rules); ReceiveMessage's
  * WaitTimeSeconds is real time, since a client's socket waits in real time.
  */
-export async function handleSqs(
-  host: ServiceHost,
-  operation: string,
-  input: Record<string, unknown>,
-  meta: RequestMeta,
-  hostHeader: string | undefined,
-): Promise<HostedAnswer> {
-  const requestId = randomUUID();
-  try {
-    const { caller, now } = await beginCall(host, operation, meta);
-    // A Deny on sqs:<Operation> (the guardrails' "deny" list), as SQS answers it: AccessDenied, HTTP 403.
-    const denied = host.services.denial(caller, 'sqs', operation);
-    if (denied) throw new SqsError('AccessDenied', denied, 'AccessDenied', 403);
-    const ctx: SqsContext = { state: host.store.sqs, caller, now, host: hostHeader ?? '127.0.0.1' };
-    let body: Record<string, unknown>;
-    if (operation === 'ReceiveMessage') body = await receive(host, ctx, input);
-    else {
-      const handler = HANDLERS[operation];
-      if (!handler)
-        throw new SqsError(
-          'UnsupportedOperation',
-          `This emulator's SQS does not serve ${operation}.`,
-          'AWS.SimpleQueueService.UnsupportedOperation',
-        );
-      body = handler(ctx, input);
-      if (operation === 'SendMessage' || operation === 'SendMessageBatch')
-        notifyQueue(host.store, resolveQueue(ctx, input.QueueUrl).arn);
+export const sqs: ServiceModule = {
+  name: 'sqs',
+  protocol: 'json-1.0',
+  targets: [TARGET],
+  // A Deny on sqs:<Operation> (the guardrails' "deny" list), as SQS answers it: AccessDenied, HTTP 403.
+  denied: (message) => new SqsError('AccessDenied', message, 'AccessDenied', 403),
+  readOnly: (operation) => READ_ONLY.has(operation),
+  async serve(ctx, req) {
+    const operation = targetOperation(req, TARGET);
+    try {
+      const input = parseJsonBody(req.body);
+      await ctx.begin(operation);
+      const sctx: SqsContext = {
+        state: ctx.store.sqs,
+        caller: ctx.caller,
+        now: ctx.now,
+        host: req.headers.get('host') ?? '127.0.0.1',
+      };
+      let body: Record<string, unknown>;
+      if (operation === 'ReceiveMessage') body = await receive(ctx.core, sctx, input);
+      else {
+        const handler = HANDLERS[operation];
+        if (!handler)
+          throw new SqsError(
+            'UnsupportedOperation',
+            `This emulator's SQS does not serve ${operation}.`,
+            'AWS.SimpleQueueService.UnsupportedOperation',
+          );
+        body = handler(sctx, input);
+        if (operation === 'SendMessage' || operation === 'SendMessageBatch')
+          notifyQueue(ctx.store, resolveQueue(sctx, input.QueueUrl).arn);
+      }
+      return jsonResponse(200, body, ctx.requestId, JSON_10);
+    } catch (err) {
+      if (!(err instanceof AwsError)) throw err;
+      return sqsFailure(ctx.requestId, err);
     }
-    if (!READ_ONLY.has(operation)) host.changed();
-    return { status: 200, body, requestId, headers: { 'content-type': 'application/x-amz-json-1.0' } };
-  } catch (err) {
-    if (!(err instanceof AwsError)) throw err;
-    return sqsFailure(requestId, err);
-  }
-}
+  },
+};
 
-export function sqsFailure(requestId: string, err: AwsError): HostedAnswer {
+/** SQS's errors in AWS JSON 1.0, with the Query protocol's code in x-amzn-query-error (as SQS sends it). */
+function sqsFailure(requestId: string, err: AwsError): Response {
   const queryCode = err instanceof SqsError ? err.queryCode : err.code;
   const fault = err.status >= 500 ? 'Receiver' : 'Sender';
   const body =
     err instanceof SqsError ? err.toBody() : { __type: `com.amazonaws.sqs#${err.code}`, message: err.message };
-  return {
+  return new Response(JSON.stringify(body), {
     status: err.status,
-    body,
-    requestId,
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': `${queryCode};${fault}` },
-  };
+    headers: {
+      'content-type': JSON_10,
+      'x-amzn-query-error': `${queryCode};${fault}`,
+      'x-amzn-RequestId': requestId,
+    },
+  });
 }
 
 async function receive(
-  host: ServiceHost,
+  host: EmulatorCore,
   first: SqsContext,
   input: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {

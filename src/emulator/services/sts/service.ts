@@ -1,12 +1,14 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { assumedRole } from '../../core/admin/principals';
-import type { EmulatorCore, RequestMeta } from '../../core/emulator-core';
+import type { EmulatorCore } from '../../core/emulator-core';
+import { AwsError } from '../../core/errors';
+import type { ServiceContext, ServiceModule } from '../../core/service';
 import type { Caller } from '../../core/caller';
 import { trailTime } from '../cloudtrail/record';
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/;
 
-export interface StsAnswer {
+interface StsAnswer {
   status: number;
   body: string;
   requestId: string;
@@ -99,16 +101,29 @@ function credentialsXml(accessKeyId: string, expiration: number): string {
  * type AssumedRole; GetSessionToken gives temporary credentials of the caller itself. No policy is
  * evaluated: any caller may assume any role.
  */
-export async function handleSts(core: EmulatorCore, form: URLSearchParams, meta: RequestMeta): Promise<StsAnswer> {
-  const requestId = randomUUID();
+export const sts: ServiceModule = {
+  name: 'sts',
+  protocol: 'query',
+  // The SDK signs STS calls; an unsigned form-encoded POST is taken as STS's too.
+  claimsUnsigned: (req) => (req.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded'),
+  denied: (message) => new AwsError('AccessDenied', message, 403),
+  async serve(ctx, req) {
+    const answer = await handleSts(ctx, new URLSearchParams(req.body));
+    return new Response(answer.body, {
+      status: answer.status,
+      headers: { 'content-type': 'text/xml', 'x-amzn-RequestId': answer.requestId },
+    });
+  },
+};
+
+async function handleSts(ctx: ServiceContext, form: URLSearchParams): Promise<StsAnswer> {
+  const { core, caller, now, requestId } = ctx;
   const action = form.get('Action') ?? '';
-  const { caller, now } = await core.caller(meta);
-  core.calls.record(action || 'UnknownAction', caller.account, caller.region);
   try {
-    await core.faults.apply(action);
+    await ctx.begin(action || 'UnknownAction');
   } catch (err) {
-    const e = err as { code?: string; message: string; status?: number };
-    return stsError(requestId, e.code ?? 'InternalFailure', e.message, e.status ?? 400);
+    if (!(err instanceof AwsError)) throw err;
+    return stsError(requestId, err.code, err.message, err.status);
   }
   try {
     if (action === 'GetCallerIdentity') {
