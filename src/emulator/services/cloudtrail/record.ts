@@ -2,6 +2,7 @@ import type { AwsError } from '../../core/errors';
 import type { Caller } from '../../core/caller';
 import { userIdentity } from '../../core/caller';
 import type { TrailEvent } from '../../core/state';
+import { parseArn } from '../../core/arn';
 
 // KMS calls that CloudTrail marks readOnly: the Describe/List/Get calls and the cryptographic
 // operations (AWS KMS Developer Guide, "Logging AWS KMS API calls with AWS CloudTrail" examples).
@@ -58,7 +59,7 @@ export function kmsEvent(call: KmsCall): TrailEvent {
     requestID: call.requestId,
     eventID: call.eventId,
     readOnly,
-    resources: call.resources.map((arn) => ({ accountId: arn.split(':')[4], type: 'AWS::KMS::Key', ARN: arn })),
+    resources: call.resources.map((arn) => ({ accountId: parseArn(arn).account, type: 'AWS::KMS::Key', ARN: arn })),
     eventType: 'AwsApiCall',
     managementEvent: true,
     recipientAccountId: caller.account,

@@ -3,6 +3,7 @@ import type { TrailEvent } from '../../core/state';
 import type { Store } from '../../core/store';
 import type { KmsCall } from './record';
 import { kmsEvent } from './record';
+import { parseArn } from '../../core/arn';
 
 const LOOKBACK_MS = 90 * 86_400_000;
 
@@ -32,7 +33,7 @@ export class EventIds {
 
 /** Appends the call's event(s), drops what LookupEvents can never return again, and returns the new events. */
 export function recordKmsCall(store: Store, call: KmsCall, ids: EventIds): TrailEvent[] {
-  const owners = [...new Set(call.resources.map((arn) => arn.split(':')[4] ?? ''))].filter(
+  const owners = [...new Set(call.resources.map((arn) => parseArn(arn).account))].filter(
     (a) => a && a !== call.caller.account,
   );
   const shared = owners.length > 0 ? randomUUID() : undefined;

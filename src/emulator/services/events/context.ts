@@ -2,6 +2,7 @@ import { AwsError } from '../../core/errors';
 import type { Caller } from '../../core/caller';
 import type { EventBridgeState, EventBus } from './model';
 import { busArn } from './model';
+import { parseArn } from '../../core/arn';
 
 /** One EventBridge request's context. */
 export interface EventsContext {
@@ -24,8 +25,8 @@ export function busName(ctx: EventsContext, value: unknown): string {
   if (value === undefined || value === null || value === '') return 'default';
   if (typeof value !== 'string') throw constraint(value, 'eventBusName', 'Member must be a string');
   if (value.startsWith('arn:')) {
-    const [, , , region, account, resource] = value.split(':');
-    if (region !== ctx.caller.region || account !== ctx.caller.account || !resource?.startsWith('event-bus/'))
+    const { region, account, resource } = parseArn(value);
+    if (region !== ctx.caller.region || account !== ctx.caller.account || !resource.startsWith('event-bus/'))
       throw validation(`Parameter EventBusName is not valid: ${value} is not an event bus of this account and Region.`);
     return resource.slice('event-bus/'.length);
   }

@@ -11,6 +11,7 @@ import { policyAllows } from './resource-policy';
 import type { BusEvent } from './routing';
 import { busOf, cloudTrailBusEvent, rulesMatching } from './routing';
 import { targetInput } from './target-input';
+import { parseArn } from '../../core/arn';
 
 /** What delivery needs of the emulator core: its state, its clock, and saying that state changed. */
 export interface DeliveryHost {
@@ -158,9 +159,9 @@ export class EventDelivery {
 
   private async deliver(rule: EventRule, target: EventTarget, event: BusEvent): Promise<void> {
     try {
-      const [, , service, region, account, resource] = target.Arn.split(':');
+      const { service, region, account, resource } = parseArn(target.Arn);
       if (service === 'sqs') await this.toQueue(rule, target, event, `${region}/${account}/${resource}`);
-      else if (service === 'events' && resource?.startsWith('event-bus/')) this.toBus(rule, target, event);
+      else if (service === 'events' && resource.startsWith('event-bus/')) this.toBus(rule, target, event);
       else throw new Error(`the emulator delivers to SQS queues and event buses only, not ${target.Arn}`);
       this.counters.delivered += 1;
       this.count(target).delivered += 1;
@@ -192,7 +193,7 @@ export class EventDelivery {
 
   private toBus(rule: EventRule, target: EventTarget, event: BusEvent): void {
     const bus = this.host.store.eventbridge.buses[target.Arn];
-    const [, , , region, account, resource] = target.Arn.split(':');
+    const { region, account, resource } = parseArn(target.Arn);
     const isDefault = resource === 'event-bus/default';
     if (!bus && !isDefault) throw new Error(`event bus ${target.Arn} does not exist`);
     if (region !== rule.region) throw new Error('event bus targets must be in the rule’s Region');

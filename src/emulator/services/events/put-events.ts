@@ -5,6 +5,7 @@ import { busName, constraint, getBus } from './context';
 import type { EventDelivery } from './delivery';
 import { policyAllows } from './resource-policy';
 import type { BusEvent } from './routing';
+import { parseArn } from '../../core/arn';
 
 type Entry = Record<string, unknown>;
 
@@ -29,7 +30,7 @@ function prepare(ctx: EventsContext, entry: Entry): { bus: string; event: BusEve
     return failed('MalformedDetail', 'Detail is malformed.');
   let bus: string;
   const name = entry.EventBusName;
-  if (typeof name === 'string' && name.startsWith('arn:') && name.split(':')[4] !== ctx.caller.account) {
+  if (typeof name === 'string' && name.startsWith('arn:') && parseArn(name).account !== ctx.caller.account) {
     // Putting onto another account's bus: its policy must admit this account (or its organization).
     const org = ctx.state.organization;
     const orgId = org?.accounts.includes(ctx.caller.account) ? org.id : undefined;

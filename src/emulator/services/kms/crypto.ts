@@ -7,6 +7,7 @@ import { invalidCiphertext, keyArnOf, open, seal } from './ciphertext';
 import { requireUsable, resolveKey } from './resolve';
 import { markUsed } from './usage';
 import { base64Blob, optionalInt, requireOneOf, requireString } from './validate';
+import { parseArn } from '../../core/arn';
 
 type Context = Record<string, string>;
 
@@ -36,8 +37,8 @@ function algorithm(input: Input, field = 'EncryptionAlgorithm'): string {
 /** The key a ciphertext names, in the caller's Region for a multi-Region key's related replica. */
 function keyOfCiphertext(ctx: KmsContext, blob: Buffer, requested: string | undefined, operation: string): KeyRecord {
   const arn = keyArnOf(blob);
-  const [, , , region, account, resource] = arn.split(':');
-  const id = resource?.replace(/^key\//, '') ?? '';
+  const { region, account, resource } = parseArn(arn);
+  const id = resource.replace(/^key\//, '');
   const local = id.startsWith('mrk-') && region !== ctx.caller.region && account === ctx.caller.account;
   const named = local ? `arn:aws:kms:${ctx.caller.region}:${account}:key/${id}` : arn;
   if (!ctx.store.keys.has(named)) throw invalidCiphertext();

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { KeyRecord, KeyState } from '../../core/state';
 import { seconds } from './context';
+import { parseArn } from '../../core/arn';
 
 /** Key specs the emulator can really use, with what AWS lists for each (AWS KMS Developer Guide, "Key spec reference"). */
 export const KEY_SPECS = ['SYMMETRIC_DEFAULT', 'HMAC_256', 'ECC_NIST_P256', 'RSA_2048'] as const;
@@ -196,5 +197,5 @@ export function keyMetadata(key: KeyRecord, regionOf: (arn: string) => string = 
 }
 
 export function regionOfArn(arn: string): string {
-  return arn.split(':')[3] ?? '';
+  return parseArn(arn).region;
 }
