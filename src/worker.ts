@@ -21,8 +21,8 @@ import { createPrometheusMetrics, type Metrics } from './metrics/metrics';
 import { retirementSinks } from './metrics/sinks';
 import { freeLoopbackPort, serveMetrics, type MetricsServer } from './metrics/server';
 import { pollVisibility } from './metrics/visibility';
-import { createEventsMetrics } from './metrics/events-metrics';
-import { runIntake, type EventsSettings, type RunningIntake } from './events/worker-intake';
+import { createEventsMetrics } from './metrics/push-metrics';
+import { runIntake, type EventsSettings, type RunningIntake } from './push/worker-intake';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;

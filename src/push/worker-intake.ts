@@ -6,7 +6,7 @@
  */
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Client } from '@temporalio/client';
-import type { EventsMetrics } from '../metrics/events-metrics';
+import type { EventsMetrics } from '../metrics/push-metrics';
 import { startIntake, type Intake } from './intake';
 import { DEFAULT_QUEUE_NAME, regionOfQueueUrl } from './names';
 

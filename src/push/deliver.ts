@@ -10,7 +10,7 @@ import { KeyRefError, parseKeyArn, type KeyRef } from '../shared/arn';
 import { retirementWorkflowId } from '../shared/ids';
 import type { retireKey } from '../workflows';
 import { PUSH_REJECTIONS, pushedUseUpdate } from '../workflows/retirement/messages';
-import type { DropReason } from '../metrics/events-metrics';
+import type { DropReason } from '../metrics/push-metrics';
 import type { PushedUse } from './envelope';
 
 /** Delivered; dropped (and why); or to be received again later. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnvelope } from '../../src/events/envelope';
+import { parseEnvelope } from '../../src/push/envelope';
 import { toCandidate, toUsageEvent } from '../../src/workflows/watcher/trail-events';
 
 const ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';

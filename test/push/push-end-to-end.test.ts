@@ -6,11 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
-import { eventsClients } from '../../src/events/clients';
-import { startIntake } from '../../src/events/intake';
-import { queueUrls } from '../../src/events/queue-urls';
-import { applySetup, planSetup } from '../../src/events/setup';
-import { createEventsMetrics } from '../../src/metrics/events-metrics';
+import { eventsClients } from '../../src/push/clients';
+import { startIntake } from '../../src/push/intake';
+import { queueUrls } from '../../src/push/queue-urls';
+import { applySetup, planSetup } from '../../src/push/setup';
+import { createEventsMetrics } from '../../src/metrics/push-metrics';
 import { watcherStatusQuery } from '../../src/workflows/watcher/messages';
 import { watcherWorkflowId } from '../../src/shared/ids';
 import { keyState, tryToUse } from '../workflows/fixture';

@@ -15,7 +15,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Client } from '@temporalio/client';
-import { NO_EVENTS_METRICS, type EventsMetrics } from '../metrics/events-metrics';
+import { NO_EVENTS_METRICS, type EventsMetrics } from '../metrics/push-metrics';
 import { deliverUse } from './deliver';
 import { parseEnvelope } from './envelope';
 

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporal } from '@temporalio/proto';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { WorkflowHandle } from '@temporalio/client';
-import { deliverUse } from '../../src/events/deliver';
-import { parseEnvelope, type PushedUse } from '../../src/events/envelope';
+import { deliverUse } from '../../src/push/deliver';
+import { parseEnvelope, type PushedUse } from '../../src/push/envelope';
 import type { retireKey } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/retirement/messages';
 import {

@@ -13,9 +13,9 @@ import { pushClients } from '../helpers/push-clients';
 import { drain, loggingTrail } from '../helpers/push-setup';
 import { runCli } from '../cli/helpers/run-cli';
 import { tryToUse } from '../workflows/fixture';
-import { REFUSED_USE_PATTERN_JSON, SOURCE_RULE_NAME } from '../../src/events/names';
-import type { PlanStep } from '../../src/events/setup';
-import type { PushStatusRow } from '../../src/events/status';
+import { REFUSED_USE_PATTERN_JSON, SOURCE_RULE_NAME } from '../../src/push/names';
+import type { PlanStep } from '../../src/push/setup';
+import type { PushStatusRow } from '../../src/push/status';
 
 const CENTRAL = '111122223333';
 const MEMBER = '444455556666';
