@@ -5,7 +5,7 @@
 import { ListAliasesCommand, ListKeysCommand, type ListAliasesCommandOutput } from '@aws-sdk/client-kms';
 import type { AwsClients } from '../aws/client-factory';
 import { createKmsActivities } from '../activities/retirement/kms';
-import { Pacer } from '../aws/pacer';
+import { Pacer } from '../aws/pacing/pacer';
 import { parseKeyArn } from '../shared/arn';
 import { formatDuration } from '../shared/duration';
 import { decidePreflight, refusalText } from '../shared/preflight';

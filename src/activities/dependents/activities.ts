@@ -7,7 +7,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { Context } from '@temporalio/activity';
 import type { AwsClients } from '../../aws/client-factory';
-import { Pacer } from '../../aws/pacer';
+import { Pacer } from '../../aws/pacing/pacer';
 import { parseKeyArn } from '../../shared/arn';
 import type { Dependent, ProbeInput, TableEncryption } from '../../shared/dependents';
 import { probeCall } from '../errors';

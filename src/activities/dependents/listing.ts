@@ -4,7 +4,7 @@
  * scan's reverse index keeps them all. The same code answers both, so they cannot disagree.
  */
 import type { AwsClients } from '../../aws/client-factory';
-import type { Pacer } from '../../aws/pacer';
+import type { Pacer } from '../../aws/pacing/pacer';
 import type { Dependent, ProbeName } from '../../shared/dependents';
 import { keyArnOf, type KeyScope } from '../../shared/key-reference';
 import { awsErrorCode, probeCall } from '../errors';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ClientFactory } from '../../aws/client-factory';
-import { KmsPacer } from '../../aws/kms-pacer';
+import { KmsPacer } from '../../aws/pacing/kms-pacer';
 import { resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
 import { resolveKeyArgs } from '../key-args';

@@ -6,7 +6,7 @@
  * 1/N s); operations that share a quota in AWS share it here. Throttled calls do not count.
  * Set with `--kms-quotas` or `POST /_emulator/quotas`; off (no quota) unless set.
  */
-import { KMS_REQUEST_QUOTAS, knownQuotaNames, quotaBucket } from '../../../aws/kms-quotas';
+import { KMS_REQUEST_QUOTAS, knownQuotaNames, quotaBucket } from '../../../aws/pacing/kms-quotas';
 import { AwsError } from '../../core/errors';
 
 /** Quotas by bucket (an operation's own name unless it shares one), requests per second. */

@@ -6,7 +6,7 @@
 import type { KMSClient, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-kms';
 import type { FinalizeRequestMiddleware } from '@smithy/types';
 import type { KmsPacer } from './kms-pacer';
-import { isThrottling } from './throttling';
+import { isThrottling } from '../throttling';
 
 const MIDDLEWARE = 'kmsRetirePacing';
 
