@@ -8,7 +8,7 @@ import { kmsPace, kmsPaceOptions, type KmsPaceFlags } from '../kms-pace-options'
 import { readKeyFile } from '../key-file';
 import { familyLines } from '../family-view';
 import { accountAndRegion, keyIdOf, table, write, writeJson } from '../output';
-import { planKeys, type PlanEntry } from '../plan-run';
+import { planKeys, type PlanEntry } from './plan-run';
 import { dependentsLines } from '../dependents-view';
 import { parseProbes, PROBES_HELP } from '../probes-flag';
 

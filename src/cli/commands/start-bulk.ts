@@ -3,13 +3,13 @@
  * progress bar on a terminal while the starts go out, and the summary.
  */
 import { SingleBar } from 'cli-progress';
-import type { AwsClients } from '../aws/client-factory';
-import type { BulkStartEntry, BulkStartOptions, BulkStartReport } from '../workflows/retirement/client';
-import type { KeyRef } from '../shared/arn';
-import { forEachLimited } from '../shared/limited';
-import { toCliError } from './error-translation';
-import { CliError } from './errors';
-import { resolveKeyArg, type KeyArgOptions } from './key-args';
+import type { AwsClients } from '../../aws/client-factory';
+import type { BulkStartEntry, BulkStartOptions, BulkStartReport } from '../../workflows/retirement/client';
+import type { KeyRef } from '../../shared/arn';
+import { forEachLimited } from '../../shared/limited';
+import { toCliError } from '../error-translation';
+import { CliError } from '../errors';
+import { resolveKeyArg, type KeyArgOptions } from '../key-args';
 
 export interface ResolvedKeys {
   keys: KeyRef[];

@@ -1,9 +1,9 @@
 /** `list`'s filters as a Temporal visibility query on kms-retire's search attributes. */
-import { isAccountId, isRegion } from '../shared/arn';
-import { RETIRE_KEY_WORKFLOW } from '../workflows/retirement/messages';
-import { KmsAccount, KmsRegion, RetirementPhaseAttr, TicketId } from '../shared/search-attributes';
-import { PHASES } from '../shared/types';
-import { usageError } from './errors';
+import { isAccountId, isRegion } from '../../shared/arn';
+import { RETIRE_KEY_WORKFLOW } from '../../workflows/retirement/messages';
+import { KmsAccount, KmsRegion, RetirementPhaseAttr, TicketId } from '../../shared/search-attributes';
+import { PHASES } from '../../shared/types';
+import { usageError } from '../errors';
 
 export interface ListFilters {
   phase?: string;

@@ -2,15 +2,15 @@
  * `plan`: preflight only. The same KMS calls as the workflow's Preflight (the activities, built on
  * the same client factory) and the same pure rules (shared/preflight), and no change to any key.
  */
-import { createKmsActivities } from '../activities/retirement/kms';
-import { createDependentsActivities } from '../activities/dependents';
-import type { AwsClients } from '../aws/client-factory';
-import type { KeyRef } from '../shared/arn';
-import { PROBES, type DependentsEvidence, type ProbeName, type ProbeOutcome } from '../shared/dependents';
-import type { LastUsageReport } from '../shared/key-facts';
-import { otherMembers, withMemberUsage } from '../shared/key-family';
-import { decidePreflight, type PreflightEvidence, type Refusal } from '../shared/preflight';
-import type { RetirementOptions } from '../shared/options';
+import { createKmsActivities } from '../../activities/retirement/kms';
+import { createDependentsActivities } from '../../activities/dependents';
+import type { AwsClients } from '../../aws/client-factory';
+import type { KeyRef } from '../../shared/arn';
+import { PROBES, type DependentsEvidence, type ProbeName, type ProbeOutcome } from '../../shared/dependents';
+import type { LastUsageReport } from '../../shared/key-facts';
+import { otherMembers, withMemberUsage } from '../../shared/key-family';
+import { decidePreflight, type PreflightEvidence, type Refusal } from '../../shared/preflight';
+import type { RetirementOptions } from '../../shared/options';
 
 export interface PlanEntry {
   keyArn: string;
