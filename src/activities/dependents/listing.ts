@@ -89,20 +89,8 @@ export function foundFor(ctx: ListingContext, references: (string | undefined)[]
   return [...keys].map((keyArn) => ({ keyArn, dependent }));
 }
 
-/** Follows a paged listing to its end: `page(token)` returns its items and the next token. */
-export async function allPages<T>(
-  page: (token: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined }>,
-): Promise<T[]> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const out = await page(token);
-    items.push(...(out.items ?? []));
-    // An empty token ends a listing as an absent one does (some services answer "").
-    token = out.next || undefined;
-  } while (token);
-  return items;
-}
+// The token-paging loop lives in aws/paging.ts, shared with the KMS activities and scan.
+export { allPages } from '../../aws/paging';
 
 /** The AWS error code under a classified failure (its cause), or of the error itself. */
 export function causeCode(err: unknown): string | undefined {
