@@ -11,6 +11,6 @@ export default defineConfig({
     testTimeout: 30 * 60_000,
     hookTimeout: 45 * 60_000,
     teardownTimeout: 120_000,
-    reporters: ['default'],
+    reporters: ['default', './test/setup/log-path-reporter.ts'],
   },
 });

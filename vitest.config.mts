@@ -13,6 +13,12 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     teardownTimeout: 30_000,
-    reporters: ['default'],
+    // Quiet by default: console output of passing tests is dropped, workers log to a file per test
+    // file (test/setup/quiet-runtime.ts), and the log of each failed file is named at the end.
+    silent: 'passed-only',
+    // A passing test is listed under its file only when it took 30 s or more (most wait on servers
+    // for a second or two; vitest's default of 300 ms listed several hundred of them).
+    slowTestThreshold: 30_000,
+    reporters: ['default', './test/setup/log-path-reporter.ts'],
   },
 });

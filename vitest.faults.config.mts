@@ -9,6 +9,6 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 720_000,
     hookTimeout: 120_000,
-    reporters: ['default'],
+    reporters: ['default', './test/setup/log-path-reporter.ts'],
   },
 });

@@ -13,9 +13,9 @@ import type { ServiceNowSettings } from './activities/retirement/servicenow-note
 import type { PolicyFile } from './shared/policy-rules';
 import { fleetClients } from './aws/clients';
 import type { AwsClients } from './aws/client-factory';
-import { KmsPacer } from './aws/kms-pacer';
-import type { KmsPaceSettings } from './aws/kms-quotas';
-import type { Pacer } from './aws/pacer';
+import { KmsPacer } from './aws/pacing/kms-pacer';
+import type { KmsPaceSettings } from './aws/pacing/kms-quotas';
+import type { Pacer } from './aws/pacing/pacer';
 import { connectClient, temporalSettings, TemporalUnreachableError, type TemporalSettings } from './client/connection';
 import type { DisablingGateConfig } from './workflows/gate/gate-config';
 import type { WatcherConfig } from './workflows/watcher/watcher-config';
@@ -23,8 +23,8 @@ import { createPrometheusMetrics, type Metrics } from './metrics/metrics';
 import { retirementSinks } from './metrics/sinks';
 import { freeLoopbackPort, serveMetrics, type MetricsServer } from './metrics/server';
 import { pollVisibility } from './metrics/visibility';
-import { createEventsMetrics } from './metrics/events-metrics';
-import { runIntake, type EventsSettings, type RunningIntake } from './events/worker-intake';
+import { createEventsMetrics } from './metrics/push-metrics';
+import { runIntake, type EventsSettings, type RunningIntake } from './push/worker-intake';
 import { boundWorkflowThreadYoungGeneration } from './worker-memory';
 
 export interface CreateWorkerOptions {

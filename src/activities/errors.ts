@@ -53,7 +53,7 @@ const RETRYABLE: Record<string, string> = {
   InternalFailure: 'KMSInternal',
   ServiceUnavailable: 'ServiceUnavailable',
   ServiceUnavailableException: 'ServiceUnavailable',
-  // kms-retire's own pacer (src/aws/kms-pacer.ts): the call's turn was too far away; not sent.
+  // kms-retire's own pacer (src/aws/pacing/kms-pacer.ts): the call's turn was too far away; not sent.
   KmsPaceBusy: 'Throttling',
 };
 

@@ -4,7 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { AwsClients } from '../aws/client-factory';
-import type { Pacer } from '../aws/pacer';
+import type { Pacer } from '../aws/pacing/pacer';
 import type { Metrics } from '../metrics/metrics';
 import { createDependentsActivities } from './dependents';
 import type { InventorySettings } from './dependents/inventory-settings';

@@ -17,8 +17,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { KmsPacer } from './kms-pacer';
-import { paceKmsClient } from './kms-pacing';
+import type { KmsPacer } from './pacing/kms-pacer';
+import { paceKmsClient } from './pacing/kms-middleware';
 
 export type Credentials = NonNullable<KMSClientConfig['credentials']>;
 

@@ -3,7 +3,7 @@
  * with a role per account when a template is given.
  */
 import { ClientFactory, type ClientFactoryOptions, type Credentials } from './client-factory';
-import type { KmsPacer } from './kms-pacer';
+import type { KmsPacer } from './pacing/kms-pacer';
 import { roleCredentials, type RoleCredentialsOptions } from './role-credentials';
 
 export interface FleetClientOptions {

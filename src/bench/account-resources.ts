@@ -3,11 +3,11 @@
  * the emulator serves, dealt evenly through POST /_emulator/resources, and the count of what the
  * probes spent listing them (GET /_emulator/calls).
  */
-import type { CallCounts } from '../emulator/calls';
+import type { CallCounts } from '../emulator/core/calls';
 import type { EmulatorAdmin } from '../emulator/admin-client';
-import type { ResourceSeed } from '../emulator/services/seed-types';
-import { RESOURCE_TYPES } from '../emulator/state';
-import { knownQuotaNames } from '../aws/kms-quotas';
+import type { ResourceSeed } from '../emulator/core/admin/seed-types';
+import { RESOURCE_TYPES } from '../emulator/core/state';
+import { knownQuotaNames } from '../aws/pacing/kms-quotas';
 
 // Types a probe lists, in the order their seeds are dealt out.
 // Not instances (they name no key; an attached volume makes its own), nor the EBS defaults (one per

@@ -7,7 +7,7 @@
  */
 import { createDependentsActivities, DEFAULT_PROBE_RATE } from '../activities/dependents';
 import { ClientFactory } from '../aws/client-factory';
-import { Pacer } from '../aws/pacer';
+import { Pacer } from '../aws/pacing/pacer';
 import { aliasTargets } from '../activities/dependents';
 import { buildDependentsIndex } from '../scan/dependents-index';
 import { scanFleet } from '../scan/scanner';

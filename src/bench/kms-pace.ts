@@ -1,6 +1,6 @@
 /** The bench's view of the KMS pace: the configured pace of each operation beside its measured peak. */
-import type { CallCounts } from '../emulator/calls';
-import { knownQuotaNames } from '../aws/kms-quotas';
+import type { CallCounts } from '../emulator/core/calls';
+import { knownQuotaNames } from '../aws/pacing/kms-quotas';
 
 export interface KmsPaceRow {
   operation: string;

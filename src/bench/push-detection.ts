@@ -11,10 +11,10 @@ import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { eventsClients } from '../events/clients';
-import { startIntake } from '../events/intake';
-import { queueUrls } from '../events/queue-urls';
-import { applySetup, planSetup } from '../events/setup';
+import { eventsClients } from '../push/clients';
+import { startIntake } from '../push/intake';
+import { queueUrls } from '../push/queue-urls';
+import { applySetup, planSetup } from '../push/setup';
 import { formatDuration } from '../shared/duration';
 import { forEachLimited } from '../shared/limited';
 import { startDevServer } from '../toolchain';

@@ -1,6 +1,6 @@
 /** Scan: keys per second against the configured KMS request rate (real time, the emulator). */
 import { ClientFactory } from '../aws/client-factory';
-import { KmsPacer } from '../aws/kms-pacer';
+import { KmsPacer } from '../aws/pacing/kms-pacer';
 import { scanFleet } from '../scan/scanner';
 import { benchEmulator } from './harness';
 

@@ -14,7 +14,7 @@ import { parseKeyArn } from '../shared/arn';
 import { startDevServer } from '../toolchain';
 import { NO_METRICS } from '../metrics/metrics';
 import { forEachLimited } from '../shared/limited';
-import { KMS_REQUEST_QUOTAS } from '../aws/kms-quotas';
+import { KMS_REQUEST_QUOTAS } from '../aws/pacing/kms-quotas';
 import { workerKmsPacer } from '../worker';
 import { benchEmulator, benchWorker, peakRssMiB } from './harness';
 import { kmsPaceRows, type KmsPaceRow } from './kms-pace';

@@ -3,7 +3,7 @@
  * KMS_RETIRE_* variable each (the flag wins), checked before anything connects.
  */
 import { Option, type Command } from 'commander';
-import { DEFAULT_KMS_RATE_SCALE, parseKmsRates, type KmsPaceSettings } from '../aws/kms-quotas';
+import { DEFAULT_KMS_RATE_SCALE, parseKmsRates, type KmsPaceSettings } from '../aws/pacing/kms-quotas';
 import { checked, rate } from './settings';
 
 export interface KmsPaceFlags {

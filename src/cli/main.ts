@@ -15,6 +15,7 @@ import { registerPolicyCommand } from './commands/policy';
 import { registerCampaignCommand } from './commands/campaign';
 import { EXIT_USAGE } from './errors';
 import { toCliError } from './error-translation';
+import { packageVersion } from './version';
 
 /** Builds the program; each verb lives in its own file under commands/. */
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .description(
       'Retire AWS KMS keys safely: check last usage, disable, watch CloudTrail over a soak, then delete or re-enable.',
     )
+    .version(packageVersion(), '-V, --version', "print kms-retire's version")
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerPlanCommand(program);

@@ -4,9 +4,9 @@
  * Regions, each member reached with --role-template; KMS paced as scan paces it.
  */
 import { fleetClients } from '../aws/clients';
-import { KmsPacer } from '../aws/kms-pacer';
+import { KmsPacer } from '../aws/pacing/kms-pacer';
 import { checkRoleTemplate, RoleTemplateError } from '../aws/role-credentials';
-import { DEFAULT_KMS_RATE_SCALE } from '../aws/kms-quotas';
+import { DEFAULT_KMS_RATE_SCALE } from '../aws/pacing/kms-quotas';
 import { scanFleet } from '../scan/scanner';
 import type { RetirementOptionsInput } from '../shared/options';
 import { resolveOptions } from '../shared/options';

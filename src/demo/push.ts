@@ -7,10 +7,10 @@
 import { CreateTrailCommand, CloudTrailClient, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Client } from '@temporalio/client';
-import { eventsClients } from '../events/clients';
-import { startIntake } from '../events/intake';
-import { queueUrls } from '../events/queue-urls';
-import { applySetup, planSetup } from '../events/setup';
+import { eventsClients } from '../push/clients';
+import { startIntake } from '../push/intake';
+import { queueUrls } from '../push/queue-urls';
+import { applySetup, planSetup } from '../push/setup';
 import type { RetirementStatus } from '../workflows/retirement/messages';
 
 export async function startDemoPush(

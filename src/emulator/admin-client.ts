@@ -1,13 +1,13 @@
-import type { PrincipalSpec } from './admin/principals';
-import type { SeedKeySpec } from './admin/seed-key';
-import type { CallCounts } from './calls';
-import type { FaultTable } from './faults';
-import type { Guardrail, GuardrailSpec } from './guardrails';
-import type { DeliveryCounters, DeliverySettings } from './events/delivery';
-import type { Organization } from './events/model';
-import type { ServiceDenial, UnavailableService } from './services/controls';
-import type { ResourceSeed } from './services/seed-types';
-import type { Principal, ResourceType } from './state';
+import type { PrincipalSpec } from './core/admin/principals';
+import type { SeedKeySpec } from './core/admin/seed-key';
+import type { CallCounts } from './core/calls';
+import type { FaultTable } from './core/faults';
+import type { Guardrail, GuardrailSpec } from './services/kms/guardrails';
+import type { DeliveryCounters, DeliverySettings } from './services/events/delivery';
+import type { Organization } from './services/events/model';
+import type { ServiceDenial, UnavailableService } from './core/controls';
+import type { ResourceSeed } from './core/admin/seed-types';
+import type { Principal, ResourceType } from './core/state';
 
 /** What `seedKey` returns: DescribeKey's metadata with ISO-8601 times, plus Region and TrackingStartDate. */
 export interface SeededKey {

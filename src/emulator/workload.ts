@@ -1,4 +1,5 @@
 import { DecryptCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { parseArn } from './core/arn';
 
 export type WorkloadOperation = 'Encrypt' | 'Decrypt' | 'GenerateDataKey';
 
@@ -37,7 +38,7 @@ export interface Workload {
  */
 export function startWorkload(options: WorkloadOptions): Workload {
   if (!(options.ratePerSecond > 0)) throw new Error(`ratePerSecond must be above 0, got ${options.ratePerSecond}.`);
-  const region = options.keyArn.split(':')[3];
+  const { region } = parseArn(options.keyArn);
   if (!region) throw new Error(`keyArn "${options.keyArn}" is not a key ARN.`);
   const client = new KMSClient({
     endpoint: options.endpoint,

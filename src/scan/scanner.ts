@@ -2,13 +2,14 @@
  * Scan: every customer-managed key in the given accounts and Regions, judged by the same pure
  * preflight rules a retirement runs (decidePreflight), read through the same KMS activities.
  */
-import { ListAliasesCommand, ListKeysCommand, type ListAliasesCommandOutput } from '@aws-sdk/client-kms';
+import { ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
 import type { AwsClients } from '../aws/client-factory';
+import { kmsPages } from '../aws/paging';
 import { createKmsActivities } from '../activities/retirement/kms';
 import { createRollbackProofActivities } from '../activities/retirement/rollback-proof';
 import { createStackOwnerActivities } from '../activities/retirement/stack-owner';
 import { checkBeforeTouching } from '../activities/retirement/before-touching';
-import { Pacer } from '../aws/pacer';
+import { Pacer } from '../aws/pacing/pacer';
 import { parseKeyArn } from '../shared/arn';
 import { formatDuration } from '../shared/duration';
 import { decidePreflight, refusalText } from '../shared/preflight';
@@ -177,26 +178,23 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
   async function scanScope([account, region]: [string, string]): Promise<void> {
     try {
       const client = kms.kms(account, region);
-      const keyArns: string[] = [];
-      let marker: string | undefined;
-      do {
-        // AWS KMS API Reference, ListKeys: Limit 1-1000, paged by Marker while Truncated.
-        const out = await client.send(new ListKeysCommand({ Limit: 1000, Marker: marker }));
-        for (const k of out.Keys ?? []) if (k.KeyArn) keyArns.push(k.KeyArn);
-        marker = out.Truncated ? out.NextMarker : undefined;
-      } while (marker);
+      // AWS KMS API Reference, ListKeys: Limit 1-1000, paged by Marker while Truncated.
+      const keys = await kmsPages(
+        (marker) => client.send(new ListKeysCommand({ Limit: 1000, Marker: marker })),
+        (out) => out.Keys,
+      );
+      const keyArns = keys.flatMap((k) => (k.KeyArn ? [k.KeyArn] : []));
       // One account-wide ListAliases instead of one per key: fewer requests under the same rate.
       const aliases = new Map<string, string[]>();
-      marker = undefined;
-      do {
-        const out: ListAliasesCommandOutput = await client.send(new ListAliasesCommand({ Limit: 100, Marker: marker }));
-        for (const a of out.Aliases ?? []) {
-          if (a.TargetKeyId && a.AliasName) {
-            aliases.set(a.TargetKeyId, [...(aliases.get(a.TargetKeyId) ?? []), a.AliasName]);
-          }
+      const accountAliases = await kmsPages(
+        (marker) => client.send(new ListAliasesCommand({ Limit: 100, Marker: marker })),
+        (out) => out.Aliases,
+      );
+      for (const a of accountAliases) {
+        if (a.TargetKeyId && a.AliasName) {
+          aliases.set(a.TargetKeyId, [...(aliases.get(a.TargetKeyId) ?? []), a.AliasName]);
         }
-        marker = out.Truncated ? out.NextMarker : undefined;
-      } while (marker);
+      }
       progress.total += keyArns.length;
       deps.onProgress?.({ ...progress });
       // One listing of the scope's stacks; where it cannot be read, each candidate asks on its own.

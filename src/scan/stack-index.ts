@@ -6,7 +6,7 @@
  */
 import { ListStackResourcesCommand, ListStacksCommand, type StackStatus } from '@aws-sdk/client-cloudformation';
 import type { AwsClients } from '../aws/client-factory';
-import type { Pacer } from '../aws/pacer';
+import type { Pacer } from '../aws/pacing/pacer';
 import { allPages } from '../activities/dependents/listing';
 import { STACK_LOOKUP_RATE } from '../activities/retirement/stack-owner';
 import type { StackOwner } from '../shared/stack-owner';

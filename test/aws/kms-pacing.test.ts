@@ -1,8 +1,8 @@
 import { DescribeKeyCommand, DisableKeyCommand } from '@aws-sdk/client-kms';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClientFactory } from '../../src/aws/client-factory';
-import { cutScale, KmsPacer, MIN_SCALE, recoverScale, spacingMs, windowOf } from '../../src/aws/kms-pacer';
-import { configuredPace, parseKmsRates, quotaBucket } from '../../src/aws/kms-quotas';
+import { cutScale, KmsPacer, MIN_SCALE, recoverScale, spacingMs, windowOf } from '../../src/aws/pacing/kms-pacer';
+import { configuredPace, parseKmsRates, quotaBucket } from '../../src/aws/pacing/kms-quotas';
 import { createKmsActivities } from '../../src/activities/retirement/kms';
 import { startTestEmulator, TEST_ACCOUNT, TEST_REGION, type TestEmulator } from '../helpers/emulator';
 

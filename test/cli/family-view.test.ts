@@ -3,7 +3,7 @@ import { EncryptCommand, ReplicateKeyCommand, ScheduleKeyDeletionCommand } from 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientFactory } from '../../src/aws/client-factory';
 import { renderPlan } from '../../src/cli/commands/plan';
-import { planKeys } from '../../src/cli/plan-run';
+import { planKeys } from '../../src/cli/commands/plan-run';
 import { renderStatus } from '../../src/cli/status-view';
 import type { RetirementStatus } from '../../src/workflows/retirement/messages';
 import { resolveOptions } from '../../src/shared/options';

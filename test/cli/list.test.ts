@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { startRetirement } from '../../src/workflows/retirement/client';
 import type { ListedRetirement } from '../../src/cli/commands/list';
-import { buildListQuery } from '../../src/cli/list-query';
+import { buildListQuery } from '../../src/cli/commands/list-query';
 import { devServerConnections, uniqueTaskQueue } from '../helpers/temporal';
 import { cliEnv } from './helpers/env';
 import { runCli } from './helpers/run-cli';

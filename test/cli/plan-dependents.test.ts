@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlanEntry } from '../../src/cli/plan-run';
+import type { PlanEntry } from '../../src/cli/commands/plan-run';
 import { startTestEmulator, TEST_ACCOUNT, type TestEmulator } from '../helpers/emulator';
 import { cliEnv } from './helpers/env';
 import { runCli } from './helpers/run-cli';

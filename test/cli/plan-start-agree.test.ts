@@ -4,8 +4,8 @@
  * a real retirement on the time-skipping server does after preflight, with the same code and words.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planKeys } from '../../src/cli/plan-run';
-import type { ResourceSeed } from '../../src/emulator/services/seed-types';
+import { planKeys } from '../../src/cli/commands/plan-run';
+import type { ResourceSeed } from '../../src/emulator/core/admin/seed-types';
 import { parseKeyArn } from '../../src/shared/arn';
 import type { DependentsMode } from '../../src/shared/dependents';
 import { resolveOptions } from '../../src/shared/options';

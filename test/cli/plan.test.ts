@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, TEST_ACCOUNT, TEST_REGION, type TestEmulator } from '../helpers/emulator';
-import type { PlanEntry } from '../../src/cli/plan-run';
+import type { PlanEntry } from '../../src/cli/commands/plan-run';
 import { runCli } from './helpers/run-cli';
 import { cliEnv } from './helpers/env';
 

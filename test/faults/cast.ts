@@ -3,8 +3,8 @@
  * expected outcome, the key's final state, and the irreversible calls that outcome needs, in order.
  */
 import type { EmulatorAdmin, SeedKeySpec } from '../../src/emulator';
-import { RESOURCE_TYPES } from '../../src/emulator/state';
-import type { ResourceSeed } from '../../src/emulator/services/seed-types';
+import { RESOURCE_TYPES } from '../../src/emulator/core/state';
+import type { ResourceSeed } from '../../src/emulator/core/admin/seed-types';
 
 export type Kind =
   | 'unused'

@@ -4,7 +4,7 @@ import { CreateAliasCommand, CreateGrantCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDependentsActivities } from '../../src/activities/dependents';
 import { ClientFactory } from '../../src/aws/client-factory';
-import { Pacer } from '../../src/aws/pacer';
+import { Pacer } from '../../src/aws/pacing/pacer';
 import { formatCsv, formatJson, formatTable } from '../../src/scan/format';
 import { scanFleet } from '../../src/scan/scanner';
 import type { ScanEntry, ScanReport } from '../../src/scan/types';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KmsPacer } from '../../src/aws/kms-pacer';
+import { KmsPacer } from '../../src/aws/pacing/kms-pacer';
 import { fleetClients } from '../../src/aws/clients';
 import { scanFleet } from '../../src/scan/scanner';
 import type { ScanReport } from '../../src/scan/types';

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
 import {
   resolveChromium,
@@ -7,6 +8,7 @@ import {
   type DevServer,
 } from '../../src/toolchain';
 import { resolveCustodian } from '../../src/toolchain/python-tools';
+import { TEST_LOG_DIR } from './test-logs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -28,6 +30,8 @@ let server: DevServer | undefined;
  * Custodian's virtual environment), so that it is fetched once instead of once per test file.
  */
 export async function setup(project: TestProject): Promise<void> {
+  // This run's logs only (test/setup/quiet-runtime.ts writes one file per test file).
+  fs.rmSync(TEST_LOG_DIR, { recursive: true, force: true });
   // Cloud Custodian (pip, once, cached) builds while the servers start; its test reports a failure.
   const custodian = resolveCustodian().then(
     (tools) => ({ dir: tools.dir }),

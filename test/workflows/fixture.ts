@@ -6,7 +6,7 @@ import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DescribeKeyCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ClientFactory } from '../../src/aws/client-factory';
-import { Pacer } from '../../src/aws/pacer';
+import { Pacer } from '../../src/aws/pacing/pacer';
 import { startRetirement } from '../../src/workflows/retirement/client';
 import { disablingGateWorkflowId, watcherWorkflowId } from '../../src/shared/ids';
 import type { WatcherConfig } from '../../src/workflows/watcher/watcher-config';

@@ -9,7 +9,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { Context } from '@temporalio/activity';
 import type { AwsClients } from '../../aws/client-factory';
-import { Pacer } from '../../aws/pacer';
+import { Pacer } from '../../aws/pacing/pacer';
 import { parseKeyArn } from '../../shared/arn';
 import type {
   CheckDependentsInput,

@@ -6,7 +6,8 @@
  */
 import { ListGrantsCommand } from '@aws-sdk/client-kms';
 import type { GrantSummary } from '../../shared/key-facts';
-import { allPages, type Found, type ListingContext } from './listing';
+import { kmsPages } from '../../aws/paging';
+import type { Found, ListingContext } from './listing';
 
 /** A grant as a dependent of its key. */
 export function grantDependents(keyArn: string, grants: readonly GrantSummary[]): Found[] {
@@ -25,12 +26,13 @@ export async function listGrants(ctx: ListingContext): Promise<Found[]> {
   const client = ctx.clients.kms(ctx.account, ctx.region);
   const found: Found[] = [];
   for (const keyArn of ctx.keyArns) {
-    const grants = await allPages(async (token) => {
-      const out = await ctx.call('KMS ListGrants', () =>
-        client.send(new ListGrantsCommand({ KeyId: keyArn, Limit: 100, Marker: token })),
-      );
-      return { items: out.Grants, next: out.Truncated ? out.NextMarker : undefined };
-    });
+    const grants = await kmsPages(
+      (marker) =>
+        ctx.call('KMS ListGrants', () =>
+          client.send(new ListGrantsCommand({ KeyId: keyArn, Limit: 100, Marker: marker })),
+        ),
+      (out) => out.Grants,
+    );
     found.push(
       ...grantDependents(
         keyArn,

@@ -9,7 +9,7 @@
  * Several workers each keep their own inventory (docs/architecture.md).
  */
 import type { AwsClients } from '../../aws/client-factory';
-import { Pacer, type Sleep } from '../../aws/pacer';
+import { Pacer, type Sleep } from '../../aws/pacing/pacer';
 import { PROBES, type Dependent, type ProbeName, type ProbeOutcome } from '../../shared/dependents';
 import { DEFAULT_INVENTORY_SETTINGS, type InventorySettings } from './inventory-settings';
 import type { Found, ScopeListing } from './listing';

@@ -4,7 +4,7 @@
  * scan's reverse index keeps them all. The same code answers both, so they cannot disagree.
  */
 import type { AwsClients } from '../../aws/client-factory';
-import type { Pacer } from '../../aws/pacer';
+import type { Pacer } from '../../aws/pacing/pacer';
 import type { Dependent, ProbeName } from '../../shared/dependents';
 import { aliasArnOf, keyArnOf, type KeyScope } from '../../shared/key-reference';
 import { awsErrorCode, probeCall } from '../errors';
@@ -102,20 +102,8 @@ export function foundFor(ctx: ListingContext, references: (string | undefined)[]
   return [...keys].map((keyArn) => ({ keyArn, dependent }));
 }
 
-/** Follows a paged listing to its end: `page(token)` returns its items and the next token. */
-export async function allPages<T>(
-  page: (token: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined }>,
-): Promise<T[]> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const out = await page(token);
-    items.push(...(out.items ?? []));
-    // An empty token ends a listing as an absent one does (some services answer "").
-    token = out.next || undefined;
-  } while (token);
-  return items;
-}
+// The token-paging loop lives in aws/paging.ts, shared with the KMS activities and scan.
+export { allPages } from '../../aws/paging';
 
 /** The AWS error code under a classified failure (its cause), or of the error itself. */
 export function causeCode(err: unknown): string | undefined {

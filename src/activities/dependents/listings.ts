@@ -1,12 +1,13 @@
 /** Each probe's listing, by probe name, and the aliases every listing resolves references with. */
 import { ListAliasesCommand } from '@aws-sdk/client-kms';
+import { kmsPages } from '../../aws/paging';
 import type { ProbeName } from '../../shared/dependents';
 import { listDynamoDbTables } from './dynamodb';
 import { listEbs } from './ebs';
 import { listEksClusters } from './eks';
 import { listGrants } from './grants';
 import { listLambdaFunctions } from './lambda';
-import { allPages, listingContext, type Found, type ScopeListing, type ServiceListing } from './listing';
+import { listingContext, type Found, type ScopeListing, type ServiceListing } from './listing';
 import { listLogGroups } from './logs';
 import { listRds } from './rds';
 import { listS3Buckets } from './s3';
@@ -43,12 +44,11 @@ export async function aliasTargets(
 ): Promise<Map<string, string>> {
   const ctx = listingContext({ ...scope, aliases: new Map(), keyArns: [] }, 'grants');
   const client = scope.clients.kms(scope.account, scope.region);
-  const aliases = await allPages(async (Marker) => {
-    const out = await ctx.call('KMS ListAliases', () =>
-      client.send(new ListAliasesCommand({ KeyId: keyArn, Limit: 100, Marker })),
-    );
-    return { items: out.Aliases, next: out.Truncated ? out.NextMarker : undefined };
-  });
+  const aliases = await kmsPages(
+    (Marker) =>
+      ctx.call('KMS ListAliases', () => client.send(new ListAliasesCommand({ KeyId: keyArn, Limit: 100, Marker }))),
+    (out) => out.Aliases,
+  );
   const targets = new Map<string, string>();
   for (const alias of aliases)
     if (alias.AliasName && alias.TargetKeyId) targets.set(alias.AliasName, alias.TargetKeyId);

@@ -6,7 +6,7 @@
  * the Region (ProbeUnavailable) and validation errors are answers retrying cannot change: they
  * leave at once, and the probe is unknown as before. After the window the last failure leaves.
  */
-import type { Now, Sleep } from '../../aws/pacer';
+import type { Now, Sleep } from '../../aws/pacing/pacer';
 
 /** The failure types of errors.ts that a later try may not meet: throttling, outages, the network. */
 export const TRANSIENT_TYPES: ReadonlySet<string> = new Set([

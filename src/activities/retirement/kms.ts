@@ -27,6 +27,7 @@ import {
   type LastUsageReport,
 } from '../../shared/key-facts';
 import type { AwsClients } from '../../aws/client-factory';
+import { kmsPages } from '../../aws/paging';
 import { awsCall, awsErrorCode, classifyAwsError } from '../errors';
 import { toGrantSummary, toKeyDescription } from './kms-describe';
 
@@ -56,16 +57,14 @@ export function createKmsActivities(clients: Pick<AwsClients, 'kms'>) {
   }
 
   async function listResourceTags({ keyArn }: KeyInput): Promise<KeyTag[]> {
-    const tags: KeyTag[] = [];
-    let marker: string | undefined;
-    do {
-      const out = await awsCall(`ListResourceTags ${keyArn}`, () =>
-        kms(keyArn).send(new ListResourceTagsCommand({ KeyId: keyArn, Marker: marker })),
-      );
-      for (const t of out.Tags ?? []) tags.push({ key: t.TagKey ?? '', value: t.TagValue ?? '' });
-      marker = out.Truncated ? out.NextMarker : undefined;
-    } while (marker);
-    return tags;
+    const tags = await kmsPages(
+      (marker) =>
+        awsCall(`ListResourceTags ${keyArn}`, () =>
+          kms(keyArn).send(new ListResourceTagsCommand({ KeyId: keyArn, Marker: marker })),
+        ),
+      (out) => out.Tags,
+    );
+    return tags.map((t) => ({ key: t.TagKey ?? '', value: t.TagValue ?? '' }));
   }
 
   return {
@@ -87,29 +86,25 @@ export function createKmsActivities(clients: Pick<AwsClients, 'kms'>) {
     },
 
     async listAliases({ keyArn }: KeyInput): Promise<string[]> {
-      const names: string[] = [];
-      let marker: string | undefined;
-      do {
-        const out = await awsCall(`ListAliases ${keyArn}`, () =>
-          kms(keyArn).send(new ListAliasesCommand({ KeyId: keyArn, Marker: marker })),
-        );
-        for (const a of out.Aliases ?? []) if (a.AliasName) names.push(a.AliasName);
-        marker = out.Truncated ? out.NextMarker : undefined;
-      } while (marker);
-      return names;
+      const aliases = await kmsPages(
+        (marker) =>
+          awsCall(`ListAliases ${keyArn}`, () =>
+            kms(keyArn).send(new ListAliasesCommand({ KeyId: keyArn, Marker: marker })),
+          ),
+        (out) => out.Aliases,
+      );
+      return aliases.flatMap((a) => (a.AliasName ? [a.AliasName] : []));
     },
 
     async listGrants({ keyArn }: KeyInput): Promise<GrantSummary[]> {
-      const grants: GrantSummary[] = [];
-      let marker: string | undefined;
-      do {
-        const out = await awsCall(`ListGrants ${keyArn}`, () =>
-          kms(keyArn).send(new ListGrantsCommand({ KeyId: keyArn, Marker: marker })),
-        );
-        for (const g of out.Grants ?? []) grants.push(toGrantSummary(g));
-        marker = out.Truncated ? out.NextMarker : undefined;
-      } while (marker);
-      return grants;
+      const grants = await kmsPages(
+        (marker) =>
+          awsCall(`ListGrants ${keyArn}`, () =>
+            kms(keyArn).send(new ListGrantsCommand({ KeyId: keyArn, Marker: marker })),
+          ),
+        (out) => out.Grants,
+      );
+      return grants.map(toGrantSummary);
     },
 
     async tagResource({ keyArn, tags }: KeyInput & { tags: KeyTag[] }): Promise<void> {

@@ -8,7 +8,7 @@
 import { DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AwsClients } from '../../aws/client-factory';
-import { Pacer } from '../../aws/pacer';
+import { Pacer } from '../../aws/pacing/pacer';
 import { parseKeyArn } from '../../shared/arn';
 import type { StackOwner } from '../../shared/stack-owner';
 import { awsErrorCode, classifyAwsError } from '../errors';

@@ -8,7 +8,7 @@ import { Context } from '@temporalio/activity';
 import { toCandidate, type TrailCandidate } from '../../workflows/watcher/trail-events';
 import type { AwsClients } from '../../aws/client-factory';
 import { awsCall, awsErrorCode } from '../errors';
-import { Pacer } from '../../aws/pacer';
+import { Pacer } from '../../aws/pacing/pacer';
 import { NO_METRICS, type Metrics } from '../../metrics/metrics';
 
 const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded']);

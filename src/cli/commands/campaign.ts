@@ -21,7 +21,7 @@ import { readKeyFile } from '../key-file';
 import { table, write, writeJson } from '../output';
 import { addRetirementOptions } from '../retirement-flags';
 import { rate } from '../settings';
-import { resolveEach } from '../start-bulk';
+import { resolveEach } from './start-bulk';
 import { withTemporal } from '../temporal';
 import { optionsFromFlags, type StartFlags } from './start';
 import { renderCampaignStatus } from '../campaign-view';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { DurationError, parseDuration } from '../../shared/duration';
 import { startEmulator } from '../../emulator';
-import { AwsError } from '../../emulator/errors';
-import { parseQuotaFlag, type QuotaTable } from '../../emulator/kms-quotas';
+import { AwsError } from '../../emulator/core/errors';
+import { parseQuotaFlag, type QuotaTable } from '../../emulator/services/kms/quotas';
 import { usageError } from '../errors';
 
 export interface EmulatorFlags {

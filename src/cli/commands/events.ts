@@ -10,8 +10,8 @@ import { isAccountId } from '../../shared/arn';
 import { fleetScope } from '../fleet-scope';
 import { CliError, usageError } from '../errors';
 import { table, write, writeJson } from '../output';
-import type { EventsClients } from '../../events/clients';
-import type { PushLayout } from '../../events/layout';
+import type { EventsClients } from '../../push/clients';
+import type { PushLayout } from '../../push/layout';
 
 interface EventsFlags {
   accounts: string;
@@ -58,7 +58,7 @@ async function withLayout<T>(
   body: (deps: { clients: EventsClients; layout: PushLayout }) => Promise<T>,
 ): Promise<T> {
   const { accounts, regions } = parseFlags(flags);
-  const { eventsClients } = await import('../../events/clients.js');
+  const { eventsClients } = await import('../../push/clients.js');
   const clients = await eventsClients({ roleTemplate: flags.roleTemplate });
   try {
     const layout = {
@@ -87,7 +87,7 @@ export function registerEventsCommand(program: Command): void {
     .option('--dry-run', 'print the plan and change nothing')
     .action(async (flags: EventsFlags) =>
       withLayout(flags, async ({ clients, layout }) => {
-        const { applySetup, planOf, planSetup } = await import('../../events/setup.js');
+        const { applySetup, planOf, planSetup } = await import('../../push/setup.js');
         const steps = await planSetup(clients, layout);
         const plan = planOf(steps);
         const changes = plan.filter((s) => s.action !== 'ok').length;
@@ -103,7 +103,7 @@ export function registerEventsCommand(program: Command): void {
           );
         }
         if (!flags.dryRun) await applySetup(steps);
-        const { queueUrls } = await import('../../events/queue-urls.js');
+        const { queueUrls } = await import('../../push/queue-urls.js');
         const queues = flags.dryRun ? [] : await queueUrls(clients, layout);
         if (flags.json) writeJson({ central: layout.central, plan, changes, applied: !flags.dryRun, queues });
         else if (!flags.dryRun)
@@ -113,7 +113,7 @@ export function registerEventsCommand(program: Command): void {
   common(events.command('status').description('per account and Region: is push live, and if not, why')).action(
     async (flags: EventsFlags) =>
       withLayout(flags, async ({ clients, layout }) => {
-        const { pushStatus } = await import('../../events/status.js');
+        const { pushStatus } = await import('../../push/status.js');
         const rows = await pushStatus(clients, layout);
         if (flags.json) writeJson({ central: layout.central, live: rows.every((r) => r.live), rows });
         else

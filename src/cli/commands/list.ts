@@ -10,7 +10,7 @@ import {
 } from '../../shared/search-attributes';
 import type { RetirementResult } from '../../shared/types';
 import { wholeNumber } from '../settings';
-import { buildListQuery, type ListFilters } from '../list-query';
+import { buildListQuery, type ListFilters } from './list-query';
 import { keyIdOf, shortTime, table, write, writeJson } from '../output';
 import { withTemporal } from '../temporal';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ClientFactory } from '../../aws/client-factory';
-import { KmsPacer } from '../../aws/kms-pacer';
+import { KmsPacer } from '../../aws/pacing/kms-pacer';
 import { resolveOptions } from '../../shared/options';
 import { CliError, usageError } from '../errors';
 import { resolveKeyArgs } from '../key-args';
@@ -8,7 +8,7 @@ import { kmsPace, kmsPaceOptions, type KmsPaceFlags } from '../kms-pace-options'
 import { readKeyFile } from '../key-file';
 import { familyLines } from '../family-view';
 import { accountAndRegion, keyIdOf, table, write, writeJson } from '../output';
-import { planKeys, type PlanEntry } from '../plan-run';
+import { planKeys, type PlanEntry } from './plan-run';
 import { dependentsLines } from '../dependents-view';
 import { rollbackLine } from '../../shared/rollback';
 import { consumerLine } from '../../shared/consumers';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { fleetClients } from '../../aws/clients';
-import { KmsPacer } from '../../aws/kms-pacer';
+import { KmsPacer } from '../../aws/pacing/kms-pacer';
 import { checkRoleTemplate, RoleTemplateError } from '../../aws/role-credentials';
-import { whoAmI } from '../../events/clients';
+import { whoAmI } from '../../push/clients';
 import { checkPolicy, type PolicyCheckReport } from '../../policy/check';
 import type { PolicyFile } from '../../shared/policy-rules';
 import { CliError, usageError } from '../errors';

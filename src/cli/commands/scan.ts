@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { fleetClients } from '../../aws/clients';
-import { KmsPacer } from '../../aws/kms-pacer';
+import { KmsPacer } from '../../aws/pacing/kms-pacer';
 import { RoleTemplateError, checkRoleTemplate } from '../../aws/role-credentials';
 import { formatCsv, formatJson, formatTable, summary } from '../../scan/format';
 import { scanProgressBar } from '../../scan/progress-bar';

@@ -9,7 +9,7 @@ import type { DependentsMode } from '../../shared/dependents';
 import { currentUser } from '../current-user';
 import { CliError, usageError } from '../errors';
 import { checkKeyArgOptions } from '../key-args';
-import { renderBulkReport, resolveEach, startProgressBar } from '../start-bulk';
+import { renderBulkReport, resolveEach, startProgressBar } from './start-bulk';
 import { wholeNumber } from '../settings';
 import { keyIdOf, write, writeJson } from '../output';
 import { renderStatus } from '../status-view';

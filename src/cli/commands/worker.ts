@@ -8,7 +8,7 @@ import { DEFAULT_WATCHER_CONFIG } from '../../workflows/watcher/watcher-config';
 import { formatDuration } from '../../shared/duration';
 import { kmsPace, kmsPaceOptions, type KmsPaceFlags } from '../kms-pace-options';
 import { checked, duration, onOff, rate, wholeNumber } from '../settings';
-import { checkQueueUrls, WATCH_INTERVAL_WITH_PUSH_MS } from '../../events/names';
+import { checkQueueUrls, WATCH_INTERVAL_WITH_PUSH_MS } from '../../push/names';
 import { policyOption } from '../policy-flag';
 import type { PolicyFile } from '../../shared/policy-rules';
 

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createDependentsActivities } from '../../../src/activities/dependents';
 import { ClientFactory } from '../../../src/aws/client-factory';
-import { Pacer } from '../../../src/aws/pacer';
+import { Pacer } from '../../../src/aws/pacing/pacer';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
 
 export interface ProbeFixture {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listProbe } from '../../../src/activities/dependents';
 import { ClientFactory } from '../../../src/aws/client-factory';
-import { Pacer } from '../../../src/aws/pacer';
+import { Pacer } from '../../../src/aws/pacing/pacer';
 import { buildDependentsIndex } from '../../../src/scan/dependents-index';
-import type { ResourceSeed } from '../../../src/emulator/services/seed-types';
+import type { ResourceSeed } from '../../../src/emulator/core/admin/seed-types';
 import { startTestEmulator, TEST_ACCOUNT, TEST_REGION, type TestEmulator } from '../../helpers/emulator';
 
 describe('probe pacing: each service under its own rate per account and Region', () => {

@@ -1,7 +1,7 @@
 import { CreateAliasCommand, CreateGrantCommand } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
 import type { DependentType, ProbeName } from '../../../src/shared/dependents';
-import type { ResourceSeed } from '../../../src/emulator/services/seed-types';
+import type { ResourceSeed } from '../../../src/emulator/core/admin/seed-types';
 import { probeFixture } from './fixture';
 
 const f = probeFixture();

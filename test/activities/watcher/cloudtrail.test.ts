@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DecryptCommand, DisableKeyCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { ClientFactory } from '../../../src/aws/client-factory';
 import { createCloudTrailActivities } from '../../../src/activities/watcher/cloudtrail';
-import { Pacer } from '../../../src/aws/pacer';
+import { Pacer } from '../../../src/aws/pacing/pacer';
 import { startTestEmulator, TEST_ACCOUNT, TEST_REGION, type TestEmulator } from '../../helpers/emulator';
 
 async function attempt(kms: KMSClient, keyArn: string): Promise<string> {

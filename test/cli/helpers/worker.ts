@@ -6,7 +6,7 @@ import { disablingGateWorkflowId, watcherWorkflowId } from '../../../src/shared/
 import type { WatcherConfig } from '../../../src/workflows/watcher/watcher-config';
 import { createWorker, workerKmsPacer, type CreateWorkerOptions } from '../../../src/worker';
 import type { Metrics } from '../../../src/metrics/metrics';
-import type { KmsPaceSettings } from '../../../src/aws/kms-quotas';
+import type { KmsPaceSettings } from '../../../src/aws/pacing/kms-quotas';
 import type { TicketCallback } from '../../../src/activities/retirement/ticket-updates';
 import type { JiraSettings } from '../../../src/activities/retirement/jira-comments';
 import type { ServiceNowSettings } from '../../../src/activities/retirement/servicenow-notes';

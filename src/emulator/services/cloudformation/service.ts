@@ -8,15 +8,15 @@
  * and ListStackResources read them. A stack is a resource record `cloudformation:stack`.
  */
 import { randomUUID } from 'node:crypto';
-import { AwsError } from '../../errors';
-import type { ResourceRecord } from '../../state';
-import type { ServiceContext, ServiceModule } from '../context';
-import { newKey } from '../../kms/metadata';
-import { applyTags } from '../../kms/tags';
-import { markUnusable } from '../../kms/usability';
-import type { KeySpec } from '../../kms/metadata';
-import { members, serveQuery, values, type Params, type QueryHandler } from '../protocol/query';
-import { iso, list } from '../protocol/xml';
+import { AwsError } from '../../core/errors';
+import type { ResourceRecord } from '../../core/state';
+import type { ServiceContext, ServiceModule } from '../../core/service';
+import { newKey } from '../kms/metadata';
+import { applyTags } from '../kms/tags';
+import { markUnusable } from '../kms/usability';
+import type { KeySpec } from '../kms/metadata';
+import { members, serveQuery, values, type Params, type QueryHandler } from '../../core/protocol/query';
+import { iso, list } from '../../core/protocol/xml';
 import { readTemplate } from './template';
 
 const DAY_MS = 86_400_000;
@@ -228,7 +228,8 @@ const handlers: Record<string, QueryHandler> = {
 /** IAM denial: AccessDenied, 403 (AWS CloudFormation API Reference, "Common Errors"). */
 export const cloudformation: ServiceModule = {
   name: 'cloudformation',
-  denied: { code: 'AccessDenied', status: 403 },
+  protocol: 'query',
+  denied: (message) => new AwsError('AccessDenied', message, 403),
   serve: (ctx, req) =>
     serveQuery(ctx, req, { style: 'query', xmlns: 'http://cloudformation.amazonaws.com/doc/2010-05-15/', handlers }),
 };

@@ -5,7 +5,7 @@
  * resource types are refused, so a test never believes it deployed something the emulator ignored.
  */
 import { parse as parseYaml, type ScalarTag } from 'yaml';
-import { AwsError } from '../../errors';
+import { AwsError } from '../../core/errors';
 
 export interface KeyResource {
   logicalId: string;

@@ -1,8 +1,8 @@
-import { AwsError } from '../../errors';
-import type { Input, ServiceContext, ServiceModule } from '../context';
-import { keyArnOf } from '../keys';
-import type { JsonHandler } from '../protocol/json';
-import { serveJson } from '../protocol/json';
+import { AwsError } from '../../core/errors';
+import type { Input, ServiceContext, ServiceModule } from '../../core/service';
+import { keyArnOf } from '../kms/find-key';
+import type { JsonHandler } from '../../core/protocol/json';
+import { serveJson } from '../../core/protocol/json';
 import { newTable, tableDescription, tableNameProblem } from './tables';
 
 const validation = (message: string): AwsError => new AwsError('ValidationException', message);
@@ -109,7 +109,9 @@ const deleteTable: JsonHandler = (ctx, input) => {
 /** DynamoDB over AWS JSON 1.0 (target prefix DynamoDB_20120810). */
 export const dynamodb: ServiceModule = {
   name: 'dynamodb',
-  denied: { code: 'AccessDeniedException', status: 400 },
+  protocol: 'json-1.0',
+  targets: ['DynamoDB_20120810.'],
+  denied: (message) => new AwsError('AccessDeniedException', message, 400),
   serve: (ctx, req) =>
     serveJson(ctx, req, {
       targetPrefix: 'DynamoDB_20120810.',

@@ -12,8 +12,8 @@
  * The status is computed from the key's record on every read (its `unusableSince` and the longer
  * past spells it keeps), so a jump of the emulator clock moves it with no background work.
  */
-import type { ResourceRecord } from '../../state';
-import type { Store } from '../../store';
+import type { ResourceRecord } from '../../core/state';
+import type { Store } from '../../core/store';
 
 export const ARCHIVAL_AFTER_MS = 7 * 86_400_000;
 /** How long the emulator shows ARCHIVING before ARCHIVED (AWS gives no figure; one hour). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ResourceRecord } from '../../state';
-import type { Store } from '../../store';
-import { epochSeconds } from '../protocol/json';
+import type { ResourceRecord } from '../../core/state';
+import type { Store } from '../../core/store';
+import { epochSeconds } from '../../core/protocol/json';
 import { tableHealth } from './status';
 
 /**

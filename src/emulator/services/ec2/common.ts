@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { AwsError } from '../../errors';
-import type { ResourceRecord, ResourceType } from '../../state';
-import type { ServiceContext } from '../context';
-import type { ServicePage } from '../paging';
-import { pageOf, pageSize } from '../paging';
-import type { Params } from '../protocol/query';
-import { members, values } from '../protocol/query';
+import { AwsError } from '../../core/errors';
+import type { ResourceRecord, ResourceType } from '../../core/state';
+import type { ServiceContext } from '../../core/service';
+import type { ServicePage } from '../../core/paging';
+import { pageOf, pageSize } from '../../core/paging';
+import type { Params } from '../../core/protocol/query';
+import { members, values } from '../../core/protocol/query';
 
 /** EC2 resource ids: a prefix and 17 hex digits (e.g. vol-0abc…). */
 export const ec2Id = (prefix: string): string => `${prefix}-0${randomBytes(8).toString('hex')}`;

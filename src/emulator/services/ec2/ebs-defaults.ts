@@ -1,7 +1,7 @@
-import type { ResourceRecord } from '../../state';
-import type { ServiceContext } from '../context';
-import { findKey } from '../keys';
-import type { QueryHandler } from '../protocol/query';
+import type { ResourceRecord } from '../../core/state';
+import type { ServiceContext } from '../../core/service';
+import { findKey } from '../kms/find-key';
+import type { QueryHandler } from '../../core/protocol/query';
 import { invalidParameter } from './common';
 
 /**

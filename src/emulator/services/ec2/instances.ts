@@ -1,7 +1,7 @@
-import type { ResourceRecord } from '../../state';
-import type { ServiceContext } from '../context';
-import type { Params, QueryHandler } from '../protocol/query';
-import { values } from '../protocol/query';
+import type { ResourceRecord } from '../../core/state';
+import type { ServiceContext } from '../../core/service';
+import type { Params, QueryHandler } from '../../core/protocol/query';
+import { values } from '../../core/protocol/query';
 import { describeSelection, ec2Error, ec2Id, ec2Resource, ec2Time } from './common';
 import { attachmentOf } from './volumes';
 

@@ -1,5 +1,6 @@
-import type { ServiceModule } from '../context';
-import { serveQuery } from '../protocol/query';
+import { AwsError } from '../../core/errors';
+import type { ServiceModule } from '../../core/service';
+import { serveQuery } from '../../core/protocol/query';
 import { ebsDefaultHandlers } from './ebs-defaults';
 import { instanceHandlers } from './instances';
 import { snapshotHandlers } from './snapshots';
@@ -11,7 +12,8 @@ import { volumeHandlers } from './volumes';
  */
 export const ec2: ServiceModule = {
   name: 'ec2',
-  denied: { code: 'UnauthorizedOperation', status: 403 },
+  protocol: 'ec2',
+  denied: (message) => new AwsError('UnauthorizedOperation', message, 403),
   serve: (ctx, req) =>
     serveQuery(ctx, req, {
       style: 'ec2',

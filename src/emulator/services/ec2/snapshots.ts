@@ -1,6 +1,6 @@
-import type { ResourceRecord } from '../../state';
-import type { QueryHandler } from '../protocol/query';
-import { values } from '../protocol/query';
+import type { ResourceRecord } from '../../core/state';
+import type { QueryHandler } from '../../core/protocol/query';
+import { values } from '../../core/protocol/query';
 import { describeSelection, ec2Id, ec2Resource, ec2Time, invalidParameter } from './common';
 import { volume } from './volumes';
 

@@ -1,8 +1,8 @@
-import type { ResourceRecord } from '../../state';
-import type { ServiceContext } from '../context';
-import { findKey } from '../keys';
-import type { Params, QueryHandler } from '../protocol/query';
-import { bool } from '../protocol/query';
+import type { ResourceRecord } from '../../core/state';
+import type { ServiceContext } from '../../core/service';
+import { findKey } from '../kms/find-key';
+import type { Params, QueryHandler } from '../../core/protocol/query';
+import { bool } from '../../core/protocol/query';
 import { describeSelection, ec2Error, ec2Id, ec2Resource, ec2Time, invalidParameter } from './common';
 import { defaultKmsKeyId, encryptionByDefault } from './ebs-defaults';
 

@@ -5,10 +5,10 @@
  * administrator; the emulator does not tell the two apart). The organization is the one declared
  * with `POST /_emulator/organization` ({"id", "accounts", "suspended"?, "management"?}).
  */
-import { AwsError } from '../../errors';
-import type { Input, ServiceContext, ServiceModule } from '../context';
-import { pageOf } from '../paging';
-import { serveJson, type JsonHandler } from '../protocol/json';
+import { AwsError } from '../../core/errors';
+import type { Input, ServiceContext, ServiceModule } from '../../core/service';
+import { pageOf } from '../../core/paging';
+import { serveJson, type JsonHandler } from '../../core/protocol/json';
 
 const MAX_RESULTS = 20;
 
@@ -49,6 +49,8 @@ const handlers: Record<string, JsonHandler> = { ListAccounts: listAccounts };
 
 export const organizations: ServiceModule = {
   name: 'organizations',
-  denied: { code: 'AccessDeniedException', status: 400 },
+  protocol: 'json-1.1',
+  targets: ['AWSOrganizationsV20161128.'],
+  denied: (message) => new AwsError('AccessDeniedException', message, 400),
   serve: (ctx, req) => serveJson(ctx, req, { targetPrefix: 'AWSOrganizationsV20161128.', version: '1.1', handlers }),
 };

@@ -1,5 +1,5 @@
-import type { ResourceRecord, ResourceType } from '../../state';
-import { iso } from '../protocol/xml';
+import type { ResourceRecord, ResourceType } from '../../core/state';
+import { iso } from '../../core/protocol/xml';
 
 /** The four RDS resource kinds the probes read, with their ARN segment and how RDS names their fields. */
 export const RDS_KINDS = {

@@ -1,11 +1,11 @@
-import { AwsError } from '../../errors';
-import type { ResourceRecord } from '../../state';
-import type { ServiceContext, ServiceModule } from '../context';
-import { findKey } from '../keys';
-import { pageOf, pageSize } from '../paging';
-import type { Params, QueryHandler } from '../protocol/query';
-import { bool, serveQuery } from '../protocol/query';
-import { list } from '../protocol/xml';
+import { AwsError } from '../../core/errors';
+import type { ResourceRecord } from '../../core/state';
+import type { ServiceContext, ServiceModule } from '../../core/service';
+import { findKey } from '../kms/find-key';
+import { pageOf, pageSize } from '../../core/paging';
+import type { Params, QueryHandler } from '../../core/protocol/query';
+import { bool, serveQuery } from '../../core/protocol/query';
+import { list } from '../../core/protocol/xml';
 import type { RdsType } from './records';
 import { newRds, RDS_KINDS, rdsView } from './records';
 
@@ -129,7 +129,8 @@ const handlers: Record<string, QueryHandler> = {
 /** RDS over the Query protocol (API version 2014-10-31). An IAM denial answers AccessDenied, HTTP 403. */
 export const rds: ServiceModule = {
   name: 'rds',
-  denied: { code: 'AccessDenied', status: 403 },
+  protocol: 'query',
+  denied: (message) => new AwsError('AccessDenied', message, 403),
   serve: (ctx, req) =>
     serveQuery(ctx, req, { style: 'query', xmlns: 'http://rds.amazonaws.com/doc/2014-10-31/', handlers }),
 };

@@ -1,6 +1,6 @@
-import { AwsError } from '../../errors';
-import type { ResourceRecord } from '../../state';
-import type { ServiceContext } from '../context';
+import { AwsError } from '../../core/errors';
+import type { ResourceRecord } from '../../core/state';
+import type { ServiceContext } from '../../core/service';
 
 export const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 

@@ -1,9 +1,9 @@
-import { escapeXml, children, list, xmlResponse, iso } from '../protocol/xml';
-import type { AwsError } from '../../errors';
-import type { ServiceContext, ServiceModule, ServiceRequest } from '../context';
-import { pageOf, pageSize } from '../paging';
-import type { RestRoute } from '../protocol/rest';
-import { serveRest } from '../protocol/rest';
+import { AwsError } from '../../core/errors';
+import { escapeXml, children, list, xmlResponse, iso } from '../../core/protocol/xml';
+import type { ServiceContext, ServiceModule, ServiceRequest } from '../../core/service';
+import { pageOf, pageSize } from '../../core/paging';
+import type { RestRoute } from '../../core/protocol/rest';
+import { serveRest } from '../../core/protocol/rest';
 import { anyBucket, newBucket, ownBucket, parseEncryption, S3_XMLNS, s3Error } from './buckets';
 
 const BUCKET = /^\/([^/]+)\/?$/;
@@ -166,6 +166,7 @@ function fail(method: string) {
 /** S3 over REST-XML, path-style (`http://host/<bucket>`: clients set forcePathStyle). IAM denial: AccessDenied, 403. */
 export const s3: ServiceModule = {
   name: 's3',
-  denied: { code: 'AccessDenied', status: 403 },
+  protocol: 'rest-xml',
+  denied: (message) => new AwsError('AccessDenied', message, 403),
   serve: (ctx, req) => serveRest(ctx, req, routes, fail(req.method)),
 };
