@@ -55,5 +55,10 @@ export const inventoryActs = proxyActivities<Pick<DependentsActivities, 'checkDe
   scheduleToCloseTimeout: '6 hours',
 });
 
-/** What a check found, as one marker whose summary names it (the Web UI's line for the check). */
-export const recordActs = proxyLocalActivities<Pick<DependentsActivities, 'recordDependentsCheck'>>(RECHECK_OPTIONS);
+/**
+ * What a check found, as one activity whose summary names it (the Web UI's line for the check). A
+ * normal activity, not a local one: a local activity's marker followed at once by a patch marker
+ * (`rollback-proof`, next in preflight) failed to replay ("patch marker … but there is no
+ * corresponding change command"), which broke queries on closed retirements.
+ */
+export const recordActs = proxyActivities<Pick<DependentsActivities, 'recordDependentsCheck'>>(ACTIVITY_OPTIONS);
