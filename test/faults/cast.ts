@@ -91,7 +91,10 @@ export async function seedCast(admin: EmulatorAdmin, account: string, kinds: rea
 // Lists a probe pages through: more of these than one page holds (the probes ask 50 a page).
 const PAGED: Record<string, number> = { 'logs:log-group': 60, 'lambda:function': 60 };
 // Instances name no key, and the account's EBS default key would name a retired one's neighbour.
-const LISTED = RESOURCE_TYPES.filter((t) => t !== 'ec2:instance' && t !== 'ec2:ebs-defaults');
+// Nor CloudFormation stacks: they are made with CreateStack, not seeded.
+const LISTED = RESOURCE_TYPES.filter(
+  (t) => t !== 'ec2:instance' && t !== 'ec2:ebs-defaults' && t !== 'cloudformation:stack',
+);
 
 /**
  * What else lives in the account: resources of every probed type, naming two keys that are not
