@@ -25,7 +25,7 @@ describe('retirements share one dependents inventory per account and Region (tim
   it('a volume made during the soak is refused at the re-check while other retirements keep the inventory warm', async () => {
     const account = freshAccount();
     const target = await idleKey(f, account);
-    const others = await Promise.all(Array.from({ length: 4 }, () => idleKey(f, account)));
+    const others = await Promise.all(Array.from({ length: 2 }, () => idleKey(f, account)));
     const kms = f.emu.kms(account, TEST_REGION);
     const { mine, theirs, seededAt } = await withWorker(f, account, async ({ start }) => {
       const handle = await start(target.Arn, { soak: '3d' });
