@@ -7,7 +7,7 @@ export default defineConfig({
     include: ['test/faults/**/*.faults.ts'],
     setupFiles: ['test/setup/quiet-runtime.ts'],
     pool: 'forks',
-    testTimeout: 720_000,
+    testTimeout: 960_000,
     hookTimeout: 120_000,
     reporters: ['default', './test/setup/log-path-reporter.ts'],
   },

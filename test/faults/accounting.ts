@@ -2,7 +2,9 @@
  * Counting irreversible calls from the emulator's own CloudTrail: every KMS call it received is
  * recorded with its key and, if it failed, its error code. "Accepted" calls are those AWS acted
  * on. A repeat of the same call right after itself (a retried activity whose first attempt did
- * reach AWS before the worker died) changes nothing; it is counted, and reported apart.
+ * reach AWS before the worker died) changes nothing; it is counted, and reported apart. So does
+ * EnableKey on a key that is Enabled: preflight's rollback proof asks it of every key before
+ * DisableKey (AWS answers it and leaves the key as it was).
  */
 import type { RunningEmulator } from '../../src/emulator';
 import { IRREVERSIBLE, type CastKey, type Irreversible } from './cast';
@@ -12,7 +14,7 @@ export interface KeyCalls {
   attempts: number;
   /** Accepted irreversible calls, in order. */
   accepted: Irreversible[];
-  /** The accepted calls with back-to-back repeats folded: the state changes made. */
+  /** The accepted calls that changed the key: back-to-back repeats folded, EnableKey on an Enabled key left out. */
   effective: Irreversible[];
   /** Accepted calls of any state-changing kind (tags included), for keys that must stay untouched. */
   mutations: string[];
@@ -25,6 +27,8 @@ export function callsByKey(emulator: RunningEmulator, keys: readonly CastKey[]):
     keys.map((k) => [k.arn, { attempts: 0, accepted: [], effective: [], mutations: [] }]),
   );
   const events = [...emulator.core.store.toState().events].sort((a, b) => a.seq - b.seq);
+  // Every key of the cast starts Enabled.
+  const enabled = new Map<string, boolean>(keys.map((k) => [k.arn, true]));
   for (const event of events) {
     if (event.eventSource !== 'kms.amazonaws.com' || !MUTATING.has(event.eventName)) continue;
     const arn = event.resources.map((r) => r.ResourceName).find((name) => out.has(name));
@@ -36,7 +40,9 @@ export function callsByKey(emulator: RunningEmulator, keys: readonly CastKey[]):
       if (!failed) {
         const op = event.eventName as Irreversible;
         calls.accepted.push(op);
-        if (calls.effective[calls.effective.length - 1] !== op) calls.effective.push(op);
+        const noChange = op === 'EnableKey' && enabled.get(arn as string) === true;
+        if (!noChange && calls.effective[calls.effective.length - 1] !== op) calls.effective.push(op);
+        enabled.set(arn as string, op === 'EnableKey');
       }
     }
     if (!failed) calls.mutations.push(event.eventName);

@@ -65,8 +65,9 @@ interface Lane {
   useAnswers: string[];
 }
 
-// 9 minutes: the probes now page through real listings under faults, and a fault costs time.
-export async function runSoak(seed: number, deadlineMs = 540_000): Promise<SoakReport & { cleanup(): Promise<void> }> {
+// 13 minutes: the probes page through real listings under faults, preflight proves the way back
+// (two more paced KMS calls a key), and a fault costs time, not the outcome.
+export async function runSoak(seed: number, deadlineMs = 780_000): Promise<SoakReport & { cleanup(): Promise<void> }> {
   const began = Date.now();
   const rng = new Prng(seed);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kms-retire-faults-'));
