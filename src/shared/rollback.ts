@@ -25,6 +25,12 @@ export interface RollbackCheck {
   note?: string;
 }
 
+/**
+ * Appended to the User-Agent of the proof's two calls, so that CloudTrail tells them apart from a
+ * retirement's own EnableKey: each record's `userAgent` ends with it (docs/reliability.md).
+ */
+export const ROLLBACK_PROOF_USER_AGENT = 'kms-retire/rollback-proof';
+
 /** The AWS error codes that say the caller may not make the call (not the key's state). */
 export const ROLLBACK_DENIED_CODES: readonly string[] = ['AccessDeniedException', 'AccessDenied'];
 

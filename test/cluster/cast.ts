@@ -6,6 +6,7 @@
 import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { Client } from '@temporalio/client';
+import { ROLLBACK_PROOF_USER_AGENT } from '../../src/shared/rollback';
 import type { Admin } from './stack';
 
 export type Kind = 'idle' | 'used' | 'aws-managed';
@@ -142,7 +143,11 @@ export interface KeyCalls {
   attempts: number;
 }
 
-/** Every irreversible call on the keys, from each account's CloudTrail (LookupEvents by event name). */
+/**
+ * Every irreversible call on the keys, from each account's CloudTrail (LookupEvents by event name).
+ * Preflight's rollback proof (EnableKey on an Enabled key, CancelKeyDeletion on a key not pending
+ * deletion) changes nothing; its records carry the proof's User-Agent mark and are left out.
+ */
 export async function irreversibleCalls(emulatorUrl: string, keys: readonly Key[]): Promise<Map<string, KeyCalls>> {
   const out = new Map<string, KeyCalls>(keys.map((k) => [k.arn, { accepted: [], effective: [], attempts: 0 }]));
   const seen: { time: number; seq: string; arn: string; name: Irreversible; failed: boolean }[] = [];
@@ -167,7 +172,8 @@ export async function irreversibleCalls(emulatorUrl: string, keys: readonly Key[
           for (const event of page.Events ?? []) {
             const arn = event.Resources?.map((r) => r.ResourceName).find((n) => n !== undefined && out.has(n));
             if (!arn) continue;
-            const record = JSON.parse(event.CloudTrailEvent ?? '{}') as { errorCode?: string; eventTime?: string };
+            const record = JSON.parse(event.CloudTrailEvent ?? '{}') as { errorCode?: string; userAgent?: string };
+            if (record.userAgent?.includes(ROLLBACK_PROOF_USER_AGENT)) continue;
             seen.push({
               time: event.EventTime?.getTime() ?? 0,
               seq: event.EventId ?? '',

@@ -2,11 +2,12 @@
  * Counting irreversible calls from the emulator's own CloudTrail: every KMS call it received is
  * recorded with its key and, if it failed, its error code. "Accepted" calls are those AWS acted
  * on. A repeat of the same call right after itself (a retried activity whose first attempt did
- * reach AWS before the worker died) changes nothing; it is counted, and reported apart. So does
- * EnableKey on a key that is Enabled: preflight's rollback proof asks it of every key before
- * DisableKey (AWS answers it and leaves the key as it was).
+ * reach AWS before the worker died) changes nothing; it is counted, and reported apart. Preflight's
+ * rollback proof (EnableKey on an Enabled key, CancelKeyDeletion on a key not pending deletion)
+ * changes nothing either: its calls carry their own User-Agent mark, and are left out.
  */
 import type { RunningEmulator } from '../../src/emulator';
+import { ROLLBACK_PROOF_USER_AGENT } from '../../src/shared/rollback';
 import { IRREVERSIBLE, type CastKey, type Irreversible } from './cast';
 
 export interface KeyCalls {
@@ -14,7 +15,7 @@ export interface KeyCalls {
   attempts: number;
   /** Accepted irreversible calls, in order. */
   accepted: Irreversible[];
-  /** The accepted calls that changed the key: back-to-back repeats folded, EnableKey on an Enabled key left out. */
+  /** The accepted calls that changed the key: back-to-back repeats folded. */
   effective: Irreversible[];
   /** Accepted calls of any state-changing kind (tags included), for keys that must stay untouched. */
   mutations: string[];
@@ -27,10 +28,10 @@ export function callsByKey(emulator: RunningEmulator, keys: readonly CastKey[]):
     keys.map((k) => [k.arn, { attempts: 0, accepted: [], effective: [], mutations: [] }]),
   );
   const events = [...emulator.core.store.toState().events].sort((a, b) => a.seq - b.seq);
-  // Every key of the cast starts Enabled.
-  const enabled = new Map<string, boolean>(keys.map((k) => [k.arn, true]));
   for (const event of events) {
     if (event.eventSource !== 'kms.amazonaws.com' || !MUTATING.has(event.eventName)) continue;
+    const agent = event.record.userAgent;
+    if (typeof agent === 'string' && agent.includes(ROLLBACK_PROOF_USER_AGENT)) continue;
     const arn = event.resources.map((r) => r.ResourceName).find((name) => out.has(name));
     const calls = arn === undefined ? undefined : out.get(arn);
     if (!calls) continue;
@@ -40,9 +41,7 @@ export function callsByKey(emulator: RunningEmulator, keys: readonly CastKey[]):
       if (!failed) {
         const op = event.eventName as Irreversible;
         calls.accepted.push(op);
-        const noChange = op === 'EnableKey' && enabled.get(arn as string) === true;
-        if (!noChange && calls.effective[calls.effective.length - 1] !== op) calls.effective.push(op);
-        enabled.set(arn as string, op === 'EnableKey');
+        if (calls.effective[calls.effective.length - 1] !== op) calls.effective.push(op);
       }
     }
     if (!failed) calls.mutations.push(event.eventName);

@@ -4,9 +4,10 @@
  * caller is an answer, returned as `denied` for the pure decision, never retried.
  */
 import { CancelKeyDeletionCommand, EnableKeyCommand } from '@aws-sdk/client-kms';
+import type { BuildMiddleware } from '@smithy/types';
 import { parseKeyArn } from '../../shared/arn';
 import { EXPLICIT_DENY } from '../../shared/error-types';
-import { ROLLBACK_DENIED_CODES, type RollbackCheck } from '../../shared/rollback';
+import { ROLLBACK_DENIED_CODES, ROLLBACK_PROOF_USER_AGENT, type RollbackCheck } from '../../shared/rollback';
 import type { AwsClients } from '../../aws/client-factory';
 import { awsErrorCode, classifyAwsError } from '../errors';
 import type { KeyInput } from './kms';
@@ -33,6 +34,26 @@ function deniedOrThrow(action: RollbackCheck['action'], keyArn: string, err: unk
   throw failure;
 }
 
+/** Appends the proof's mark to the User-Agent the SDK has just set. */
+function markAsProof<I extends object, O extends object>(): BuildMiddleware<I, O> {
+  return (next) => async (args) => {
+    const request = args.request as { headers?: Record<string, string> };
+    if (request.headers)
+      request.headers['user-agent'] = `${request.headers['user-agent'] ?? ''} ${ROLLBACK_PROOF_USER_AGENT}`.trim();
+    return next(args);
+  };
+}
+
+/** The command, its calls marked in CloudTrail as the proof's. */
+function asProof<C extends EnableKeyCommand | CancelKeyDeletionCommand>(command: C): C {
+  command.middlewareStack.addRelativeTo(markAsProof(), {
+    name: 'kmsRetireRollbackProofUserAgent',
+    relation: 'after',
+    toMiddleware: 'getUserAgentMiddleware',
+  });
+  return command;
+}
+
 export function createRollbackProofActivities(clients: Pick<AwsClients, 'kms'>) {
   const kms = (keyArn: string) => {
     const key = parseKeyArn(keyArn);
@@ -48,7 +69,7 @@ export function createRollbackProofActivities(clients: Pick<AwsClients, 'kms'>) 
           note: `the key is ${keyState}; EnableKey would change it, and kms-retire leaves a key that was not Enabled as it was`,
         };
       try {
-        await kms(keyArn).send(new EnableKeyCommand({ KeyId: keyArn }));
+        await kms(keyArn).send(asProof(new EnableKeyCommand({ KeyId: keyArn })));
         return { action: 'EnableKey', outcome: 'allowed' };
       } catch (err) {
         return deniedOrThrow('EnableKey', keyArn, err);
@@ -61,7 +82,7 @@ export function createRollbackProofActivities(clients: Pick<AwsClients, 'kms'>) 
      */
     async proveCancelKeyDeletion({ keyArn }: RollbackProofInput): Promise<RollbackCheck> {
       try {
-        await kms(keyArn).send(new CancelKeyDeletionCommand({ KeyId: keyArn }));
+        await kms(keyArn).send(asProof(new CancelKeyDeletionCommand({ KeyId: keyArn })));
         // Only a key pending deletion accepts it; preflight refuses those before asking.
         return { action: 'CancelKeyDeletion', outcome: 'allowed', note: 'the call succeeded' };
       } catch (err) {
