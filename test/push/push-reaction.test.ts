@@ -9,8 +9,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporal } from '@temporalio/proto';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import type { WorkflowHandle } from '@temporalio/client';
-import { deliverUse } from '../../src/push/deliver';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import { deliverUse, type Delivery } from '../../src/push/deliver';
 import { parseEnvelope, type PushedUse } from '../../src/push/envelope';
 import type { retireKey } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/retirement/messages';
@@ -61,6 +62,15 @@ describe('push detection: a pushed refused use on the time-skipping server', () 
     return parsed.uses[0]!;
   }
 
+  /** Delivers as the intake does: a use answered "retry" is delivered again a moment later. */
+  async function deliverSettled(client: Client, use: PushedUse): Promise<Delivery> {
+    for (let i = 0; ; i++) {
+      const outcome = await deliverUse(client, use);
+      if (outcome !== 'retry' || i === 100) return outcome;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   async function phaseOf(handle: WorkflowHandle<typeof retireKey>, phase: string): Promise<void> {
     for (let i = 0; i < 600; i++) {
       if ((await handle.query(statusQuery)).phase === phase) return;
@@ -86,7 +96,7 @@ describe('push detection: a pushed refused use on the time-skipping server', () 
         expect(await tryToUse(app, key.Arn)).toBe('DisabledException');
         const use = await pushedUse(account, 'DisabledException');
         const early = { ...use, event: { ...use.event, eventId: 'early', eventTime: '2020-01-01T00:00:00.000Z' } };
-        expect(await deliverUse(client, early)).toBe('before-watch');
+        expect(await deliverSettled(client, early)).toBe('before-watch');
         expect(await deliverUse(client, use)).toBe('delivered');
         expect(await deliverUse(client, use)).toBe('duplicate');
         const result = await handle.result();
@@ -115,6 +125,52 @@ describe('push detection: a pushed refused use on the time-skipping server', () 
     expect(await keyState(kms, key.Arn)).toBe('Enabled');
     // Late, after the retirement is over: nothing to deliver to.
     expect(await deliverUse(client, use)).toBe('not-retiring');
+  });
+
+  it("while the soak's watch is still being registered: asked again shortly, never dropped", async () => {
+    const account = freshAccount();
+    const key = await f.emu.admin.seedKey({ account, creationDate: '-400d', trackingStartDate: '-500d' });
+    const app = f.emu.kms(account, TEST_REGION);
+    const { client } = f.ts.env;
+    // The soak's registration with the watcher is held until the test lets it go.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    const holdRegistration: ActivityInterceptorsFactory = (ctx) => ({
+      inbound: {
+        async execute(input, next) {
+          if (ctx.info.activityType === 'registerWithWatcher' && !holding) {
+            holding = true;
+            await held;
+          }
+          return next(input);
+        },
+      },
+    });
+    const result = await withWorker(
+      f,
+      account,
+      async ({ start }) => {
+        const handle = await start(key.Arn, { soak: '30d' });
+        try {
+          await phaseOf(handle, 'Soaking');
+          expect(holding).toBe(true);
+          expect(await tryToUse(app, key.Arn)).toBe('DisabledException');
+          const use = await pushedUse(account, 'DisabledException');
+          // The phase says Soaking, the watch has not begun: the intake keeps the message for later.
+          expect(await deliverUse(client, use)).toBe('retry');
+          release();
+          expect(await deliverSettled(client, use)).toBe('delivered');
+        } finally {
+          release();
+        }
+        return handle.result();
+      },
+      SLOW_WATCHER,
+      { workerOptions: { interceptors: { activity: [holdRegistration] } } },
+    );
+    expect(result.outcome).toBe('Reenabled');
+    expect(result.usageEvents).toHaveLength(1);
   });
 
   it('a key kms-retire is not retiring: dropped as not-retiring', async () => {
@@ -153,9 +209,9 @@ describe('push detection: a pushed refused use on the time-skipping server', () 
             errorCode: 'DisabledException',
           },
         };
-        expect(await deliverUse(client, late)).toBe('not-watching');
+        expect(await deliverSettled(client, late)).toBe('not-watching');
         expect(await tryToUse(kms, key.Arn)).toBe('KMSInvalidStateException');
-        expect(await deliverUse(client, await pushedUse(account, 'KMSInvalidStateException'))).toBe('delivered');
+        expect(await deliverSettled(client, await pushedUse(account, 'KMSInvalidStateException'))).toBe('delivered');
         return handle.result();
       },
       { pollIntervalMs: 12 * HOUR },

@@ -90,8 +90,8 @@ export function freshAccount(): string {
 /** Sweeps twice a simulated day: a use is seen within half a day, and a 30-day soak costs 60 sweeps. */
 export const FAST_WATCHER: Partial<WatcherConfig> = { pollIntervalMs: 12 * HOUR };
 
-/** What a test's own worker gets beyond the fixture's (metrics, a ticket callback, dependents settings). */
-export type WorkerExtras = Pick<CreateWorkerOptions, 'metrics' | 'ticketCallback' | 'dependents'>;
+/** What a test's own worker gets beyond the fixture's (metrics, a ticket callback, dependents settings, interceptors). */
+export type WorkerExtras = Pick<CreateWorkerOptions, 'metrics' | 'ticketCallback' | 'dependents' | 'workerOptions'>;
 
 async function startWorker(
   f: Fixture,

@@ -78,17 +78,22 @@ export async function watch(
   s: RetirementState,
   registration: Omit<WatchRegistration, 'workflowId' | 'keyArn' | 'trailLagMs' | 'aliases'>,
 ): Promise<void> {
-  await call(acts.registerWithWatcher, `Watch CloudTrail for ${s.key.keyId} (${registration.watchFor})`, {
-    account: s.key.account,
-    region: s.key.region,
-    registration: {
-      ...registration,
-      workflowId: s.workflowId,
-      keyArn: s.key.arn,
-      trailLagMs: s.input.options.trailLagMs,
-      aliases: s.evidence?.aliases,
-    },
-  });
+  s.registering = true;
+  try {
+    await call(acts.registerWithWatcher, `Watch CloudTrail for ${s.key.keyId} (${registration.watchFor})`, {
+      account: s.key.account,
+      region: s.key.region,
+      registration: {
+        ...registration,
+        workflowId: s.workflowId,
+        keyArn: s.key.arn,
+        trailLagMs: s.input.options.trailLagMs,
+        aliases: s.evidence?.aliases,
+      },
+    });
+  } finally {
+    s.registering = false;
+  }
   s.watching = true;
   s.registration = registration;
   s.heardFromWatcherAt = Date.now();

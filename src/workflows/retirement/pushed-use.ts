@@ -20,6 +20,13 @@ export function validatePushedUse(s: RetirementState, input: PushedUseInput): vo
   if (s.usageEvents.some((e) => e.eventId === input.event.eventId))
     reject(`event ${input.event.eventId} is already known.`, PUSH_REJECTIONS.duplicate);
   if (s.phase === 'Disabling') reject('the key is being disabled; its watch starts next.', PUSH_REJECTIONS.tooEarly);
+  // The phase has moved on (Soaking, PendingDeletion) but its watch is still being registered: a
+  // use judged now by the previous watch (none, or the soak's) would be dropped as not watched for.
+  if (s.registering)
+    reject(
+      `the retirement's watch for phase ${s.phase} is being registered; it starts next.`,
+      PUSH_REJECTIONS.tooEarly,
+    );
   const watch = s.registration;
   // As the watcher does (watcher-book.ts): CloudTrail writes eventTime to the second, so a call in
   // the same second as the DisableKey request is watched from the start of that second.

@@ -55,6 +55,11 @@ export class RetirementState {
   newUsage = false;
   /** Registered with the CloudTrail watcher (deregister at the end). */
   watching = false;
+  /**
+   * A registration with the watcher is on its way (the phase already says Soaking or
+   * PendingDeletion): a pushed use is asked again shortly rather than judged by the old watch.
+   */
+  registering = false;
   /** The registration in force, and when the watcher was last heard from (workflow time). */
   registration?: Omit<WatchRegistration, 'workflowId' | 'keyArn' | 'trailLagMs' | 'aliases'>;
   heardFromWatcherAt?: number;
