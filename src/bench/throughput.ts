@@ -16,11 +16,18 @@ import { NO_METRICS } from '../metrics/metrics';
 import { forEachLimited } from '../shared/limited';
 import { KMS_REQUEST_QUOTAS } from '../aws/pacing/kms-quotas';
 import { workerKmsPacer } from '../worker';
-import { benchEmulator, benchWorker, peakRssMiB } from './harness';
+import { benchEmulator, benchWorker, peakRssMiB, type Emu } from './harness';
 import { kmsPaceRows, type KmsPaceRow } from './kms-pace';
 import { dependencyListingCalls, seedAccountResources, servedTypes } from './account-resources';
 
 const ACCOUNTS = 10;
+/**
+ * Compressed, but longer than the span in which an account's keys are disabled (about 20 s here),
+ * as a real soak (days) is longer than the minutes a wave's disables take. Shorter, the re-checks
+ * of one account arrive while its other keys are still being disabled, and each needs a listing
+ * begun after its own DisableKey: the listings then follow the disables, not the freshness window.
+ */
+const SOAK = '30s';
 /** Keys per account that resources name and nobody retires: the retirements' keys have no dependents. */
 const BYSTANDERS = 5;
 
@@ -46,10 +53,28 @@ export interface ThroughputRow {
   /** Resources seeded in each account (BENCH_RESOURCES, default 500), dealt over `resourceTypes`. */
   resourcesPerAccount: number;
   resourceTypes: string[];
-  /** Calls to the dependency services (and KMS ListAliases) over the run, every account together. */
+  /**
+   * Calls to the dependency services and the inventory's whole-scope KMS ListAliases over the run,
+   * every account together (preflight's own ListAliases of each key is `keyAliasReads`).
+   */
   dependencyListingCalls: number;
   /** The same per decided retirement: what a retirement's dependents checks cost, amortised (NaN: none decided). */
   listingCallsPerRetirement: number;
+  /** Preflight's ListAliases of each key (KeyId given): the key's own evidence, not a listing of the account. */
+  keyAliasReads: number;
+  /** Whole-account listings of a service per account (DynamoDB ListTables pages: one a listing here): least, most, all accounts together. */
+  listingsPerAccount: { min: number; max: number; total: number };
+}
+
+/** Preflight's ListAliases of single keys (KeyId given), from the emulator's CloudTrail of these accounts. */
+function keyAliasReadsOf(emu: Emu, accounts: readonly string[], region: string): number {
+  let n = 0;
+  for (const account of accounts)
+    for (const e of emu.emulator.core.store.eventsOf(account, region)) {
+      const parameters = e.record.requestParameters as { keyId?: unknown } | null | undefined;
+      if (e.eventName === 'ListAliases' && parameters?.keyId !== undefined) n += 1;
+    }
+  return n;
 }
 
 /** utime + stime of a process, in seconds (Linux /proc). */
@@ -104,11 +129,13 @@ export async function benchThroughput(
   });
   const running = worker.run();
   try {
+    // The keys file lists them account by account, as an inventory export does: each account's
+    // keys are disabled within a short span, as a campaign's wave is, and their soak outlasts it.
+    const perAccount = Math.ceil(count / ACCOUNTS);
     const keys: string[] = Array.from({ length: count }, () => '');
     await forEachLimited(keys, 16, async (_, i) => {
-      keys[i] = (
-        await emu.admin.seedKey({ account: accounts[i % ACCOUNTS] as string, region, creationDate: '-400d' })
-      ).Arn;
+      const account = accounts[Math.floor(i / perAccount)] as string;
+      keys[i] = (await emu.admin.seedKey({ account, region, creationDate: '-400d' })).Arn;
     });
     // What else lives in each account: resources of every probed type, naming keys nobody retires.
     let resourceTypes: string[] = [];
@@ -135,7 +162,7 @@ export async function benchThroughput(
       client,
       taskQueue,
       keys,
-      { options: { soak: '5s', trailLag: '0s', pendingWindowDays: 7 }, ticket: { id: 'BENCH-1000', source: 'cli' } },
+      { options: { soak: SOAK, trailLag: '0s', pendingWindowDays: 7 }, ticket: { id: 'BENCH-1000', source: 'cli' } },
       { concurrency: 32 },
     );
     if (submitted.started !== count)
@@ -152,7 +179,7 @@ export async function benchThroughput(
       [...emu.emulator.core.store.keys.values()].filter(
         (k) => accounts.includes(k.account) && k.keyState === 'PendingDeletion',
       ).length;
-    const deadline = Date.now() + 240_000;
+    const deadline = Date.now() + 300_000;
     while (decided() < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     clearInterval(progress);
     const seconds = (Date.now() - started) / 1000;
@@ -163,7 +190,9 @@ export async function benchThroughput(
     // As GET /_emulator/calls answers it.
     const calls = await emu.admin.calls();
     const scopes = accounts.map((a) => `${a}/${region}`);
-    const listing = dependencyListingCalls(calls, scopes);
+    const keyAliasReads = keyAliasReadsOf(emu, accounts, region);
+    const listing = dependencyListingCalls(calls, scopes) - keyAliasReads;
+    const listings = scopes.map((scope) => calls.byScope[scope]?.ListTables ?? 0);
     await forEachLimited(keys, 32, async (keyArn) => {
       await client.workflow
         .getHandle(retirementWorkflowId(parseKeyArn(keyArn)))
@@ -179,7 +208,7 @@ export async function benchThroughput(
       retirements: count,
       accounts: ACCOUNTS,
       decided: done,
-      soak: '5s',
+      soak: SOAK,
       seconds,
       decisionsPerSecond: done / seconds,
       benchProcessCpuSeconds: benchCpu,
@@ -194,6 +223,12 @@ export async function benchThroughput(
       dependencyListingCalls: listing,
       // Nothing decided, nothing to share the calls among: NaN (null in the JSON), not the total.
       listingCallsPerRetirement: done > 0 ? listing / done : Number.NaN,
+      keyAliasReads,
+      listingsPerAccount: {
+        min: Math.min(...listings),
+        max: Math.max(...listings),
+        total: listings.reduce((a, b) => a + b, 0),
+      },
     };
   } finally {
     worker.shutdown();

@@ -87,6 +87,8 @@ describe("the start → decision run's goals", () => {
     resourceTypes: ['dynamodb:table', 'ec2:volume'],
     dependencyListingCalls: 150,
     listingCallsPerRetirement: 1.5,
+    keyAliasReads: 100,
+    listingsPerAccount: { min: 2, max: 3, total: 25 },
     ...over,
   });
   const verdicts = (x: ThroughputRow): Record<string, boolean> =>
@@ -101,12 +103,12 @@ describe("the start → decision run's goals", () => {
   });
 
   it('fail on too many listing calls, too much CPU, too few resources, or nothing decided', () => {
-    expect(verdicts(row({ listingCallsPerRetirement: 2.5 }))['dependency-listing calls']).toBe(false);
+    expect(verdicts(row({ listingsPerAccount: { min: 2, max: 4, total: 26 } }))['dependency listings']).toBe(false);
     expect(verdicts(row({ cpuMsPerRetirement: 451 }))['CPU per']).toBe(false);
     expect(verdicts(row({ resourcesPerAccount: 499 }))['start →']).toBe(false);
     const none = verdicts(row({ decided: 0, listingCallsPerRetirement: Number.NaN }));
     expect(none['every retirement']).toBe(false);
-    expect(none['dependency-listing calls']).toBe(false);
+    expect(none['dependency listings']).toBe(false);
     expect(none['CPU per']).toBe(false);
   });
 });
