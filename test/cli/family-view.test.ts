@@ -1,7 +1,6 @@
 /** `plan` and `status` show a multi-Region key's family: primary, replicas, each one's own last use. */
 import { EncryptCommand, ReplicateKeyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientFactory } from '../../src/aws/client-factory';
 import { renderPlan } from '../../src/cli/commands/plan';
 import { planKeys } from '../../src/cli/commands/plan-run';
 import { renderStatus } from '../../src/cli/status-view';
@@ -9,19 +8,16 @@ import type { RetirementStatus } from '../../src/workflows/retirement/messages';
 import { resolveOptions } from '../../src/shared/options';
 import { parseKeyArn } from '../../src/shared/arn';
 import { awsError, startTestEmulator, TEST_ACCOUNT, TEST_REGION, type TestEmulator } from '../helpers/emulator';
+import type { ClientFactory } from '../../src/aws/client-factory';
 
 describe('the family in plan and status', () => {
   let emu: TestEmulator;
   let clients: ClientFactory;
   beforeAll(async () => {
     emu = await startTestEmulator();
-    clients = new ClientFactory({
-      endpoint: emu.url,
-      credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }),
-    });
+    clients = emu.factory();
   });
   afterAll(async () => {
-    clients?.destroy();
     await emu?.stop();
   });
 

@@ -8,9 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateAliasCommand, DescribeKeyCommand, TagResourceCommand } from '@aws-sdk/client-kms';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_REGION, type TestEmulator } from '../helpers/emulator';
-import { freshAccount, startWorkerFixture, type WorkerFixture } from './helpers/worker';
+import { freshAccount, startWorkerFixture, type WorkerFixture, useCliEnvironment } from './helpers/worker';
 import { runCli, type CliRun } from './helpers/run-cli';
 
 const cli = (...args: string[]): Promise<CliRun> => runCli(args);
@@ -35,7 +35,7 @@ describe('kms-retire --policy FILE and policy check', () => {
   );
   let fx: WorkerFixture;
   let emu: TestEmulator;
-  const saved = { ...process.env };
+  let restoreEnv = (): void => undefined;
 
   beforeAll(async () => {
     fx = await startWorkerFixture({
@@ -45,19 +45,11 @@ describe('kms-retire --policy FILE and policy check', () => {
       },
     });
     emu = fx.emu;
-    Object.assign(process.env, {
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      KMS_RETIRE_TASK_QUEUE: fx.taskQueue,
-      AWS_ENDPOINT_URL: emu.url,
-      AWS_ACCESS_KEY_ID: account,
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: TEST_REGION,
-    });
+    restoreEnv = useCliEnvironment(fx, account);
   });
 
   afterAll(async () => {
-    process.env = saved;
+    restoreEnv();
     await fx?.stop([account]);
   });
 

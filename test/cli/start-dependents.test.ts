@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WATCHER_CONFIG } from '../../src/workflows/watcher/watcher-config';
 import { TEST_REGION, type TestEmulator } from '../helpers/emulator';
-import { startWorkerFixture, type WorkerFixture } from './helpers/worker';
+import { startWorkerFixture, type WorkerFixture, useCliEnvironment } from './helpers/worker';
 import { runCli, type CliRun } from './helpers/run-cli';
 
 const cli = (...args: string[]): Promise<CliRun> => runCli(args);
@@ -10,7 +10,7 @@ describe('kms-retire start --dependents / --accept-attached-volume, and status, 
   const account = String(300000000000 + Math.floor(Math.random() * 1e9));
   let fx: WorkerFixture;
   let emu: TestEmulator;
-  const saved = { ...process.env };
+  let restoreEnv = (): void => undefined;
 
   beforeAll(async () => {
     fx = await startWorkerFixture({
@@ -21,19 +21,11 @@ describe('kms-retire start --dependents / --accept-attached-volume, and status, 
       dependents: { maxAgeMs: 0 },
     });
     emu = fx.emu;
-    Object.assign(process.env, {
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      KMS_RETIRE_TASK_QUEUE: fx.taskQueue,
-      AWS_ENDPOINT_URL: emu.url,
-      AWS_ACCESS_KEY_ID: account,
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: TEST_REGION,
-    });
+    restoreEnv = useCliEnvironment(fx, account);
   });
 
   afterAll(async () => {
-    process.env = saved;
+    restoreEnv();
     await fx?.stop([account]);
   });
 

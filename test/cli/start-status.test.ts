@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { DEFAULT_WATCHER_CONFIG } from '../../src/workflows/watcher/watcher-config';
 import { TEST_REGION, type TestEmulator } from '../helpers/emulator';
-import { startWorkerFixture, type WorkerFixture } from './helpers/worker';
+import { startWorkerFixture, type WorkerFixture, useCliEnvironment } from './helpers/worker';
 import { runCli, type CliRun } from './helpers/run-cli';
 
 /** Runs the CLI in-process and captures what it prints (the environment is set in beforeAll). */
@@ -12,7 +12,7 @@ describe('kms-retire start / status on the dev server, against the emulator', ()
   const account = String(300000000000 + Math.floor(Math.random() * 1e9));
   let fx: WorkerFixture;
   let emu: TestEmulator;
-  const saved = { ...process.env };
+  let restoreEnv = (): void => undefined;
 
   beforeAll(async () => {
     // A short soak needs a watcher that polls every second and allows a second of CloudTrail lag;
@@ -22,19 +22,11 @@ describe('kms-retire start / status on the dev server, against the emulator', ()
       lookupRatePerSecond: 2,
     });
     emu = fx.emu;
-    Object.assign(process.env, {
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      KMS_RETIRE_TASK_QUEUE: fx.taskQueue,
-      AWS_ENDPOINT_URL: emu.url,
-      AWS_ACCESS_KEY_ID: account,
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: TEST_REGION,
-    });
+    restoreEnv = useCliEnvironment(fx, account);
   });
 
   afterAll(async () => {
-    process.env = saved;
+    restoreEnv();
     await fx?.stop([account]);
   });
 

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
+import { escapeXml } from '../../src/emulator/core/protocol/xml';
 
 export type Protocol = 'json1.0' | 'json1.1' | 'rest-json' | 'ec2' | 'query' | 'rest-xml';
 
@@ -187,8 +188,6 @@ function restOperation(service: string | undefined, method: string, url: URL): s
   return `${method} ${url.pathname}`;
 }
 
-const escape = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Answers the request with this error, rendered in the service's protocol. */
 export function sendError(res: http.ServerResponse, faults: ServiceFaults, answer: ErrorAnswer): void {
@@ -214,17 +213,17 @@ export function sendError(res: http.ServerResponse, faults: ServiceFaults, answe
       break;
     case 'ec2':
       headers['content-type'] = 'text/xml;charset=UTF-8';
-      body = `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${escape(message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
+      body = `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
       break;
     case 'query':
       headers['content-type'] = 'text/xml';
       headers['x-amzn-requestid'] = requestId;
-      body = `<ErrorResponse xmlns="${faults.xmlns ?? ''}"><Error><Type>${answer.status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${code}</Code><Message>${escape(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+      body = `<ErrorResponse xmlns="${faults.xmlns ?? ''}"><Error><Type>${answer.status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
       break;
     case 'rest-xml':
       headers['content-type'] = 'application/xml';
       headers['x-amz-request-id'] = requestId;
-      body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escape(message)}</Message><RequestId>${requestId}</RequestId><HostId>fault-proxy</HostId></Error>`;
+      body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><RequestId>${requestId}</RequestId><HostId>fault-proxy</HostId></Error>`;
       break;
   }
   headers['content-length'] = String(Buffer.byteLength(body));

@@ -1,5 +1,6 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { ClientFactory } from '../../src/aws/client-factory';
 import { EmulatorAdmin } from '../../src/emulator/admin-client';
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulator';
 import { startEmulator } from '../../src/emulator';
@@ -21,6 +22,8 @@ export interface TestEmulator {
   /** A real KMSClient against the emulator, signing as `account` (its access key id) in `region`. */
   kms(account?: string, region?: string, options?: ClientOptions): KMSClient;
   cloudtrail(account?: string, region?: string, options?: ClientOptions): CloudTrailClient;
+  /** kms-retire's own ClientFactory against the emulator, signing as each account it is asked for; destroyed by stop(). */
+  factory(): ClientFactory;
   /** Any SDK v3 client against the emulator, signing as `account` in `region`; destroyed by stop(). */
   client<T extends { destroy(): void }>(
     make: (config: ReturnType<typeof clientConfig>) => T,
@@ -66,6 +69,14 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       const client = new CloudTrailClient(config(account, region, opts));
       clients.push(client);
       return client;
+    },
+    factory() {
+      const factory = new ClientFactory({
+        endpoint: emulator.url,
+        credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }),
+      });
+      clients.push(factory);
+      return factory;
     },
     client(make, account = TEST_ACCOUNT, region = TEST_REGION, opts = {}) {
       const client = make(config(account, region, opts));

@@ -6,7 +6,6 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { ClientFactory } from '../../src/aws/client-factory';
 import type { RetirementOptionsInput } from '../../src/shared/options';
 import { createWorker } from '../../src/worker';
 import type { retireKey } from '../../src/workflows';
@@ -35,10 +34,7 @@ export function freshAccount(): string {
 export async function setUpDevFixture(): Promise<DevFixture> {
   const emu = await startTestEmulator();
   const conns = await devServerConnections();
-  const clients = new ClientFactory({
-    endpoint: emu.url,
-    credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }),
-  });
+  const clients = emu.factory();
   const taskQueue = uniqueTaskQueue('push');
   const worker: Worker = await createWorker({
     connection: conns.nativeConnection,

@@ -5,7 +5,6 @@
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DescribeKeyCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { WorkflowHandle } from '@temporalio/client';
-import { ClientFactory } from '../../src/aws/client-factory';
 import { Pacer } from '../../src/aws/pacing/pacer';
 import { startRetirement } from '../../src/workflows/retirement/client';
 import { disablingGateWorkflowId, watcherWorkflowId } from '../../src/shared/ids';
@@ -17,6 +16,7 @@ import type { retireKey } from '../../src/workflows';
 import { startTestEmulator, TEST_REGION, type TestEmulator } from '../helpers/emulator';
 import { timeSkippingEnv, uniqueTaskQueue, type TimeSkippingEnv } from '../helpers/temporal';
 import { workflowBundle } from './bundle-cache';
+import type { ClientFactory } from '../../src/aws/client-factory';
 
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
@@ -47,10 +47,7 @@ export async function setUpFixture(): Promise<Fixture> {
   const clock = serverClock(ts);
   const emu = await startTestEmulator({ clock, lookupRatePerSecond: 0 });
   const bundle = await workflowBundle();
-  const clients = new ClientFactory({
-    endpoint: emu.url,
-    credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }),
-  });
+  const clients = emu.factory();
   const fixture: Fixture = {
     ts,
     emu,

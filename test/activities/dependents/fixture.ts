@@ -1,9 +1,9 @@
 /** An emulator, a ClientFactory pointed at it, and the probe activities on top: each probe test's setup. */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createDependentsActivities } from '../../../src/activities/dependents';
-import { ClientFactory } from '../../../src/aws/client-factory';
 import { Pacer } from '../../../src/aws/pacing/pacer';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
+import type { ClientFactory } from '../../../src/aws/client-factory';
 
 export interface ProbeFixture {
   emu: TestEmulator;
@@ -16,10 +16,7 @@ export function probeFixture(): ProbeFixture {
   const fixture = {} as ProbeFixture;
   beforeAll(async () => {
     fixture.emu = await startTestEmulator();
-    fixture.clients = new ClientFactory({
-      endpoint: fixture.emu.url,
-      credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }),
-    });
+    fixture.clients = fixture.emu.factory();
     // A pacer that never waits: the tests look at what is found, the bench at what it costs.
     fixture.probes = createDependentsActivities({
       clients: fixture.clients,
@@ -28,7 +25,6 @@ export function probeFixture(): ProbeFixture {
     });
   });
   afterAll(async () => {
-    fixture.clients?.destroy();
     await fixture.emu?.stop();
   });
   beforeEach(async () => fixture.emu.admin.reset());

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EncryptCommand } from '@aws-sdk/client-kms';
 import { ApplicationFailure } from '@temporalio/common';
-import { ClientFactory } from '../../../src/aws/client-factory';
 import { createKmsActivities } from '../../../src/activities/retirement/kms';
 import { startTestEmulator, TEST_ACCOUNT, type TestEmulator } from '../../helpers/emulator';
+import type { ClientFactory } from '../../../src/aws/client-factory';
 
 const WF = 'retire-key/test';
 
@@ -22,14 +22,10 @@ describe('KMS activities against the emulator', () => {
   let kms: ReturnType<typeof createKmsActivities>;
   beforeAll(async () => {
     emu = await startTestEmulator();
-    clients = new ClientFactory({
-      endpoint: emu.url,
-      credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }),
-    });
+    clients = emu.factory();
     kms = createKmsActivities(clients);
   });
   afterAll(async () => {
-    clients?.destroy();
     await emu?.stop();
   });
   beforeEach(async () => {

@@ -1,23 +1,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { ClientFactory } from '../../../src/aws/client-factory';
 import { createRollbackProofActivities, proveRollbackNow } from '../../../src/activities/retirement/rollback-proof';
 import { ROLLBACK_PROOF_USER_AGENT } from '../../../src/shared/rollback';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
+import type { ClientFactory } from '../../../src/aws/client-factory';
 
 describe('the rollback proof against the emulator', () => {
   let emu: TestEmulator;
   let clients: ClientFactory;
   beforeAll(async () => {
     emu = await startTestEmulator();
-    clients = new ClientFactory({
-      endpoint: emu.url,
-      credentialsForAccount: (account) => ({ accessKeyId: account, secretAccessKey: 'test' }),
-    });
+    clients = emu.factory();
   });
   afterAll(async () => {
-    clients?.destroy();
     await emu?.stop();
   });
   beforeEach(async () => {

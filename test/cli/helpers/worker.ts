@@ -1,5 +1,6 @@
 /** A real worker on the suite's dev server, against a test emulator, on its own task queue. */
 import type { Client } from '@temporalio/client';
+import { inject } from 'vitest';
 import { ClientFactory, type AwsClients } from '../../../src/aws/client-factory';
 import type { DisablingGateConfig } from '../../../src/workflows/gate/gate-config';
 import { disablingGateWorkflowId, watcherWorkflowId } from '../../../src/shared/ids';
@@ -94,6 +95,26 @@ export async function startWorkerFixture(options: WorkerFixtureOptions = {}): Pr
       await temporal.close();
       await emu.stop();
     },
+  };
+}
+
+/**
+ * Points the CLI, run in this process (run-cli.ts), at the fixture: its worker's task queue on the
+ * suite's dev server, its emulator, signing as `account`. Returns what puts the environment back.
+ */
+export function useCliEnvironment(fx: WorkerFixture, account: string): () => void {
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+    KMS_RETIRE_TASK_QUEUE: fx.taskQueue,
+    AWS_ENDPOINT_URL: fx.emu.url,
+    AWS_ACCESS_KEY_ID: account,
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: TEST_REGION,
+  });
+  return () => {
+    process.env = saved;
   };
 }
 
