@@ -4,6 +4,7 @@
  * the re-enabled keys, and the savings per account. No script, no external resource.
  */
 import type { CampaignKey, CampaignStatus, WaveStatus } from '../workflows/campaign/messages';
+import { noLongerCharged } from '../workflows/campaign/savings';
 
 /** Colours per outcome: green what was saved, red what was still needed, grey the rest. */
 const SERIES: {
@@ -83,6 +84,14 @@ export function renderCampaignHtml(s: CampaignStatus, keys: readonly CampaignKey
         `<tr><td>${esc(a.account)}</td><td>${a.keysPendingDeletion}</td><td>${a.keysDeleted}</td><td>${usd(a.usdPerMonth)}</td><td>${usd(a.usdPerMonth * 12)}</td></tr>`,
     )
     .join('');
+  // The keys whose price includes rotation charges: where the ledger's rotation figure comes from.
+  const rotatedRows = keys
+    .filter((k) => noLongerCharged(k) && (k.rotations ?? 0) > 0)
+    .map(
+      (k) =>
+        `<tr><td><code>${esc(k.keyArn)}</code></td><td>${esc(k.rotations)}</td><td>${usd(k.usdPerMonth ?? 0)}</td></tr>`,
+    )
+    .join('');
   const waveRows = s.waves
     .map(
       (w) =>
@@ -109,8 +118,10 @@ ${s.reason ? `<p id="reason">${esc(s.reason)}</p>` : ''}
 <div class="card"><b>${usd(v.usdPerYear)}</b>a year</div>
 <div class="card"><b>${v.keysPendingDeletion}</b>keys pending deletion</div>
 <div class="card"><b>${v.keysDeleted}</b>keys deleted</div>
+${v.rotationUsdPerMonth ? `<div class="card"><b>${usd(v.rotationUsdPerMonth)}</b>a month of it rotation charges</div>` : ''}
 ${v.givenBackUsdPerMonth ? `<div class="card"><b>${usd(v.givenBackUsdPerMonth)}</b>a month given back by cancelled deletions</div>` : ''}
 </div>
+${v.rotationsUnknown ? `<p id="lower-bound"><b>A lower bound:</b> ${v.rotationsUnknown} key(s) whose rotations could not be read (ListKeyRotations denied, or retired before kms-retire read them) are counted at the key price only.</p>` : ''}
 <h2>Outcomes per wave</h2>
 ${waveChart(s)}
 ${legend()}
@@ -121,6 +132,7 @@ ${legend()}
 ${needed.length ? `<table id="needed"><tr><th>key</th><th>wave</th><th>outcome</th><th>principals</th></tr>${neededRows}</table>` : '<p id="needed">No key turned out to be needed.</p>'}
 <h2>Savings per account</h2>
 <table id="accounts"><tr><th>account</th><th>pending deletion</th><th>deleted</th><th>a month</th><th>a year</th></tr>${accountRows}</table>
+${rotatedRows ? `<h2>Rotated keys no longer charged</h2>\n<table id="rotated"><tr><th>key</th><th>rotations</th><th>a month</th></tr>${rotatedRows}</table>` : ''}
 <p><small>Prices: KMS's list price, $1 per customer managed key a month (each multi-Region replica a key of its own; the first two rotations of a rotated key $1 a month each; nothing while pending deletion, the full charge again once a deletion is cancelled), <a href="https://aws.amazon.com/kms/pricing/">aws.amazon.com/kms/pricing</a>.</small></p>
 </body></html>
 `;

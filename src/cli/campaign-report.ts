@@ -8,6 +8,7 @@ import { readCampaignKeys, readCampaignStatus } from '../workflows/campaign/clie
 import type { CampaignKey, CampaignStatus } from '../workflows/campaign/messages';
 import { usageError } from './errors';
 import { renderCampaignHtml } from './campaign-html';
+import { noLongerCharged } from '../workflows/campaign/savings';
 
 export async function writeCampaignReport(
   client: Client,
@@ -42,6 +43,9 @@ const CSV_COLUMNS = [
   'usdPerMonth',
   'neededBy',
   'reason',
+  // Added later, so at the end: readers that go by position keep working.
+  'rotations',
+  'keyUsdPerMonth',
 ] as const;
 
 function cell(v: string | number | undefined): string {
@@ -52,7 +56,7 @@ function cell(v: string | number | undefined): string {
 export function campaignCsv(_status: CampaignStatus, keys: readonly CampaignKey[]): string {
   const rows = keys.map((k) => {
     const [, , , region, account] = k.keyArn.split(':');
-    const saves = k.outcome === 'Deleted' || (k.outcome === undefined && k.phase === 'PendingDeletion');
+    const saves = noLongerCharged(k);
     return [
       k.keyArn,
       account,
@@ -65,6 +69,9 @@ export function campaignCsv(_status: CampaignStatus, keys: readonly CampaignKey[
       saves ? (k.usdPerMonth ?? 0).toFixed(2) : '0.00',
       (k.principals ?? []).join(' '),
       k.reason,
+      // Blank when unknown (denied, or not reported yet): not the same as 0.
+      k.rotations,
+      k.usdPerMonth?.toFixed(2),
     ]
       .map(cell)
       .join(',');

@@ -37,5 +37,11 @@ export function renderCampaignStatus(s: CampaignStatus): string {
     '',
     `Savings: ${v.keysPendingDeletion} key(s) pending deletion, ${v.keysDeleted} deleted: ${usd(v.usdPerMonth)} a month, ${usd(v.usdPerYear)} a year${v.givenBackUsdPerMonth ? `; ${usd(v.givenBackUsdPerMonth)} a month given back by cancelled deletions` : ''}`,
   );
+  // A campaign run by an older worker answers without the rotation fields.
+  if (v.rotationUsdPerMonth) lines.push(`  of it ${usd(v.rotationUsdPerMonth)} a month rotation charges`);
+  if (v.rotationsUnknown)
+    lines.push(
+      `  a lower bound: ${v.rotationsUnknown} key(s) with unknown rotations are counted at the key price only`,
+    );
   return lines.join('\n');
 }

@@ -6,6 +6,7 @@ import { dependentsSection, dependentsSummary } from './dependents-view';
 import { familyTable } from './family-view';
 import { details, shortTime, table } from './output';
 import { consumerLine } from '../shared/consumers';
+import { rotationLine } from '../shared/key-facts';
 
 /** Where a queued retirement waits: its account's disabling gate, and its place if the gate answered. */
 export function queuedText(workflowId: string, gate?: DisablingGateState): string {
@@ -52,6 +53,7 @@ export function renderStatus(
       ['ticket', s.ticketId],
       ['approval', s.approval],
       ['last use', e?.lastUsage.summary],
+      ['rotations', e?.rotations ? rotationLine(e.rotations) : undefined],
       ['dependents', s.dependents ? dependentsSummary(s.dependents) : undefined],
       ['other accounts', e?.consumers?.length ? e.consumers.map(consumerLine).join('\n') : undefined],
       ['disabled at', shortTime(s.disabledAt)],

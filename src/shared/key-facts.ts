@@ -23,6 +23,24 @@ export interface KeyDescription {
   primaryArn?: string;
   /** The set's replicas (DescribeKey's ReplicaKeys): a primary's; for a replica, its siblings and itself. */
   replicaArns: string[];
+  /** Its completed rotations, when the describe was asked for them (preflight is). */
+  rotations?: RotationCount;
+}
+
+/**
+ * A key's completed rotations (ListKeyRotations), for the rotation charges of the savings ledger
+ * (shared/campaign.ts). Absent `count`: unknown, and `reason` says why; a count of 0 with a reason
+ * is a key that cannot rotate.
+ */
+export interface RotationCount {
+  count?: number;
+  reason?: string;
+}
+
+/** One line for people: "2", "0 (the key cannot rotate)", "unknown (ListKeyRotations was denied …)". */
+export function rotationLine(r: RotationCount): string {
+  const count = r.count === undefined ? 'unknown' : String(r.count);
+  return r.reason ? `${count} (${r.reason})` : count;
 }
 
 /** GetKeyLastUsage, as AWS returns it (the three cases are read by readLastUsage). */

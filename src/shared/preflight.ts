@@ -3,7 +3,7 @@
  * refusal that docs/architecture.md lists has a row in a table test.
  */
 import { formatDuration } from './duration';
-import { TAG_PROTECT, TAG_WORKFLOW_ID, tagValue, type KeyFacts } from './key-facts';
+import { TAG_PROTECT, TAG_WORKFLOW_ID, tagValue, type KeyFacts, type RotationCount } from './key-facts';
 import { keyFamily, primaryWithReplicasReason, replicaNote, withMemberUsage, type KeyFamily } from './key-family';
 import { readLastUsage, type LastUsageReading } from './last-usage';
 import type { RetirementOptions } from './options';
@@ -57,6 +57,8 @@ export interface PreflightEvidence {
   grantCount: number;
   grantees: string[];
   tags: Record<string, string>;
+  /** Completed rotations (ListKeyRotations), for the savings ledger's rotation charges; absent in older histories. */
+  rotations?: RotationCount;
   /** EnableKey and CancelKeyDeletion proven callable before the key is touched (shared/rollback.ts). */
   rollback?: RollbackCheck[];
   /** The CloudFormation stack that holds the key, when one does (shared/stack-owner.ts). */
@@ -173,6 +175,12 @@ export function decidePreflight(
     }
   }
 
+  const rotations = key.rotations;
+  if (rotations && rotations.count === undefined)
+    notes.push(
+      `rotations unknown (${rotations.reason ?? 'not read'}): a campaign's savings count the key without rotation charges, a lower bound.`,
+    );
+
   const owner = tagValue(facts.tags, TAG_WORKFLOW_ID);
   if (owner !== undefined && owner !== ownWorkflowId) {
     refuse('UnderAnotherRetirement', `the key is already under retirement ${owner} (tag ${TAG_WORKFLOW_ID}).`);
@@ -197,6 +205,7 @@ export function decidePreflight(
       grantCount: facts.grants.length,
       grantees: [...new Set(facts.grants.map((g) => g.granteePrincipal).filter((p): p is string => p !== undefined))],
       tags: Object.fromEntries(facts.tags.map((t) => [t.key, t.value])),
+      rotations,
       overridesUsed,
       notes,
     },

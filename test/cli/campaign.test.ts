@@ -136,7 +136,9 @@ describe('kms-retire campaign', () => {
     expect(page).toContain('$3.00');
     expect(page).not.toMatch(/<script|src="http/);
     const rows = fs.readFileSync(csv, 'utf8').trim().split('\n');
-    expect(rows[0]).toBe('keyArn,account,region,wave,state,phase,outcome,deletionDate,usdPerMonth,neededBy,reason');
+    expect(rows[0]).toBe(
+      'keyArn,account,region,wave,state,phase,outcome,deletionDate,usdPerMonth,neededBy,reason,rotations,keyUsdPerMonth',
+    );
     expect(
       rows
         .slice(1)

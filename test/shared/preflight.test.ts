@@ -190,6 +190,23 @@ describe('decidePreflight', () => {
     expect(d.evidence.lastUsage.case).toBe('unknown-before-tracking');
   });
 
+  it('carries the rotation count into the evidence; an unknown one is eligible, with a note', () => {
+    const counted = decidePreflight(facts({ rotations: { count: 2 } }), DEFAULT_OPTIONS, NOW, OWN);
+    expect(counted.evidence.rotations).toEqual({ count: 2 });
+    expect(counted.evidence.notes.join(' ')).not.toMatch(/rotations/);
+    const denied = decidePreflight(
+      facts({ rotations: { reason: 'ListKeyRotations was denied (AccessDeniedException)' } }),
+      DEFAULT_OPTIONS,
+      NOW,
+      OWN,
+    );
+    expect(denied.eligible).toBe(true);
+    expect(denied.evidence.rotations?.count).toBeUndefined();
+    expect(denied.evidence.notes).toContain(
+      "rotations unknown (ListKeyRotations was denied (AccessDeniedException)): a campaign's savings count the key without rotation charges, a lower bound.",
+    );
+  });
+
   it('honours a shorter minimum idle time', () => {
     const f = facts({}, { lastUsage: { lastUsedAt: ago(10), trackingStartDate: ago(500) } });
     expect(decidePreflight(f, { ...DEFAULT_OPTIONS, minIdleMs: 7 * DAY }, NOW, OWN).eligible).toBe(true);

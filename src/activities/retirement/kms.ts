@@ -30,9 +30,15 @@ import type { AwsClients } from '../../aws/client-factory';
 import { kmsPages } from '../../aws/paging';
 import { awsCall, awsErrorCode, classifyAwsError } from '../errors';
 import { toGrantSummary, toKeyDescription } from './kms-describe';
+import { countRotations } from './kms-rotations';
 
 export interface KeyInput {
   keyArn: string;
+}
+
+export interface DescribeInput extends KeyInput {
+  /** Also count the key's completed rotations (ListKeyRotations): preflight's evidence for the savings ledger. */
+  rotations?: boolean;
 }
 
 export interface ScheduleInput extends KeyInput {
@@ -47,13 +53,15 @@ export function createKmsActivities(clients: Pick<AwsClients, 'kms'>) {
     return clients.kms(key.account, key.region);
   };
 
-  async function describeKey({ keyArn }: KeyInput): Promise<KeyDescription> {
+  async function describeKey({ keyArn, rotations }: DescribeInput): Promise<KeyDescription> {
     const out = await awsCall(`DescribeKey ${keyArn}`, () =>
       kms(keyArn).send(new DescribeKeyCommand({ KeyId: keyArn })),
     );
     if (!out.KeyMetadata)
       throw ApplicationFailure.nonRetryable(`DescribeKey ${keyArn} returned no KeyMetadata`, 'Validation');
-    return toKeyDescription(out.KeyMetadata, keyArn);
+    const key = toKeyDescription(out.KeyMetadata, keyArn);
+    // An extra field of an existing activity's result: histories from before simply lack it.
+    return rotations ? { ...key, rotations: await countRotations(kms(keyArn), key) } : key;
   }
 
   async function listResourceTags({ keyArn }: KeyInput): Promise<KeyTag[]> {

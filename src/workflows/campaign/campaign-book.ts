@@ -135,7 +135,9 @@ export class CampaignBook {
     if (r.reason) k.reason = r.reason;
     if (r.principals?.length) k.principals = r.principals;
     if (r.deletionDate) k.deletionDate = r.deletionDate;
-    k.usdPerMonth ??= keyMonthlyUsd(0, this.c.settings.pricing);
+    if (r.rotations !== undefined) k.rotations = r.rotations;
+    // Unknown rotations count as none: the ledger then says its figure is a lower bound (savings.ts).
+    k.usdPerMonth = keyMonthlyUsd(k.rotations ?? 0, this.c.settings.pricing);
     this.changed = true;
     if (this.c.state === 'Running' && r.outcome && (NEEDED.has(r.outcome) || FAILED.has(r.outcome))) {
       const over = this.overBudget(k.wave);
@@ -296,7 +298,7 @@ export class CampaignBook {
         approvalBetweenWaves: settings.approvalBetweenWaves,
       },
       stoppedAtWave: this.c.stoppedAtWave,
-      savings: savings(this.c.keys),
+      savings: savings(this.c.keys, settings.pricing),
       neededBy: neededBy.slice(0, STATUS_LIST_MAX),
       skipped: skipped.slice(0, STATUS_LIST_MAX),
     };

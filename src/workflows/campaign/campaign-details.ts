@@ -40,6 +40,11 @@ export function renderCampaignDetails(s: CampaignStatus): string {
     `- ${v.keysPendingDeletion} key(s) pending deletion, ${v.keysDeleted} deleted`,
     `- ${usd(v.usdPerMonth)} a month, ${usd(v.usdPerYear)} a year no longer charged`,
   );
+  if (v.rotationUsdPerMonth) lines.push(`- ${usd(v.rotationUsdPerMonth)} a month of it rotation charges`);
+  if (v.rotationsUnknown)
+    lines.push(
+      `- a lower bound: ${v.rotationsUnknown} key(s) with unknown rotations are counted at the key price only`,
+    );
   if (v.givenBackUsdPerMonth) lines.push(`- ${usd(v.givenBackUsdPerMonth)} a month given back by cancelled deletions`);
   return lines.join('\n');
 }

@@ -49,6 +49,8 @@ export interface RetirementReport {
   /** Who tried to use the key (the usage events' principals), when it turned out to be needed. */
   principals?: string[];
   deletionDate?: string;
+  /** The key's completed rotations, as preflight read them; absent when unknown (or from older retirements). */
+  rotations?: number;
 }
 
 /** One key of the campaign, as the book keeps it. */
@@ -64,7 +66,9 @@ export interface CampaignKey {
   outcome?: RetirementOutcome;
   principals?: string[];
   deletionDate?: string;
-  /** Its monthly charge, by the campaign's pricing. */
+  /** Its completed rotations, as its retirement reported them; absent when unknown. */
+  rotations?: number;
+  /** Its monthly charge, by the campaign's pricing (with its rotations when known). */
   usdPerMonth?: number;
 }
 
@@ -88,6 +92,12 @@ export interface Savings {
   usdPerYear: number;
   /** What deletions cancelled (rolled back, put back) gave back a month: charged again. */
   givenBackUsdPerMonth: number;
+  /** The part of usdPerMonth that is rotation charges. */
+  rotationUsdPerMonth: number;
+  /** Keys counted whose rotations are unknown (ListKeyRotations denied, older retirements): counted at the key price only. */
+  rotationsUnknown: number;
+  /** True when rotationsUnknown > 0: usdPerMonth is then a lower bound. */
+  lowerBound: boolean;
   byAccount: { account: string; keysDeleted: number; keysPendingDeletion: number; usdPerMonth: number }[];
 }
 

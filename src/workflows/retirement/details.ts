@@ -5,6 +5,7 @@
 import type { RetirementStatus } from './messages';
 import { dependentsDetails } from './dependents-details';
 import { consumerLine } from '../../shared/consumers';
+import { rotationLine } from '../../shared/key-facts';
 
 const MAX_EVENTS = 10;
 
@@ -33,7 +34,7 @@ export function renderDetails(s: RetirementStatus): string {
       '',
       `- ${e.lastUsage.summary}`,
       `- state ${e.keyState}, origin ${e.origin}, ${e.keyManager} managed${e.multiRegion ? `, multi-Region ${e.multiRegionKeyType ?? ''}` : ''}`,
-      `- aliases: ${e.aliases.length ? e.aliases.join(', ') : 'none'}; grants: ${e.grantCount}`,
+      `- aliases: ${e.aliases.length ? e.aliases.join(', ') : 'none'}; grants: ${e.grantCount}${e.rotations ? `; rotations: ${rotationLine(e.rotations)}` : ''}`,
       ...e.notes.map((n) => `- ${n}`),
     );
     if (e.consumers?.length)

@@ -19,7 +19,8 @@ export async function preflight(s: RetirementState): Promise<RetirementResult | 
   const keyArn = s.key.arn;
   const id = s.key.keyId;
   const [key, lastUsage, aliases, tags, grants] = await Promise.all([
-    call(acts.describeKey, `DescribeKey ${id}`, { keyArn }),
+    // The rotation count rides on DescribeKey's result (no new activity, so no patch): old histories lack it.
+    call(acts.describeKey, `DescribeKey ${id}`, { keyArn, rotations: true }),
     call(acts.getKeyLastUsage, `GetKeyLastUsage ${id}`, { keyArn }),
     call(acts.listAliases, `ListAliases ${id}`, { keyArn }),
     call(acts.listResourceTags, `ListResourceTags ${id}`, { keyArn }),

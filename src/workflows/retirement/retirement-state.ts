@@ -103,6 +103,7 @@ export class RetirementState {
         ? [...new Set(this.usageEvents.flatMap((e) => (e.principalArn ? [e.principalArn] : [])))]
         : undefined,
       deletionDate: this.deletionDate,
+      rotations: this.evidence?.rotations?.count,
     });
     if (phase === 'Soaking')
       this.milestone(

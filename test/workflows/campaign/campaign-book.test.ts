@@ -152,6 +152,59 @@ describe('the book', () => {
     ]);
   });
 
+  it('prices each key with its rotations (0, 1, 2, 5 → $1, $2, $3, $3), counting only keys no longer charged', () => {
+    const b = book(8, { waves: 'rest' });
+    b.beginWave(0, 'now');
+    for (const k of b.keysOfWave(0)) b.recordStart(k.keyArn, true);
+    // Account 444455556666 (even keys): 0 rotations deleted, 2 pending, 5 deleted, 1 rolled back.
+    b.onReport({ keyArn: arn(0), phase: 'PendingDeletion', deletionDate: '2027-01-01', rotations: 0 });
+    b.onReport({ keyArn: arn(0), phase: 'Done', outcome: 'Deleted', deletionDate: '2027-01-01', rotations: 0 });
+    b.onReport({ keyArn: arn(2), phase: 'PendingDeletion', deletionDate: '2027-01-01', rotations: 2 });
+    b.onReport({ keyArn: arn(4), phase: 'Done', outcome: 'Deleted', deletionDate: '2027-01-01', rotations: 5 });
+    b.onReport({ keyArn: arn(6), phase: 'PendingDeletion', deletionDate: '2027-01-01', rotations: 1 });
+    b.onReport({ keyArn: arn(6), phase: 'Done', outcome: 'RolledBack', deletionDate: '2027-01-01', rotations: 1 });
+    // Account 111122223333 (odd keys): 1 rotation pending; rotations unknown deleted; a refusal; one still soaking.
+    b.onReport({ keyArn: arn(1), phase: 'PendingDeletion', deletionDate: '2027-01-01', rotations: 1 });
+    b.onReport({ keyArn: arn(3), phase: 'Done', outcome: 'Deleted', deletionDate: '2027-01-01' });
+    b.onReport({ keyArn: arn(5), phase: 'Done', outcome: 'Refused', rotations: 2 });
+    b.onReport({ keyArn: arn(7), phase: 'AwaitingApproval', rotations: 2 });
+
+    const keys = Object.fromEntries(b.c.keys.map((k) => [k.keyArn, k]));
+    expect([0, 1, 2, 4, 6].map((i) => [keys[arn(i)]?.rotations, keys[arn(i)]?.usdPerMonth])).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [5, 3],
+      [1, 2],
+    ]);
+    expect([keys[arn(3)]?.rotations, keys[arn(3)]?.usdPerMonth]).toEqual([undefined, 1]);
+    const v = b.status().savings;
+    // Deleted 0 ($1) + 5 ($3) + unknown ($1), pending 2 ($3) + 1 ($2); the rolled-back key is charged again.
+    expect(v).toEqual({
+      keysDeleted: 3,
+      keysPendingDeletion: 2,
+      usdPerMonth: 10,
+      usdPerYear: 120,
+      givenBackUsdPerMonth: 2,
+      rotationUsdPerMonth: 5,
+      rotationsUnknown: 1,
+      lowerBound: true,
+      byAccount: [
+        { account: '111122223333', keysDeleted: 1, keysPendingDeletion: 1, usdPerMonth: 3 },
+        { account: '444455556666', keysDeleted: 2, keysPendingDeletion: 1, usdPerMonth: 7 },
+      ],
+    });
+  });
+
+  it('is no lower bound when every counted key reported its rotations', () => {
+    const b = book(2, { waves: 'rest' });
+    b.beginWave(0, 'now');
+    for (const k of b.keysOfWave(0)) b.recordStart(k.keyArn, true);
+    b.onReport({ keyArn: arn(0), phase: 'PendingDeletion', rotations: 2 });
+    b.onReport({ keyArn: arn(1), phase: 'Done', outcome: 'Refused' });
+    expect(b.status().savings).toMatchObject({ usdPerMonth: 3, rotationsUnknown: 0, lowerBound: false });
+  });
+
   it('skips a key listed twice', () => {
     const b = CampaignBook.fresh(buildCampaignSettings({ name: 'd', waves: 'rest' }), [arn(1), arn(1), arn(2)]);
     expect(b.status().keys).toBe(2);

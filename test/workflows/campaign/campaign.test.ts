@@ -1,11 +1,12 @@
 /**
  * Campaigns on the time-skipping server against the emulator: waves start in order, a wave over
  * its budget pauses the campaign with the remaining keys untouched (state and tags in the
- * emulator), resume goes on, cancel --put-back-running puts running keys back, and a key already
- * under another retirement is skipped, never retired twice.
+ * emulator), resume goes on, cancel --put-back-running puts running keys back, a key already
+ * under another retirement is skipped, never retired twice, and the savings count each key's
+ * rotations as preflight read them (ListKeyRotations), or say they are a lower bound when it was denied.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ListResourceTagsCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { ListResourceTagsCommand, RotateKeyOnDemandCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { Client } from '@temporalio/client';
 import { DAY, HOUR, freshAccount, keyState, setUpFixture, tryToUse, withWorker, type Fixture } from '../fixture';
 import { TEST_REGION } from '../../helpers/emulator';
@@ -18,8 +19,9 @@ import {
 } from '../../../src/workflows/campaign/client';
 import { buildCampaignSettings, type CampaignSettingsInput } from '../../../src/workflows/campaign/settings';
 import type { CampaignStatus } from '../../../src/workflows/campaign/messages';
-import { startRetirement } from '../../../src/workflows/retirement/client';
-import { campaignWorkflowId } from '../../../src/shared/ids';
+import { readStatus, startRetirement } from '../../../src/workflows/retirement/client';
+import { parseKeyArn } from '../../../src/shared/arn';
+import { campaignWorkflowId, retirementWorkflowId } from '../../../src/shared/ids';
 
 const IDLE = {
   creationDate: '-400d',
@@ -116,6 +118,70 @@ describe('campaign on the time-skipping server', () => {
         expect(await keyState(kms, arns[1]!)).toBe('Enabled');
       } finally {
         await cancelCampaign(client, name, { by: 'test' }).catch(() => undefined);
+      }
+    });
+  });
+
+  async function rotateOnDemand(kms: KMSClient, keyArn: string, times: number): Promise<void> {
+    for (let i = 0; i < times; i += 1) await kms.send(new RotateKeyOnDemandCommand({ KeyId: keyArn }));
+  }
+
+  it('counts a key rotated twice on demand at $3 a month in the savings, to its deletion', async () => {
+    const account = freshAccount();
+    const [rotated, plain] = await Promise.all([0, 1].map(() => f.emu.admin.seedKey({ account, ...IDLE })));
+    await rotateOnDemand(f.emu.kms(account, TEST_REGION), rotated!.Arn, 2);
+    const name = `rotations-${account}`;
+    const { client } = f.ts.env;
+    await withWorker(f, account, async ({ taskQueue }) => {
+      await startCampaign(client, taskQueue, settings(name, { waves: 'rest' }), [rotated!.Arn, plain!.Arn]);
+      try {
+        const decided = await waitFor(client, name, (s) => s.waves[0]?.decided === 2);
+        expect(decided.waves[0]?.outcomes).toEqual({ PendingDeletion: 2 });
+        expect(decided.savings).toMatchObject({
+          keysPendingDeletion: 2,
+          usdPerMonth: 4,
+          rotationUsdPerMonth: 2,
+          rotationsUnknown: 0,
+          lowerBound: false,
+        });
+        const keys = await readCampaignKeys(client, name);
+        expect(keys.map((k) => [k.keyArn, k.rotations, k.usdPerMonth])).toEqual([
+          [rotated!.Arn, 2, 3],
+          [plain!.Arn, 0, 1],
+        ]);
+        const evidence = (await readStatus(client, retirementWorkflowId(parseKeyArn(rotated!.Arn)))).evidence;
+        expect(evidence?.rotations).toEqual({ count: 2 });
+        // Deleted, the keys stay in the ledger at the price they had.
+        const result: unknown = await client.workflow.getHandle(campaignWorkflowId(name)).result();
+        expect(result).toMatchObject({ savings: { keysDeleted: 2, usdPerMonth: 4, rotationUsdPerMonth: 2 } });
+        expect(await keyState(f.emu.kms(account, TEST_REGION), rotated!.Arn)).toBe('NotFoundException');
+      } finally {
+        await cancelCampaign(client, name, { by: 'test' }).catch(() => undefined);
+      }
+    });
+  });
+
+  it('retires a key whose ListKeyRotations is denied, and says the savings are a lower bound', async () => {
+    const account = freshAccount();
+    const key = await f.emu.admin.seedKey({ account, ...IDLE });
+    await rotateOnDemand(f.emu.kms(account, TEST_REGION), key.Arn, 1);
+    await f.emu.admin.denyActions({ account, deny: ['kms:ListKeyRotations'] });
+    const name = `rotations-denied-${account}`;
+    const { client } = f.ts.env;
+    await withWorker(f, account, async ({ taskQueue }) => {
+      await startCampaign(client, taskQueue, settings(name, { waves: 'rest' }), [key.Arn]);
+      try {
+        const decided = await waitFor(client, name, (s) => s.waves[0]?.decided === 1);
+        expect(decided.waves[0]?.outcomes).toEqual({ PendingDeletion: 1 });
+        // Counted without its rotation charge (it has one): $1, and flagged as a lower bound.
+        expect(decided.savings).toMatchObject({ usdPerMonth: 1, rotationsUnknown: 1, lowerBound: true });
+        const status = await readStatus(client, retirementWorkflowId(parseKeyArn(key.Arn)));
+        expect(status.phase).toBe('PendingDeletion');
+        expect(status.evidence?.rotations).toEqual({ reason: 'ListKeyRotations was denied (AccessDeniedException)' });
+        expect(status.evidence?.notes.join(' ')).toMatch(/rotations unknown .* a lower bound/);
+      } finally {
+        await cancelCampaign(client, name, { by: 'test', putBackRunning: true }).catch(() => undefined);
+        await f.emu.admin.denyActions({ account, deny: [] });
       }
     });
   });
