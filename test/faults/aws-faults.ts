@@ -188,7 +188,6 @@ function restOperation(service: string | undefined, method: string, url: URL): s
   return `${method} ${url.pathname}`;
 }
 
-
 /** Answers the request with this error, rendered in the service's protocol. */
 export function sendError(res: http.ServerResponse, faults: ServiceFaults, answer: ErrorAnswer): void {
   const requestId = randomUUID();
