@@ -4,7 +4,7 @@ import { builtinModules } from 'node:module';
 
 // Workflow code runs in Temporal's deterministic sandbox and src/shared is loaded into it:
 // neither may touch Node built-ins (I/O, clocks, randomness belong to activities). The files are
-// found by path: everything under src/workflows/ (each feature folder) and src/shared/.
+// found by path: everything under src/workflows/ (each feature folder, its rules/ too) and src/shared/.
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
 export default tseslint.config(

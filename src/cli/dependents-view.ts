@@ -4,7 +4,7 @@
  */
 import type { Dependent, DependentsEvidence } from '../shared/dependents';
 import type { DependentsRecord } from '../shared/dependents-record';
-import { dependentText, oldestListing, unknownProbes } from '../shared/dependents-rules';
+import { dependentText, oldestListing, unknownProbes } from '../workflows/retirement/rules/dependents-rules';
 import { table } from './output';
 
 export function dependentLine(d: Dependent): string {

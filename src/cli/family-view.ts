@@ -1,5 +1,5 @@
 /** A multi-Region key's family for people: each member, its Region, and its own last use. */
-import type { KeyFamily } from '../shared/key-family';
+import type { KeyFamily } from '../workflows/retirement/rules/key-family';
 import { table } from './output';
 
 const lastUse = (m: KeyFamily['members'][number]): string =>

@@ -5,7 +5,7 @@ import type { RetirementStatus } from '../workflows/retirement/messages';
 import { dependentsSection, dependentsSummary } from './dependents-view';
 import { familyTable } from './family-view';
 import { details, shortTime, table } from './output';
-import { consumerLine } from '../shared/consumers';
+import { consumerLine } from '../workflows/retirement/rules/consumers';
 import { rotationLine } from '../shared/key-facts';
 
 /** Where a queued retirement waits: its account's disabling gate, and its place if the gate answered. */

@@ -12,7 +12,7 @@ import { checkBeforeTouching } from '../activities/retirement/before-touching';
 import { Pacer } from '../aws/pacing/pacer';
 import { parseKeyArn } from '../shared/arn';
 import { formatDuration } from '../shared/duration';
-import { decidePreflight, refusalText } from '../shared/preflight';
+import { decidePreflight, refusalText } from '../workflows/retirement/rules/preflight';
 import { DEFAULT_OPTIONS, type RetirementOptions } from '../shared/options';
 import { forEachLimited } from '../shared/limited';
 import type { PolicyFile } from '../shared/policy-rules';
@@ -20,9 +20,9 @@ import { DEFAULT_PROBE_RATE, grantDependents } from '../activities/dependents';
 import { DependentsInventory } from '../activities/dependents/inventory';
 import type { InventorySettings } from '../activities/dependents/inventory-settings';
 import type { DependentsMode, ProbeName, ProbeOutcome } from '../shared/dependents';
-import { decideDependents, dependentsRefusal } from '../shared/dependents-rules';
+import { decideDependents, dependentsRefusal } from '../workflows/retirement/rules/dependents-rules';
 import { buildStackIndex } from './stack-index';
-import type { StackOwner } from '../shared/stack-owner';
+import type { StackOwner } from '../workflows/retirement/rules/stack-owner';
 import type { ScanEntry, ScanReport, ScopeError } from './types';
 
 export interface ScanRequest {

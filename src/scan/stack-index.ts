@@ -9,7 +9,7 @@ import type { AwsClients } from '../aws/client-factory';
 import type { Pacer } from '../aws/pacing/pacer';
 import { allPages } from '../activities/dependents/listing';
 import { STACK_LOOKUP_RATE } from '../activities/retirement/stack-owner';
-import type { StackOwner } from '../shared/stack-owner';
+import type { StackOwner } from '../workflows/retirement/rules/stack-owner';
 
 // Every status but DELETE_COMPLETE (AWS CloudFormation API Reference, ListStacks, StackStatusFilter):
 // a deleted stack no longer holds its keys.

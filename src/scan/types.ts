@@ -1,6 +1,6 @@
 /** What a scan returns: every customer-managed key, sorted into candidates and not, each with why. */
 import type { Dependent, ProbeName } from '../shared/dependents';
-import type { PreflightEvidence, Refusal } from '../shared/preflight';
+import type { PreflightEvidence, Refusal } from '../workflows/retirement/rules/preflight';
 import type { UnknownProbe } from './dependents-index';
 
 export interface ScanEntry {

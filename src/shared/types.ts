@@ -4,7 +4,7 @@
  */
 import type { RetirementOptions } from './options';
 import type { DependentsRecord } from './dependents-record';
-import type { PreflightEvidence, Refusal } from './preflight';
+import type { PreflightEvidence, Refusal } from '../workflows/retirement/rules/preflight';
 import type { PolicyFile } from './policy-rules';
 
 /** Queued: waiting for the account's disabling gate to grant a permit (the key is not touched yet). */

@@ -6,7 +6,7 @@
 import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { Client } from '@temporalio/client';
-import { ROLLBACK_PROOF_USER_AGENT } from '../../src/shared/rollback';
+import { ROLLBACK_PROOF_USER_AGENT } from '../../src/workflows/retirement/rules/rollback';
 import type { Admin } from './stack';
 
 export type Kind = 'idle' | 'used' | 'aws-managed';

@@ -7,7 +7,7 @@
  * changes nothing either: its calls carry their own User-Agent mark, and are left out.
  */
 import type { RunningEmulator } from '../../src/emulator';
-import { ROLLBACK_PROOF_USER_AGENT } from '../../src/shared/rollback';
+import { ROLLBACK_PROOF_USER_AGENT } from '../../src/workflows/retirement/rules/rollback';
 import { IRREVERSIBLE, type CastKey, type Irreversible } from './cast';
 
 export interface KeyCalls {

@@ -1,6 +1,6 @@
 /** The policy file's pure rules (shared/policy-rules.ts), as preflight applies them: a table. */
 import { describe, expect, it } from 'vitest';
-import { decidePreflight } from '../../src/shared/preflight';
+import { decidePreflight } from '../../src/workflows/retirement/rules/preflight';
 import {
   globMatches,
   mergePolicies,

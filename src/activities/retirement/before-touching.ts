@@ -3,9 +3,9 @@
  * (workflows/retirement/preflight-step.ts): is it a CloudFormation stack's (ManagedByStack), and can
  * it be put back (CannotRollBack)? The same activities and the same pure decisions.
  */
-import { rollbackRefusals, type RollbackCheck } from '../../shared/rollback';
-import { stackRefusals, type StackOwner } from '../../shared/stack-owner';
-import type { Refusal } from '../../shared/preflight';
+import { rollbackRefusals, type RollbackCheck } from '../../workflows/retirement/rules/rollback';
+import { stackRefusals, type StackOwner } from '../../workflows/retirement/rules/stack-owner';
+import type { Refusal } from '../../workflows/retirement/rules/preflight';
 import { proveRollbackNow, type RollbackProofActivities } from './rollback-proof';
 import type { StackOwnerActivities } from './stack-owner';
 

@@ -1,4 +1,7 @@
-/** GetKeyPolicy as an activity: the key policy's text, for the consumers it names (shared/consumers.ts). */
+/**
+ * GetKeyPolicy as an activity: the key policy's text, for the consumers it names
+ * (workflows/retirement/rules/consumers.ts).
+ */
 import { GetKeyPolicyCommand } from '@aws-sdk/client-kms';
 import type { AwsClients } from '../../aws/client-factory';
 import { parseKeyArn } from '../../shared/arn';

@@ -12,7 +12,10 @@ import { awsErrorCode, classifyAwsError } from '../errors';
 // the largest page: one call for any key rotated fewer than a thousand times.
 const PAGE = 1000;
 
-/** Only Enabled and Disabled keys are retired (shared/preflight.ts); other states are refused anyway. */
+/**
+ * Only Enabled and Disabled keys are retired (workflows/retirement/rules/preflight.ts); other
+ * states are refused anyway.
+ */
 const LISTABLE_STATES = new Set(['Enabled', 'Disabled']);
 
 export async function countRotations(kms: KMSClient, key: KeyDescription): Promise<RotationCount> {

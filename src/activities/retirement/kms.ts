@@ -160,7 +160,8 @@ export function createKmsActivities(clients: Pick<AwsClients, 'kms'>) {
         );
       }
       if (key.keyState === 'PendingDeletion' && key.deletionDate) return { deletionDate: key.deletionDate };
-      // Replicated during the soak: AWS would only park it in PendingReplicaDeletion (shared/key-family.ts).
+      // Replicated during the soak: AWS would only park it in PendingReplicaDeletion
+      // (workflows/retirement/rules/key-family.ts).
       if (key.multiRegionKeyType === 'PRIMARY' && key.replicaArns.length > 0)
         throw ApplicationFailure.nonRetryable(
           `refusing to schedule deletion of ${keyArn}: it is a multi-Region primary with replicas now (${key.replicaArns.join(', ')}); retire them first.`,

@@ -1,13 +1,18 @@
 /**
- * The rollback proof's two calls (shared/rollback.ts), each its own retryable activity: throttling,
- * 5xx and network trouble are retried as any KMS call is (activities/errors.ts); a refusal of the
- * caller is an answer, returned as `denied` for the pure decision, never retried.
+ * The rollback proof's two calls (workflows/retirement/rules/rollback.ts), each its own retryable
+ * activity: throttling, 5xx and network trouble are retried as any KMS call is
+ * (activities/errors.ts); a refusal of the caller is an answer, returned as `denied` for the pure
+ * decision, never retried.
  */
 import { CancelKeyDeletionCommand, EnableKeyCommand } from '@aws-sdk/client-kms';
 import type { BuildMiddleware } from '@smithy/types';
 import { parseKeyArn } from '../../shared/arn';
 import { EXPLICIT_DENY } from '../../shared/error-types';
-import { ROLLBACK_DENIED_CODES, ROLLBACK_PROOF_USER_AGENT, type RollbackCheck } from '../../shared/rollback';
+import {
+  ROLLBACK_DENIED_CODES,
+  ROLLBACK_PROOF_USER_AGENT,
+  type RollbackCheck,
+} from '../../workflows/retirement/rules/rollback';
 import type { AwsClients } from '../../aws/client-factory';
 import { awsErrorCode, classifyAwsError } from '../errors';
 import type { KeyInput } from './kms';

@@ -1,7 +1,7 @@
 /**
- * Which CloudFormation stack owns a key (shared/stack-owner.ts): one DescribeStackResources call
- * with the key id as PhysicalResourceId, paced per account and Region so that a bulk run leaves the
- * account's CloudFormation quota to its pipelines. "Stack for <id> does not exist" (ValidationError)
+ * Which CloudFormation stack owns a key (workflows/retirement/rules/stack-owner.ts): one
+ * DescribeStackResources call with the key id as PhysicalResourceId, paced per account and Region
+ * so that a bulk run leaves the account's CloudFormation quota to its pipelines. "Stack for <id> does not exist" (ValidationError)
  * means no stack holds the key. A refusal is never retried: the retirement fails before the key is
  * touched, naming the action to allow.
  */
@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { AwsClients } from '../../aws/client-factory';
 import { Pacer } from '../../aws/pacing/pacer';
 import { parseKeyArn } from '../../shared/arn';
-import type { StackOwner } from '../../shared/stack-owner';
+import type { StackOwner } from '../../workflows/retirement/rules/stack-owner';
 import { awsErrorCode, classifyAwsError } from '../errors';
 import type { KeyInput } from './kms';
 

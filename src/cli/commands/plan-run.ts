@@ -1,8 +1,8 @@
 /**
  * `plan`: preflight only. The same KMS calls as the workflow's Preflight (the activities, built on
  * the same client factory), the same dependents inventory as the worker's, and the same pure rules
- * (shared/preflight, shared/dependents-rules): a key `start` would refuse, plan refuses, with the
- * same code and words. No change to any key.
+ * (workflows/retirement/rules/: preflight, dependents-rules): a key `start` would refuse, plan
+ * refuses, with the same code and words. No change to any key.
  */
 import { createKmsActivities } from '../../activities/retirement/kms';
 import { DependentsInventory } from '../../activities/dependents/inventory';
@@ -11,14 +11,19 @@ import { createRollbackProofActivities } from '../../activities/retirement/rollb
 import { createStackOwnerActivities } from '../../activities/retirement/stack-owner';
 import { checkBeforeTouching, type BeforeTouching } from '../../activities/retirement/before-touching';
 import { createKeyPolicyActivities } from '../../activities/retirement/key-policy';
-import { externalConsumers } from '../../shared/consumers';
+import { externalConsumers } from '../../workflows/retirement/rules/consumers';
 import type { AwsClients } from '../../aws/client-factory';
 import type { KeyRef } from '../../shared/arn';
 import { PROBES, type DependentsEvidence, type ProbeName } from '../../shared/dependents';
-import { decideDependents, dependentsRefusal, goingOnText, type DependentsChoice } from '../../shared/dependents-rules';
+import {
+  decideDependents,
+  dependentsRefusal,
+  goingOnText,
+  type DependentsChoice,
+} from '../../workflows/retirement/rules/dependents-rules';
 import type { LastUsageReport } from '../../shared/key-facts';
-import { otherMembers, withMemberUsage } from '../../shared/key-family';
-import { decidePreflight, type PreflightEvidence, type Refusal } from '../../shared/preflight';
+import { otherMembers, withMemberUsage } from '../../workflows/retirement/rules/key-family';
+import { decidePreflight, type PreflightEvidence, type Refusal } from '../../workflows/retirement/rules/preflight';
 import type { RetirementOptions } from '../../shared/options';
 import type { PolicyFile } from '../../shared/policy-rules';
 
@@ -82,7 +87,8 @@ export async function planKeys(
         probes.length > 0
           ? { checkedAt: new Date(now()).toISOString(), outcomes: await inventory.ask({ scope: key, keyArn, probes }) }
           : undefined;
-      // The decision start makes after preflight's (shared/dependents-rules.ts), the same words.
+      // The decision start makes after preflight's (workflows/retirement/rules/dependents-rules.ts),
+      // the same words.
       const verdict = evidence ? decideDependents(evidence, choice) : undefined;
       const refusal = verdict && dependentsRefusal(verdict);
       const goingOn = verdict && goingOnText(verdict, choice);

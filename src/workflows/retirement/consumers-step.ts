@@ -1,11 +1,11 @@
 /**
- * Preflight names the key's consumers outside its account (shared/consumers.ts): GetKeyPolicy and
+ * Preflight names the key's consumers outside its account (rules/consumers.ts): GetKeyPolicy and
  * the grants already read. A warning in the evidence, never a refusal (with `--dependents refuse`
  * too): their refused calls reach the owner's CloudTrail, where the soak sees them. Behind the patch
  * `key-consumers`: histories from before it made no GetKeyPolicy call.
  */
 import { patched } from '@temporalio/workflow';
-import { consumerLine, externalConsumers } from '../../shared/consumers';
+import { consumerLine, externalConsumers } from './rules/consumers';
 import type { GrantSummary } from '../../shared/key-facts';
 import { call } from '../activity-calls';
 import { acts } from './proxies';

@@ -1,6 +1,6 @@
 /** The dependents in the Web UI's details: what names the key, which probes could not look, the verdict. */
 import type { DependentsRecord } from '../../shared/dependents-record';
-import { dependentText, oldestListing, unknownText } from '../../shared/dependents-rules';
+import { dependentText, oldestListing, unknownText } from './rules/dependents-rules';
 
 const MAX_LINES = 20;
 

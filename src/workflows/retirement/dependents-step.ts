@@ -5,7 +5,7 @@
  * from the worker's inventory (one listing per service, account and Region, shared by every
  * retirement), and a local activity records what it found under a summary naming it; before it,
  * every probe ran as its own activity. The pure rules
- * (shared/dependents-rules.ts) decide; the record is kept on the retirement for status and the
+ * (rules/dependents-rules.ts) decide; the record is kept on the retirement for status and the
  * Web UI. A probe that cannot answer is recorded as unknown, never skipped.
  */
 import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
@@ -22,7 +22,7 @@ import {
   hasDependentsText,
   type DependentsChoice,
   type DependentsDecision,
-} from '../../shared/dependents-rules';
+} from './rules/dependents-rules';
 import type { RetirementOptions } from '../../shared/options';
 import type { RetirementResult } from '../../shared/types';
 import { call } from '../activity-calls';

@@ -4,7 +4,7 @@
  */
 import type { RetirementStatus } from './messages';
 import { dependentsDetails } from './dependents-details';
-import { consumerLine } from '../../shared/consumers';
+import { consumerLine } from './rules/consumers';
 import { rotationLine } from '../../shared/key-facts';
 
 const MAX_EVENTS = 10;

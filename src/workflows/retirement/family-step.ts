@@ -1,11 +1,11 @@
 /**
  * A multi-Region key's family in the retirement's evidence: after preflight has decided (on this
  * key's own usage only), each other member's last use is read with GetKeyLastUsage in its own
- * Region, so that `status` and the Web UI show the whole family (shared/key-family.ts). Information
+ * Region, so that `status` and the Web UI show the whole family (rules/key-family.ts). Information
  * only: it changes no decision, and a member that cannot be read is shown with the reason.
  */
 import { ActivityFailure, patched } from '@temporalio/workflow';
-import { otherMembers, withMemberUsage } from '../../shared/key-family';
+import { otherMembers, withMemberUsage } from './rules/key-family';
 import type { LastUsageReport } from '../../shared/key-facts';
 import { call } from '../activity-calls';
 import { familyActs } from './proxies';

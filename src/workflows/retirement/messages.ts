@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { DependentsRecord } from '../../shared/dependents-record';
-import type { PreflightEvidence } from '../../shared/preflight';
+import type { PreflightEvidence } from './rules/preflight';
 import type { ApprovalMode } from '../../shared/options';
 import type { RetirementOutcome, RetirementPhase, TimelineEntry, UsageEvent } from '../../shared/types';
 

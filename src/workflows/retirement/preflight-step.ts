@@ -1,5 +1,5 @@
 /** Preflight and Disabling: gather the facts, decide with the pure rules, then disable. */
-import { decidePreflight, refusalText } from '../../shared/preflight';
+import { decidePreflight, refusalText } from './rules/preflight';
 import { RETIREMENT_TAG_KEYS, TAG_DISABLED_AT, TAG_TICKET, TAG_WORKFLOW_ID, tagValue } from '../../shared/key-facts';
 import type { RetirementResult } from '../../shared/types';
 import { call } from '../activity-calls';

@@ -7,7 +7,7 @@ import type { KeyRef } from '../../shared/arn';
 import { formatDuration, parseDuration } from '../../shared/duration';
 import type { DecisionInput, ExtendSoakInput, RetirementStatus } from './messages';
 import type { TrailReport, WatchRegistration } from '../watcher/messages';
-import type { PreflightEvidence, Refusal } from '../../shared/preflight';
+import type { PreflightEvidence, Refusal } from './rules/preflight';
 import type { DependentsRecord } from '../../shared/dependents-record';
 import { RetirementPhaseAttr, SoakEndsAt } from '../../shared/search-attributes';
 import type {

@@ -1,12 +1,12 @@
 /**
- * Preflight's rollback proof (shared/rollback.ts): before the disabling gate, EnableKey and
+ * Preflight's rollback proof (rules/rollback.ts): before the disabling gate, EnableKey and
  * CancelKeyDeletion are asked of the key without changing it; a key this worker could not put back
  * is refused `CannotRollBack`, untouched. Behind the patch `rollback-proof`: histories recorded
  * before it go from preflight to the gate without these two activities.
  */
 import { patched } from '@temporalio/workflow';
-import { refusalText } from '../../shared/preflight';
-import { rollbackLine, rollbackRefusals } from '../../shared/rollback';
+import { refusalText } from './rules/preflight';
+import { rollbackLine, rollbackRefusals } from './rules/rollback';
 import type { RetirementResult } from '../../shared/types';
 import { call } from '../activity-calls';
 import { acts } from './proxies';

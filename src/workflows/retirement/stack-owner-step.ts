@@ -1,11 +1,11 @@
 /**
- * Preflight's owner check (shared/stack-owner.ts): a key that a CloudFormation stack holds is
+ * Preflight's owner check (rules/stack-owner.ts): a key that a CloudFormation stack holds is
  * refused `ManagedByStack`, untouched, naming the stack and the logical id. Behind the patch
  * `stack-owner`: histories from before it made no DescribeStackResources call.
  */
 import { patched } from '@temporalio/workflow';
-import { refusalText } from '../../shared/preflight';
-import { stackRefusals } from '../../shared/stack-owner';
+import { refusalText } from './rules/preflight';
+import { stackRefusals } from './rules/stack-owner';
 import type { RetirementResult } from '../../shared/types';
 import { call } from '../activity-calls';
 import { acts } from './proxies';

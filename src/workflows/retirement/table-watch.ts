@@ -7,7 +7,7 @@
  * once; and whatever happens, the key is enabled again by the cap (6 days after DisableKey).
  */
 import { ActivityFailure } from '@temporalio/workflow';
-import { TABLE_INACCESSIBLE, TABLE_WATCH_MS } from '../../shared/dependents-rules';
+import { TABLE_INACCESSIBLE, TABLE_WATCH_MS } from './rules/dependents-rules';
 import type { RetirementResult } from '../../shared/types';
 import { call } from '../activity-calls';
 import { enableAgain, failureType } from './key-ops';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { createRollbackProofActivities, proveRollbackNow } from '../../../src/activities/retirement/rollback-proof';
-import { ROLLBACK_PROOF_USER_AGENT } from '../../../src/shared/rollback';
+import { ROLLBACK_PROOF_USER_AGENT } from '../../../src/workflows/retirement/rules/rollback';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
 import type { ClientFactory } from '../../../src/aws/client-factory';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { KeyDescription, KeyFacts } from '../../src/shared/key-facts';
-import { decidePreflight, type RefusalCode } from '../../src/shared/preflight';
-import { DEFAULT_OPTIONS, type RetirementOptions } from '../../src/shared/options';
+import type { KeyDescription, KeyFacts } from '../../../../src/shared/key-facts';
+import { decidePreflight, type RefusalCode } from '../../../../src/workflows/retirement/rules/preflight';
+import { DEFAULT_OPTIONS, type RetirementOptions } from '../../../../src/shared/options';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2025-06-01T00:00:00Z');

@@ -11,7 +11,7 @@
  * replica's usage only, and its evidence records that the primary and the sibling replicas keep the
  * key material. Pure: safe inside workflows.
  */
-import type { KeyDescription, LastUsageReport } from './key-facts';
+import type { KeyDescription, LastUsageReport } from '../../../shared/key-facts';
 import { readLastUsage } from './last-usage';
 
 export type FamilyRole = 'PRIMARY' | 'REPLICA';

@@ -2,15 +2,15 @@
  * Preflight: may this key be retired? A pure function of the facts, the options and `now`, so every
  * refusal that docs/architecture.md lists has a row in a table test.
  */
-import { formatDuration } from './duration';
-import { TAG_PROTECT, TAG_WORKFLOW_ID, tagValue, type KeyFacts, type RotationCount } from './key-facts';
+import { formatDuration } from '../../../shared/duration';
+import { TAG_PROTECT, TAG_WORKFLOW_ID, tagValue, type KeyFacts, type RotationCount } from '../../../shared/key-facts';
 import { keyFamily, primaryWithReplicasReason, replicaNote, withMemberUsage, type KeyFamily } from './key-family';
 import { readLastUsage, type LastUsageReading } from './last-usage';
-import type { RetirementOptions } from './options';
+import type { RetirementOptions } from '../../../shared/options';
 import type { RollbackCheck } from './rollback';
 import type { StackOwner } from './stack-owner';
 import type { Consumer } from './consumers';
-import { policyRefusals, type PolicyFile } from './policy-rules';
+import { policyRefusals, type PolicyFile } from '../../../shared/policy-rules';
 
 export type RefusalCode =
   | 'AwsManaged'
@@ -24,9 +24,9 @@ export type RefusalCode =
   | 'UnderAnotherRetirement'
   /** Not preflight's: a policy explicitly denied DisableKey or ScheduleKeyDeletion (workflows/explicit-deny-step). */
   | 'ExplicitDeny'
-  /** Not preflight's own: resources or grants still name the key (shared/dependents-rules.ts). */
+  /** Not preflight's own: resources or grants still name the key (rules/dependents-rules.ts). */
   | 'HasDependents'
-  /** The caller may not call EnableKey or CancelKeyDeletion on the key (shared/rollback.ts). */
+  /** The caller may not call EnableKey or CancelKeyDeletion on the key (rules/rollback.ts). */
   | 'CannotRollBack'
   /** The key is a CloudFormation stack's resource: its stack must retire it. */
   | 'ManagedByStack'
@@ -59,11 +59,11 @@ export interface PreflightEvidence {
   tags: Record<string, string>;
   /** Completed rotations (ListKeyRotations), for the savings ledger's rotation charges; absent in older histories. */
   rotations?: RotationCount;
-  /** EnableKey and CancelKeyDeletion proven callable before the key is touched (shared/rollback.ts). */
+  /** EnableKey and CancelKeyDeletion proven callable before the key is touched (rules/rollback.ts). */
   rollback?: RollbackCheck[];
-  /** The CloudFormation stack that holds the key, when one does (shared/stack-owner.ts). */
+  /** The CloudFormation stack that holds the key, when one does (rules/stack-owner.ts). */
   stack?: StackOwner;
-  /** Principals of other accounts that the key policy or a grant names (shared/consumers.ts): a warning. */
+  /** Principals of other accounts that the key policy or a grant names (rules/consumers.ts): a warning. */
   consumers?: Consumer[];
   /** Overrides that this decision relied on. */
   overridesUsed: string[];
@@ -112,7 +112,7 @@ export function decidePreflight(
   }
 
   // AWS KMS Developer Guide, "Deleting multi-Region keys": a primary with replicas cannot be
-  // deleted until its replicas are; retire the replicas first (shared/key-family.ts).
+  // deleted until its replicas are; retire the replicas first (rules/key-family.ts).
   const family = keyFamily(key);
   if (family && key.multiRegionKeyType === 'PRIMARY' && key.replicaArns.length > 0) {
     refuse('PrimaryWithReplicas', primaryWithReplicasReason(family));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LAST_USAGE_LAG_MS, readLastUsage } from '../../src/shared/last-usage';
+import { LAST_USAGE_LAG_MS, readLastUsage } from '../../../../src/workflows/retirement/rules/last-usage';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2025-06-01T00:00:00Z');

@@ -2,7 +2,7 @@
  * Reading GetKeyLastUsage. AWS: "do not use it as the sole indicator" — so this only says how long
  * the key is PROVEN idle; the soak proves the rest. Pure: `now` is passed in.
  */
-import type { LastUsageReport } from './key-facts';
+import type { LastUsageReport } from '../../../shared/key-facts';
 
 // AWS KMS Developer Guide, "Determining past usage of a KMS key": last-usage data "may be delayed
 // by up to an hour", so a use in the last hour may not show yet. Every proof is shortened by it.

@@ -1,10 +1,16 @@
 /**
  * What the dependency evidence means for a retirement: pure rules, table-tested
- * (test/shared/dependents-rules.test.ts). The probes list what names the key; these rules decide
- * whether the key may be disabled (preflight) and scheduled for deletion (the re-check just before
- * ScheduleKeyDeletion). Workflow-safe: no I/O, no clock.
+ * (test/workflows/retirement/rules/dependents-rules.test.ts). The probes list what names the key;
+ * these rules decide whether the key may be disabled (preflight) and scheduled for deletion (the
+ * re-check just before ScheduleKeyDeletion). Workflow-safe: no I/O, no clock.
  */
-import type { Dependent, DependentsEvidence, DependentsMode, ProbeName, ProbeOutcome } from './dependents';
+import type {
+  Dependent,
+  DependentsEvidence,
+  DependentsMode,
+  ProbeName,
+  ProbeOutcome,
+} from '../../../shared/dependents';
 import type { Refusal } from './preflight';
 
 /**

@@ -6,7 +6,7 @@
  * AWS CloudTrail": cross-account operations are logged in both accounts), so the soak's watcher
  * sees it and the key is re-enabled like any other use. Pure: the key policy as text, the grants.
  */
-import type { GrantSummary } from './key-facts';
+import type { GrantSummary } from '../../../shared/key-facts';
 
 export interface Consumer {
   /** The principal's account, or "*" for a statement open to any principal. */

@@ -1,6 +1,9 @@
-/** Consumers outside the key's account, from its key policy and grants (shared/consumers.ts): a table. */
+/**
+ * Consumers outside the key's account, from its key policy and grants
+ * (workflows/retirement/rules/consumers.ts): a table.
+ */
 import { describe, expect, it } from 'vitest';
-import { externalConsumers, principalAccount } from '../../src/shared/consumers';
+import { externalConsumers, principalAccount } from '../../../../src/workflows/retirement/rules/consumers';
 
 const OWN = '111122223333';
 const policy = (...statements: unknown[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });

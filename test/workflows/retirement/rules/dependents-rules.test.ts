@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Dependent, DependentsEvidence, DependentsMode, ProbeOutcome } from '../../src/shared/dependents';
+import type { Dependent, DependentsEvidence, DependentsMode, ProbeOutcome } from '../../../../src/shared/dependents';
 import {
   cappedSoakMs,
   decideBeforeDeletion,
   decideDependents,
   DYNAMODB_UNUSABLE_CAP_MS,
   hasDependentsText,
-} from '../../src/shared/dependents-rules';
+} from '../../../../src/workflows/retirement/rules/dependents-rules';
 
 const DAY = 86_400_000;
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
