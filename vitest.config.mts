@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './test/setup/slow-first.mjs';
 
 export default defineConfig({
   test: {
@@ -20,5 +21,7 @@ export default defineConfig({
     // for a second or two; vitest's default of 300 ms listed several hundred of them).
     slowTestThreshold: 30_000,
     reporters: ['default', './test/setup/log-path-reporter.ts'],
+    // A first run has no durations to order by: test/setup/slow-first.mts starts the slow files first.
+    sequence: { sequencer: SlowFirstSequencer },
   },
 });

@@ -15,7 +15,8 @@ import {
   GetKeyRotationStatusCommand,
   ListResourceTagsCommand,
 } from '@aws-sdk/client-kms';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentProgress } from '../../../src/toolchain/progress';
 import { CUSTODIAN_VERSION, resolveCustodian, type PythonTools } from '../../../src/toolchain/python-tools';
 import type { TestEmulator } from '../../helpers/emulator';
 import { TEST_ACCOUNT, startTestEmulator } from '../../helpers/emulator';
@@ -77,9 +78,9 @@ async function keyState(name: string): Promise<{ KeyState?: string; DeletionDate
 }
 
 beforeAll(async () => {
-  const provided = inject('custodian');
-  if (provided?.error) throw new Error(provided.error);
-  tools = await resolveCustodian();
+  // The suite's global setup starts the build without waiting for it; this waits on its lock (or
+  // builds, and fails with pip's reason).
+  tools = await resolveCustodian({ progress: silentProgress });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'kms-retire-c7n-'));
   emu = await startTestEmulator();
   const seed = async (name: string, spec: Parameters<TestEmulator['admin']['seedKey']>[0]): Promise<void> => {
