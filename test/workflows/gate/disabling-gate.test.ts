@@ -123,8 +123,10 @@ describe('bulk start through the per-account disabling gate', () => {
     await startGate(busy, { limit: 1 });
     const [holderKey, queuedKey, cancelledKey] = await seed(busy, 3);
     const [otherKey] = await seed(other, 1);
-    // The busy account's first DisableKey takes 8 s: its one permit stays taken meanwhile.
-    await f.emu.admin.setFaults({ DisableKey: { latencyMs: 8000, count: 1 } });
+    // The busy account's first DisableKey takes 30 s: its one permit stays taken meanwhile, through
+    // the other account's whole preflight and two more starts (8 s was too short on a slow machine:
+    // the holder was done before the queue was read).
+    await f.emu.admin.setFaults({ DisableKey: { latencyMs: 30_000, count: 1 } });
     const [holder] = await start([holderKey as string]);
     await eventually(
       () => Promise.resolve(f.disableKeyInFlight(busy).now === 1 ? true : undefined),
@@ -175,7 +177,7 @@ describe('bulk start through the per-account disabling gate', () => {
     }
     expect(await disablingGateState(f.client, busy)).toMatchObject({ queued: 0 });
     // The holder finishes disabling once its slow call returns.
-    await eventually(phaseIs(holder as string, PAST_DISABLING), 20_000, 'the holder past Disabling');
+    await eventually(phaseIs(holder as string, PAST_DISABLING), 60_000, 'the holder past Disabling');
   });
 
   it('takes back the permit of a retirement terminated while holding it, after the lease', async () => {
