@@ -6,22 +6,18 @@
 import { ListKeyRotationsCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { kmsPages } from '../../aws/paging';
 import type { KeyDescription, RotationCount } from '../../shared/key-facts';
+import { USABLE_STATES } from '../../workflows/retirement/rules/preflight';
 import { awsErrorCode, classifyAwsError } from '../errors';
 
 // AWS KMS API Reference, ListKeyRotations: Limit 1-1000 (default 100). Only the count is kept, so
 // the largest page: one call for any key rotated fewer than a thousand times.
 const PAGE = 1000;
 
-/**
- * Only Enabled and Disabled keys are retired (workflows/retirement/rules/preflight.ts); other
- * states are refused anyway.
- */
-const LISTABLE_STATES = new Set(['Enabled', 'Disabled']);
-
 export async function countRotations(kms: KMSClient, key: KeyDescription): Promise<RotationCount> {
   // AWS managed keys carry no key charge for the account, and preflight refuses them.
   if (key.keyManager === 'AWS') return { count: 0, reason: 'AWS managed: not charged to the account' };
-  if (!LISTABLE_STATES.has(key.keyState)) return { reason: `not asked: the key is ${key.keyState}` };
+  // Preflight refuses a key in any other state (UnusableState): nothing to price.
+  if (!USABLE_STATES.has(key.keyState)) return { reason: `not asked: the key is ${key.keyState}` };
   try {
     const rotations = await kmsPages(
       (marker) => kms.send(new ListKeyRotationsCommand({ KeyId: key.arn, Limit: PAGE, Marker: marker })),

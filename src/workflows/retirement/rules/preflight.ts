@@ -76,7 +76,8 @@ export interface PreflightDecision {
   evidence: PreflightEvidence;
 }
 
-const USABLE_STATES = new Set(['Enabled', 'Disabled']);
+/** The key states a retirement may start from; preflight refuses the others (UnusableState). */
+export const USABLE_STATES: ReadonlySet<string> = new Set(['Enabled', 'Disabled']);
 
 export function decidePreflight(
   facts: KeyFacts,
