@@ -43,6 +43,9 @@ const MAX_LISTING_CALLS = 2;
 const MAX_LISTINGS_PER_RETIREMENT = 0.1;
 const MAX_CPU_MS = 450;
 
+/** "1–2": the fewest and most listings of a service in one account. */
+const listingRange = (l: { min: number; max: number } | undefined): string => (l ? `${l.min}–${l.max}` : 'n/a');
+
 export function checks(r: BenchResults): { name: string; ok: boolean; value: string }[] {
   const out: { name: string; ok: boolean; value: string }[] = [];
   for (const w of r.watcherCalls ?? []) {
@@ -112,7 +115,7 @@ export function checks(r: BenchResults): { name: string; ok: boolean; value: str
       name: `dependency listings per account ≤ ${n(MAX_LISTINGS_PER_RETIREMENT * perAccount, 0)} for its ${n(perAccount, 0)} retirements (calls follow listings, not keys)`,
       ok: x.decided > 0 && listings !== undefined && listings.max <= MAX_LISTINGS_PER_RETIREMENT * perAccount,
       value:
-        `${listings ? `${listings.min}–${listings.max}` : 'n/a'} a service; ` +
+        `${listingRange(listings)} a service; ` +
         `${n(x.listingCallsPerRetirement ?? Number.NaN, 2)} calls per retirement (issue's goal ${MAX_LISTING_CALLS}; ` +
         `two listings' floor here ${n(floor, 2)})`,
     });
@@ -253,7 +256,7 @@ export function renderTables(r: BenchResults): string {
     ]);
     parts.push(
       `Start → decision on the dev server, ${x.accounts} accounts holding ${x.resourcesPerAccount ?? 0} resources each over ${x.resourceTypes?.length ?? 0} types (${x.dependencyListingCalls ?? 'n/a'} dependency-listing calls; ` +
-        `each service listed ${x.listingsPerAccount ? `${x.listingsPerAccount.min}–${x.listingsPerAccount.max}` : 'n/a'} times an account; ` +
+        `each service listed ${listingRange(x.listingsPerAccount)} times an account; ` +
         `besides, preflight's own ListAliases of each key: ${x.keyAliasReads ?? 'n/a'})\n${t.toString()}`,
     );
     const p = new Table({ head: ['KMS operation', 'calls', 'configured pace/s', 'peak in any 1 s'] });
